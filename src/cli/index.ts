@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+/** The `collage` command: a thin layer over the library's build(), plan() and validate(). */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { build, type BuildOptions, type BuildReport } from '../build.js';
+import { CollageError, ExitCode, ImagesFailedError, ManifestError } from '../errors.js';
+import { manifestJsonSchema, type ManifestOverrides } from '../manifest/index.js';
+import { plan } from '../plan.js';
+import { validate } from '../validate.js';
+import { createProgressReporter } from './progress.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+interface CommonFlags {
+  output?: string;
+  format?: string;
+  quality?: number;
+  dpi?: number;
+  size?: string;
+  layout?: string;
+  columns?: number;
+  rows?: number;
+  fit?: string;
+  background?: string;
+  margin?: string;
+  gap?: string;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+interface BuildFlags extends CommonFlags {
+  concurrency?: number;
+  perHost?: number;
+  timeout?: number;
+  maxDownload?: number;
+  maxPixels?: number;
+}
+
+const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+  return n;
+};
+const positiveNumber = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!(n > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
+  return n;
+};
+
+function addManifestOptions(command: Command): Command {
+  return command
+    .option('-o, --output <file>', 'output file (overrides the manifest; format from its extension)')
+    .addOption(new Option('--format <format>', 'output format').choices(['png', 'jpeg', 'jpg']))
+    .option('--quality <1-100>', 'JPEG quality (default 92)', integer('--quality', 1, 100))
+    .option('--dpi <n>', 'dots per inch; overrides size.dpi (e.g. --dpi 30 for a quick proof)', positiveNumber('--dpi'))
+    .option('--size <WxH[unit]>', 'page size, e.g. 36x24in or 10800x7200 (needed for plain-text manifests)')
+    .addOption(new Option('--layout <type>', 'layout type').choices(['grid']))
+    .option('--columns <n>', 'grid columns', integer('--columns', 1))
+    .option('--rows <n>', 'grid rows', integer('--rows', 1))
+    .addOption(new Option('--fit <fit>', 'how photos fill their cells').choices(['cover', 'contain']))
+    .option('--background <colour>', 'page colour, e.g. "#ffffff" or white')
+    .option('--margin <length>', 'outer margin, e.g. 0.25in')
+    .option('--gap <length>', 'space between photos, e.g. 2mm')
+    .option('--json', 'print a machine-readable JSON report on stdout')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('-v, --verbose', 'print timings, and stack traces on errors');
+}
+
+function overridesFrom(flags: CommonFlags): ManifestOverrides {
+  const { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap } = flags;
+  return { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap };
+}
+
+let verbose = false;
+let jsonMode = false;
+
+export function createProgram(): Command {
+  const program = new Command('collage')
+    .description('Headless print-resolution photo collages: a manifest of images in, a press-ready PNG or JPEG out.')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  addManifestOptions(
+    program
+      .command('build')
+      .description('fetch, lay out, render and write one collage')
+      .argument('<manifest>', 'JSON manifest, or a text file with one image URL or path per line'),
+  )
+    .option('--concurrency <n>', 'images downloaded and processed at once (default 16)', integer('--concurrency', 1, 256))
+    .option('--per-host <n>', 'connections per host (default 6)', integer('--per-host', 1, 64))
+    .option('--timeout <seconds>', 'connect, response and stalled-download timeout (default 30)', positiveNumber('--timeout'))
+    .option('--max-download <MB>', 'largest image file accepted (default 100)', positiveNumber('--max-download'))
+    .option('--max-pixels <Mpx>', 'largest decoded image in megapixels (default 120)', positiveNumber('--max-pixels'))
+    .action(async (manifest: string, flags: BuildFlags) => {
+      setModes(flags);
+      const progress = createProgressReporter(process.stderr, flags.quiet || flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
+      const options: BuildOptions = {
+        ...overridesFrom(flags),
+        fetch: {
+          ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
+          ...(flags.perHost !== undefined && { perHost: flags.perHost }),
+          ...(flags.timeout !== undefined && {
+            connectTimeout: flags.timeout * 1000,
+            headersTimeout: flags.timeout * 1000,
+            bodyTimeout: flags.timeout * 1000,
+          }),
+          ...(flags.maxDownload !== undefined && { maxBytes: Math.round(flags.maxDownload * 1024 * 1024) }),
+        },
+        ...(flags.maxPixels !== undefined && { maxPixels: Math.round(flags.maxPixels * 1e6) }),
+        onProgress: progress,
+      };
+      let report: BuildReport;
+      try {
+        report = await build(manifest, options);
+      } finally {
+        progress.clear();
+      }
+      if (flags.json) printJson(report);
+      if (flags.verbose && !flags.json) process.stderr.write(`collage: timings (ms) ${JSON.stringify(report.timings)}\n`);
+    });
+
+  addManifestOptions(
+    program
+      .command('plan')
+      .description('print the layout as JSON (canvas size and every placement) without rendering')
+      .argument('<manifest>', 'JSON or plain-text manifest'),
+  ).action(async (manifest: string, flags: CommonFlags) => {
+    setModes(flags);
+    printJson(await plan(manifest, overridesFrom(flags)));
+  });
+
+  addManifestOptions(
+    program
+      .command('validate')
+      .description('check a manifest and report every problem with its JSON path (exit 0 or 2)')
+      .argument('<manifest>', 'JSON or plain-text manifest'),
+  ).action(async (manifest: string, flags: CommonFlags) => {
+    setModes(flags);
+    const spec = await validate(manifest, overridesFrom(flags));
+    if (flags.json) printJson({ valid: true, images: spec.images.length, width: spec.width, height: spec.height, dpi: spec.dpi, output: spec.output });
+    else if (!flags.quiet) {
+      process.stdout.write(`${manifest}: valid — ${spec.images.length} images, ${spec.width}×${spec.height} px at ${spec.dpi} dpi → ${spec.output}\n`);
+    }
+  });
+
+  program
+    .command('schema')
+    .description('print the manifest JSON Schema (for editors: "$schema")')
+    .action(() => printJson(manifestJsonSchema()));
+
+  return program;
+}
+
+function setModes(flags: CommonFlags): void {
+  verbose = Boolean(flags.verbose);
+  jsonMode = Boolean(flags.json);
+}
+
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** One readable line per problem on stderr; the exit code PRODUCT.md assigns. */
+function fail(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message (and help/version output exits 0).
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  const exitCode = error instanceof CollageError ? error.exitCode : ExitCode.unexpected;
+  if (jsonMode) {
+    const report: Record<string, unknown> = { error: { exitCode, message: error instanceof Error ? error.message : String(error) } };
+    if (error instanceof ManifestError) report.error = { exitCode, problems: error.problems.map((p) => ({ file: error.file, ...p })) };
+    if (error instanceof ImagesFailedError) report.images = { failed: error.failures };
+    printJson(report);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = message.split('\n');
+  process.stderr.write(lines.map((line) => (line.startsWith('  ') ? line : `collage: ${line}`)).join('\n') + '\n');
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (!(error instanceof CollageError) && !verbose) process.stderr.write('collage: (run with --verbose for details)\n');
+  return exitCode;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await createProgram().parseAsync(argv);
+  } catch (error) {
+    process.exitCode = fail(error);
+  }
+}
+
+await main(process.argv);

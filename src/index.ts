@@ -1,0 +1,13 @@
+/**
+ * collage: headless print-resolution photo collages.
+ *
+ *   import { build, plan } from 'collage';
+ *   const report = await build('poster.json', { output: 'poster.jpg' });
+ */
+export { build, type BuildOptions, type BuildReport, type ProgressEvent } from './build.js';
+export { plan, type Plan, type PlanOptions, type Placement } from './plan.js';
+export { validate } from './validate.js';
+export { loadManifest, manifestJsonSchema } from './manifest/index.js';
+export type { CollageSpec, ImageSpec, ManifestInput, ManifestOverrides, ManifestSource, OutputFormat, Fit } from './manifest/index.js';
+export { CollageError, ManifestError, ImageError, ImagesFailedError, ExitCode, type ImageFailure, type ManifestProblem } from './errors.js';
+export { DEFAULT_FETCH_OPTIONS, type FetchOptions } from './sources/index.js';

@@ -1,0 +1,17 @@
+/** Stage 1, manifest: parse, validate, normalise units. */
+import { readManifestFile, type RawManifest } from './read.js';
+import { normalizeManifest, type CollageSpec, type ManifestOverrides } from './normalize.js';
+
+export { manifestJsonSchema, type ManifestInput, type OutputFormat, type Fit } from './schema.js';
+export type { CollageSpec, ImageSpec, ImageLocation, LayoutSpec, ManifestOverrides } from './normalize.js';
+export type { Rgba } from './units.js';
+export { cssColor } from './units.js';
+
+/** A manifest file path, or a manifest object (paths in it resolve against `overrides.cwd`). */
+export type ManifestSource = string | Record<string, unknown>;
+
+export async function loadManifest(source: ManifestSource, overrides: ManifestOverrides = {}): Promise<CollageSpec> {
+  if (typeof source === 'string') return normalizeManifest(await readManifestFile(source), source, overrides);
+  const raw: RawManifest = { kind: 'json', value: source };
+  return normalizeManifest(raw, '<inline>', overrides);
+}

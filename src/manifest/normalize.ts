@@ -1,0 +1,281 @@
+/**
+ * Validation and normalisation: raw manifest + command-line overrides in, a `CollageSpec`
+ * with every length in whole pixels and every image source resolved, out.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as v from 'valibot';
+import { ManifestError, type ManifestProblem } from '../errors.js';
+import { closest } from './suggest.js';
+import { KNOWN_KEYS, ManifestSchema, type Fit, type ImageEntryInput, type ManifestInput, type OutputFormat } from './schema.js';
+import { lengthToInches, lengthToPixels, parseColor, parseLength, parseSizeOption, type Rgba } from './units.js';
+import type { RawManifest } from './read.js';
+
+/** Options that override (or, for a plain-text manifest, supply) manifest fields. */
+export interface ManifestOverrides {
+  /** Output file; relative to `cwd`, unlike the manifest's own `output`. */
+  output?: string;
+  format?: string;
+  quality?: number;
+  /** Overrides `size.dpi`: physical sizes are re-rasterised (`--dpi 30` is a quick proof). */
+  dpi?: number;
+  /** `36x24in`, `10800x7200`, … */
+  size?: string;
+  layout?: string;
+  columns?: number;
+  rows?: number;
+  fit?: string;
+  background?: string;
+  margin?: string;
+  gap?: string;
+  /** Folder that relative `output` overrides resolve against (default: process.cwd()). */
+  cwd?: string;
+}
+
+export type ImageLocation = { kind: 'url'; url: URL } | { kind: 'file'; path: string };
+
+export interface ImageSpec {
+  /** Position in the manifest's `images`. */
+  index: number;
+  /** The source as written in the manifest (what reports show). */
+  src: string;
+  location: ImageLocation;
+  /** [x, y] in 0..1, the point kept in view when cropping. */
+  focus: [number, number];
+  fit: Fit;
+}
+
+export interface GridLayoutSpec {
+  type: 'grid';
+  columns?: number;
+  rows?: number;
+  fit: Fit;
+}
+export type LayoutSpec = GridLayoutSpec;
+
+/** A validated manifest with every length in device pixels. */
+export interface CollageSpec {
+  /** Where the manifest came from (for messages); `<inline>` for objects. */
+  manifestFile: string;
+  baseDir: string;
+  output: string;
+  format: OutputFormat;
+  quality: number;
+  dpi: number;
+  width: number;
+  height: number;
+  background: Rgba;
+  margin: number;
+  gap: number;
+  layout: LayoutSpec;
+  images: ImageSpec[];
+}
+
+/** Largest surface the canvas engine allocates (w × h × 4 bytes must stay under 2^31). */
+export const MAX_CANVAS_PIXELS = 536_870_911;
+/** libjpeg's per-side limit. */
+export const JPEG_MAX_SIDE = 65_500;
+export const DEFAULT_DPI = 300;
+export const DEFAULT_QUALITY = 92;
+
+const EXTENSION_FORMATS: Record<string, OutputFormat> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg' };
+const FORMAT_EXTENSIONS: Record<OutputFormat, string> = { png: '.png', jpeg: '.jpg' };
+
+export function normalizeManifest(
+  raw: RawManifest,
+  manifestFile: string,
+  overrides: ManifestOverrides = {},
+): CollageSpec {
+  const problems: ManifestProblem[] = [];
+  const input = applyOverrides(raw, overrides, problems);
+  if (problems.length > 0) throw new ManifestError(manifestFile, problems);
+
+  const result = v.safeParse(ManifestSchema, input, { abortEarly: false });
+  if (!result.success) throw new ManifestError(manifestFile, result.issues.map(toProblem));
+  const manifest = result.output;
+
+  const baseDir = manifestFile === '<inline>' ? (overrides.cwd ?? process.cwd()) : path.dirname(path.resolve(manifestFile));
+  const spec = toSpec(manifest, manifestFile, baseDir, overrides, problems);
+  if (problems.length > 0) throw new ManifestError(manifestFile, problems);
+  return spec;
+}
+
+function applyOverrides(raw: RawManifest, o: ManifestOverrides, problems: ManifestProblem[]): unknown {
+  let input: Record<string, unknown>;
+  if (raw.kind === 'text') {
+    input = { images: raw.images };
+    if (o.size === undefined) problems.push({ path: '--size', message: 'a plain-text manifest needs --size, e.g. --size 36x24in' });
+  } else {
+    if (typeof raw.value !== 'object' || raw.value === null || Array.isArray(raw.value)) {
+      problems.push({ path: '', message: 'the manifest must be a JSON object' });
+      return undefined;
+    }
+    input = { ...(raw.value as Record<string, unknown>) };
+  }
+  if (o.size !== undefined) {
+    const size = parseSizeOption(o.size);
+    if (!size) problems.push({ path: '--size', message: `"${o.size}" is not WIDTHxHEIGHT[unit], e.g. 36x24in or 10800x7200` });
+    else input.size = { ...(isObject(input.size) ? input.size : {}), ...size };
+  }
+  if (o.dpi !== undefined) {
+    if (!(o.dpi >= 1 && o.dpi <= 10000)) problems.push({ path: '--dpi', message: 'must be a number from 1 to 10000' });
+    input.size = { ...(isObject(input.size) ? input.size : {}), dpi: o.dpi };
+  }
+  if (o.layout !== undefined || o.columns !== undefined || o.rows !== undefined || o.fit !== undefined) {
+    const layout: Record<string, unknown> = { ...(isObject(input.layout) ? input.layout : { type: 'grid' }) };
+    if (o.layout !== undefined) layout.type = o.layout;
+    if (o.columns !== undefined) layout.columns = o.columns;
+    if (o.rows !== undefined) layout.rows = o.rows;
+    if (o.fit !== undefined) layout.fit = o.fit;
+    input.layout = layout;
+  }
+  if (o.background !== undefined) input.background = o.background;
+  if (o.margin !== undefined) input.margin = o.margin;
+  if (o.gap !== undefined) input.gap = o.gap;
+  if (o.quality !== undefined) input.quality = o.quality;
+  if (o.format !== undefined) input.format = o.format === 'jpg' ? 'jpeg' : o.format;
+  return input;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toSpec(
+  m: ManifestInput,
+  manifestFile: string,
+  baseDir: string,
+  o: ManifestOverrides,
+  problems: ManifestProblem[],
+): CollageSpec {
+  const dpi = m.size.dpi ?? DEFAULT_DPI;
+  const px = (value: number | string) => Math.round(lengthToPixels(parseLength(value)!, dpi));
+  const width = px(m.size.width);
+  const height = px(m.size.height);
+  if (width < 1) problems.push({ path: 'size.width', message: `is less than one pixel at ${dpi} dpi` });
+  if (height < 1) problems.push({ path: 'size.height', message: `is less than one pixel at ${dpi} dpi` });
+  if (width * height > MAX_CANVAS_PIXELS) {
+    problems.push({
+      path: 'size',
+      message: `${width}×${height} px (${describeSize(m.size.width, m.size.height, dpi)}) is ${(width * height / 1e6).toFixed(0)} Mpx, over the ${Math.floor(MAX_CANVAS_PIXELS / 1e6)} Mpx a single canvas can hold; lower the dpi or the size`,
+    });
+  }
+  const margin = px(m.margin ?? 0);
+  const gap = px(m.gap ?? 0);
+  if (width >= 1 && height >= 1 && (2 * margin >= width || 2 * margin >= height)) {
+    problems.push({ path: 'margin', message: `${margin} px on each side leaves no room inside a ${width}×${height} px page` });
+  }
+
+  const output = resolveOutput(m, manifestFile, baseDir, o, problems);
+  const format = resolveFormat(m.format, output, problems);
+  if (format === 'jpeg' && (width > JPEG_MAX_SIDE || height > JPEG_MAX_SIDE)) {
+    problems.push({ path: 'size', message: `${width}×${height} px exceeds JPEG's ${JPEG_MAX_SIDE} px per side; use png or a smaller size` });
+  }
+
+  const layoutFit: Fit = m.layout?.fit ?? 'cover';
+  const images = m.images.map((entry, index) => toImageSpec(entry, index, baseDir, layoutFit, problems));
+
+  return {
+    manifestFile,
+    baseDir,
+    output,
+    format,
+    quality: m.quality ?? DEFAULT_QUALITY,
+    dpi,
+    width,
+    height,
+    background: parseColor(m.background ?? '#ffffff')!,
+    margin,
+    gap,
+    layout: { type: 'grid', columns: m.layout?.columns, rows: m.layout?.rows, fit: layoutFit },
+    images,
+  };
+}
+
+function describeSize(w: number | string, h: number | string, dpi: number): string {
+  const wi = lengthToInches(parseLength(w)!);
+  const hi = lengthToInches(parseLength(h)!);
+  return wi !== null && hi !== null ? `${+wi.toFixed(2)}×${+hi.toFixed(2)} in at ${dpi} dpi` : `${dpi} dpi`;
+}
+
+function resolveOutput(m: ManifestInput, manifestFile: string, baseDir: string, o: ManifestOverrides, problems: ManifestProblem[]): string {
+  if (o.output !== undefined) return path.resolve(o.cwd ?? process.cwd(), o.output);
+  if (m.output !== undefined) return path.resolve(baseDir, m.output);
+  if (manifestFile === '<inline>') {
+    problems.push({ path: 'output', message: 'no output file: set "output" or pass -o' });
+    return '';
+  }
+  const stem = path.basename(manifestFile).replace(/\.[^.]*$/, '');
+  return path.join(baseDir, `${stem}${FORMAT_EXTENSIONS[m.format ?? 'jpeg']}`);
+}
+
+function resolveFormat(declared: OutputFormat | undefined, output: string, problems: ManifestProblem[]): OutputFormat {
+  const extension = path.extname(output).toLowerCase();
+  const fromExtension = EXTENSION_FORMATS[extension];
+  if (declared) {
+    if (extension && fromExtension && fromExtension !== declared) {
+      problems.push({ path: 'format', message: `is ${declared} but the output file ${path.basename(output)} ends in ${extension}` });
+    }
+    return declared;
+  }
+  if (fromExtension) return fromExtension;
+  if (output) {
+    problems.push({
+      path: 'output',
+      message: `cannot tell the format from "${path.basename(output)}": use a .png, .jpg or .jpeg name, or set "format"`,
+    });
+  }
+  return 'jpeg';
+}
+
+const URL_SCHEME = /^([a-z][a-z0-9+.-]+):/i;
+
+function toImageSpec(entry: ImageEntryInput, index: number, baseDir: string, layoutFit: Fit, problems: ManifestProblem[]): ImageSpec {
+  const src = typeof entry === 'string' ? entry : entry.src;
+  const where = typeof entry === 'string' ? `images[${index}]` : `images[${index}].src`;
+  const focus = (typeof entry === 'object' && entry.focus) || [0.5, 0.5];
+  const fit = (typeof entry === 'object' && entry.fit) || layoutFit;
+  return { index, src, location: resolveLocation(src, baseDir, where, problems), focus: [focus[0], focus[1]], fit };
+}
+
+export function resolveLocation(src: string, baseDir: string, where: string, problems: ManifestProblem[]): ImageLocation {
+  const scheme = URL_SCHEME.exec(src)?.[1]?.toLowerCase();
+  if (scheme === undefined) return { kind: 'file', path: path.resolve(baseDir, src) };
+  let url: URL;
+  try {
+    url = new URL(src);
+  } catch {
+    problems.push({ path: where, message: `"${src}" is not a valid URL` });
+    return { kind: 'file', path: '' };
+  }
+  if (scheme === 'http' || scheme === 'https') return { kind: 'url', url };
+  if (scheme === 'file') return { kind: 'file', path: fileURLToPath(url) };
+  problems.push({ path: where, message: `unsupported URL scheme "${scheme}:"; use http:, https:, file: or a path` });
+  return { kind: 'file', path: '' };
+}
+
+/** Valibot issue → one problem with a JSON path, rewording unknown keys with a suggestion. */
+function toProblem(issue: v.BaseIssue<unknown>): ManifestProblem {
+  const keys = (issue.path ?? []).map((item) => item.key as string | number);
+  const pathText = formatPath(keys);
+  if (issue.type === 'strict_object' && issue.expected === 'never' && keys.length > 0) {
+    const key = String(keys[keys.length - 1]);
+    const suggestion = closest(key, knownKeysAt(keys.slice(0, -1)));
+    return { path: pathText, message: `unknown key "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ''}` };
+  }
+  const message = issue.message.replace(/^Invalid (\w+): /, (_, what: string) => (what === 'type' || what === 'key' ? 'invalid: ' : `invalid ${what}: `));
+  return { path: pathText, message: message.replace(/^invalid: Expected/, 'expected') };
+}
+
+function knownKeysAt(parent: (string | number)[]): readonly string[] {
+  if (parent.length === 0) return KNOWN_KEYS.root;
+  const [first] = parent;
+  if (first === 'size') return KNOWN_KEYS.size;
+  if (first === 'layout') return KNOWN_KEYS.layout;
+  if (first === 'images') return KNOWN_KEYS.image;
+  return [];
+}
+
+export function formatPath(keys: (string | number)[]): string {
+  return keys.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
+}

@@ -1,0 +1,110 @@
+/**
+ * The manifest, version 1, as one valibot definition. The validator and the JSON Schema
+ * that `collage schema` prints are both derived from it, so they cannot drift apart.
+ */
+import * as v from 'valibot';
+import { toJsonSchema } from '@valibot/to-json-schema';
+import { LENGTH_PATTERN, parseColor } from './units.js';
+
+export const FORMATS = ['png', 'jpeg'] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+export const FITS = ['cover', 'contain'] as const;
+export type Fit = (typeof FITS)[number];
+
+const Length = v.pipe(
+  v.union(
+    [
+      v.pipe(v.number(), v.minValue(0)),
+      v.pipe(v.string(), v.regex(LENGTH_PATTERN, 'Invalid length: expected a number of pixels or a string like "0.25in", "3mm", "12pt", "40px"')),
+    ],
+    'Invalid length: expected a number of pixels or a string like "0.25in", "3mm", "12pt", "40px"',
+  ),
+  v.description('A length: a number of pixels, or a string with a unit: px, in, mm, cm, pt.'),
+);
+
+const Color = v.pipe(
+  v.string('Invalid colour: expected a string such as "#ffffff", "rgb(255 255 255)" or "white"'),
+  v.check((value) => parseColor(value) !== null, (issue) => `Invalid colour: ${issue.received} is not #rgb, #rrggbb, rgb() or a CSS colour name`),
+  v.description('A CSS colour: #rgb, #rrggbb, #rrggbbaa, rgb()/rgba() or a name such as "white".'),
+);
+
+const Fit = v.pipe(v.picklist(FITS), v.description('cover: fill the cell, cropping around focus. contain: whole image, letterboxed in the background.'));
+
+const Focus = v.pipe(
+  v.tuple([v.pipe(v.number(), v.minValue(0), v.maxValue(1)), v.pipe(v.number(), v.minValue(0), v.maxValue(1))]),
+  v.description('[x, y] in 0..1: the point kept in view when cropping (default [0.5, 0.5]).'),
+);
+
+const Src = v.pipe(
+  v.string(),
+  v.minLength(1, 'Invalid image: src is empty'),
+  v.description('An http:, https: or file: URL, or a path relative to the manifest.'),
+);
+
+export const ImageEntrySchema = v.union(
+  [
+    Src,
+    v.strictObject({
+      src: Src,
+      focus: v.optional(Focus),
+      fit: v.optional(Fit),
+    }),
+  ],
+  'Invalid image: expected a URL or path string, or an object with "src"',
+);
+
+const Positive = (what: string) => v.pipe(v.number(), v.integer(`${what} must be a whole number`), v.minValue(1, `${what} must be at least 1`));
+
+export const GridLayoutSchema = v.strictObject({
+  type: v.literal('grid'),
+  columns: v.optional(v.pipe(Positive('columns'), v.description('Number of columns; derived from the image count when omitted.'))),
+  rows: v.optional(v.pipe(Positive('rows'), v.description('Number of rows; derived from the image count when omitted.'))),
+  fit: v.optional(Fit),
+});
+
+export const LayoutSchema = v.variant('type', [GridLayoutSchema], 'Invalid layout: "type" must be "grid"');
+
+export const SizeSchema = v.strictObject({
+  width: Length,
+  height: Length,
+  dpi: v.optional(v.pipe(v.number(), v.minValue(1, 'dpi must be at least 1'), v.maxValue(10000, 'dpi must be at most 10000'), v.description('Dots per inch (default 300); converts physical units and is written into the file.'))),
+});
+
+const ManifestObjectSchema = v.strictObject({
+  $schema: v.optional(v.string()),
+  version: v.optional(v.literal(1)),
+  output: v.optional(v.pipe(v.string(), v.minLength(1), v.description('Output file, relative to the manifest folder. -o overrides.'))),
+  format: v.optional(v.pipe(v.picklist(FORMATS), v.description('Output format; else taken from the output file extension.'))),
+  quality: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100), v.description('JPEG quality 1-100 (default 92).'))),
+  size: SizeSchema,
+  background: v.optional(Color),
+  margin: v.optional(Length),
+  gap: v.optional(Length),
+  layout: v.optional(LayoutSchema),
+  images: v.pipe(
+    v.array(ImageEntrySchema, 'Invalid images: expected an array'),
+    v.minLength(1, 'Invalid images: the list is empty; add at least one image'),
+  ),
+});
+
+export const ManifestSchema = v.pipe(
+  ManifestObjectSchema,
+  v.title('collage manifest (version 1)'),
+  v.description('A photo collage to render: page size, layout and the images to place.'),
+);
+
+export type ManifestInput = v.InferInput<typeof ManifestSchema>;
+export type ImageEntryInput = v.InferInput<typeof ImageEntrySchema>;
+
+/** Keys an object at each level accepts, for "did you mean" suggestions. */
+export const KNOWN_KEYS = {
+  root: Object.keys(ManifestObjectSchema.entries),
+  size: Object.keys(SizeSchema.entries),
+  layout: Object.keys(GridLayoutSchema.entries),
+  image: ['src', 'focus', 'fit'],
+} as const;
+
+export function manifestJsonSchema(): Record<string, unknown> {
+  const { $schema, title, description, ...rest } = toJsonSchema(ManifestSchema, { errorMode: 'ignore' }) as Record<string, unknown>;
+  return { $schema, $id: 'https://example.invalid/collage.schema.json', title, description, ...rest };
+}

@@ -1,0 +1,27 @@
+/** Encoding the poster: 8-bit RGB, sRGB profile and DPI recorded, byte-identical for identical pixels. */
+import sharp from 'sharp';
+import type { OutputFormat } from '../manifest/index.js';
+import { setJfifDensity } from './jfif.js';
+
+export interface EncodeOptions {
+  format: OutputFormat;
+  /** JPEG quality 1..100. */
+  quality: number;
+  dpi: number;
+}
+
+/** `pixels` is RGBA, `width × height × 4` bytes, alpha ignored. */
+export async function encodeImage(pixels: Buffer, width: number, height: number, options: EncodeOptions): Promise<Buffer> {
+  const image = sharp(pixels, { raw: { width, height, channels: 4 }, limitInputPixels: false })
+    .removeAlpha()
+    .withIccProfile('srgb')
+    .withDensity(options.dpi);
+  if (options.format === 'png') {
+    return image.png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
+  }
+  // Baseline (photo labs refuse progressive) and 4:4:4 chroma: no colour bleeding at print size.
+  const jpeg = await image
+    .jpeg({ quality: options.quality, progressive: false, chromaSubsampling: '4:4:4', mozjpeg: false })
+    .toBuffer();
+  return setJfifDensity(jpeg, options.dpi);
+}

@@ -1,0 +1,25 @@
+/**
+ * JFIF density for JPEG output. libvips writes DPI only into EXIF, and much print software
+ * reads the JFIF APP0 header, so we make sure one is there, right after SOI, saying `dpi`.
+ */
+
+const SOI_LENGTH = 2;
+
+export function setJfifDensity(jpeg: Buffer, dpi: number): Buffer {
+  const density = Math.max(1, Math.min(65535, Math.round(dpi)));
+  const app0 = Buffer.alloc(18);
+  app0.writeUInt16BE(0xffe0, 0); // APP0
+  app0.writeUInt16BE(16, 2); // segment length
+  app0.write('JFIF\0', 4, 'latin1');
+  app0.writeUInt8(1, 9); // version 1.02
+  app0.writeUInt8(2, 10);
+  app0.writeUInt8(1, 11); // units: dots per inch
+  app0.writeUInt16BE(density, 12);
+  app0.writeUInt16BE(density, 14);
+  app0.writeUInt8(0, 16); // no thumbnail
+  app0.writeUInt8(0, 17);
+
+  const hasJfif = jpeg.readUInt16BE(SOI_LENGTH) === 0xffe0 && jpeg.toString('latin1', 6, 11) === 'JFIF\0';
+  const rest = hasJfif ? jpeg.subarray(SOI_LENGTH + 2 + jpeg.readUInt16BE(SOI_LENGTH + 2)) : jpeg.subarray(SOI_LENGTH);
+  return Buffer.concat([jpeg.subarray(0, SOI_LENGTH), app0, rest]);
+}
