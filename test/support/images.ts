@@ -1,0 +1,57 @@
+/** Real images made for tests, and reading pixels back from outputs. */
+import sharp from 'sharp';
+
+export type Rgb = [number, number, number];
+
+/** A solid-colour image; `format` jpeg (4:4:4, q95) or png. */
+export async function solidImage(color: Rgb, width: number, height: number, format: 'jpeg' | 'png' = 'jpeg'): Promise<Buffer> {
+  const image = sharp({ create: { width, height, channels: 3, background: { r: color[0], g: color[1], b: color[2] } } });
+  return format === 'png' ? image.png().toBuffer() : image.jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer();
+}
+
+/** An image from raw RGB pixels. */
+export async function rawImage(pixels: Buffer, width: number, height: number, format: 'jpeg' | 'png' = 'png'): Promise<Buffer> {
+  const image = sharp(pixels, { raw: { width, height, channels: 3 } });
+  return format === 'png' ? image.png().toBuffer() : image.jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer();
+}
+
+export interface Pixels {
+  width: number;
+  height: number;
+  channels: number;
+  data: Buffer;
+  at(x: number, y: number): Rgb;
+}
+
+export async function readPixels(input: string | Buffer): Promise<Pixels> {
+  const { data, info } = await sharp(input).raw().toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    channels: info.channels,
+    data,
+    at(x, y) {
+      const i = (y * info.width + x) * info.channels;
+      return [data[i]!, data[i + 1]!, data[i + 2]!];
+    },
+  };
+}
+
+export function colorDistance(a: Rgb, b: Rgb): number {
+  return Math.max(Math.abs(a[0] - b[0]), Math.abs(a[1] - b[1]), Math.abs(a[2] - b[2]));
+}
+
+/** A distinct, well-separated colour for image `i` of `n` (so cells can be told apart by pixel). */
+export function distinctColor(i: number): Rgb {
+  const hue = (i * 137.508) % 360;
+  const light = i % 2 === 0 ? 0.45 : 0.6;
+  return hslToRgb(hue, 0.75, light);
+}
+
+function hslToRgb(h: number, s: number, l: number): Rgb {
+  const c = (1 - Math.abs(2 * l - 1)) * s;
+  const x = c * (1 - Math.abs(((h / 60) % 2) - 1));
+  const m = l - c / 2;
+  const [r, g, b] = h < 60 ? [c, x, 0] : h < 120 ? [x, c, 0] : h < 180 ? [0, c, x] : h < 240 ? [0, x, c] : h < 300 ? [x, 0, c] : [c, 0, x];
+  return [Math.round((r + m) * 255), Math.round((g + m) * 255), Math.round((b + m) * 255)];
+}
