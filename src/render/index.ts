@@ -40,14 +40,16 @@ export function createPoster(width: number, height: number, background: Rgba): P
  * Resample the photo into a cell-sized canvas, then copy those pixels onto the poster.
  * Drawing the full-size photo onto the poster directly would keep it alive as long as the
  * poster (Skia records draws lazily), so 1,000 photos would all stay in memory; copying
- * pixels with putImageData holds no reference. Skia's mipmapped downscale does not alias.
+ * pixels with putImageData holds no reference.
  */
 export function drawPhoto(poster: Poster, image: Image, placement: PhotoPlacement): void {
   const { box, fit, focus } = placement;
   const cell = createCanvas(box.width, box.height);
   const context = cell.getContext('2d');
   context.imageSmoothingEnabled = true;
-  context.imageSmoothingQuality = 'high';
+  // 'medium' is Skia's mipmapped filter: 1-px stripes at 1/5 size come out an even grey.
+  // On canvas 1.0.9 'high' is a bicubic without mipmaps and aliases them (28/227 columns).
+  context.imageSmoothingQuality = 'medium';
   if (fit === 'contain') {
     context.fillStyle = fillStyle(poster.background);
     context.fillRect(0, 0, box.width, box.height);
