@@ -75,7 +75,7 @@ describe('manifest validation (library)', () => {
   it('reports JSON syntax errors at line:column', () => {
     const text = '{\n  "size": { "width": "12in", "height": "8in" },\n  "images": ["a.jpg",]\n}';
     expect(() => parseManifestText('m.json', text)).toThrow('m.json:3:22: invalid JSON: expected a value');
-    expect(() => parseManifestText('m.json', '{"images": [')).toThrow('m.json:1:13: invalid JSON: expected a value');
+    expect(() => parseManifestText('m.json', '{"images": [')).toThrow(/^m.json:1:13: invalid JSON: expected/);
     expect(parseManifestText('list.txt', '# my photos\nhttps://a.example/1.jpg\n\n  photos/2.jpg  \n')).toEqual({
       kind: 'text',
       images: ['https://a.example/1.jpg', 'photos/2.jpg'],
