@@ -1,0 +1,95 @@
+/** The CLI surface: plan, schema, validate, plain-text manifests, progress and quiet output. */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './support/cli.js';
+import { useTempDirs } from './support/files.js';
+import { readPixels, solidImage } from './support/images.js';
+
+const DEMO = path.join(ROOT, 'examples', 'photo-a-day', 'manifest.json');
+
+describe('collage schema', () => {
+  it('prints a JSON Schema that validates the demo manifest and rejects a bad one', async () => {
+    const result = await runCli(['schema']);
+    expect(result.code).toBe(0);
+    const schema = JSON.parse(result.stdout);
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    const ajv = new Ajv.default({ strict: false });
+    const check = ajv.compile(schema);
+    expect(check(JSON.parse(await readFile(DEMO, 'utf8'))), JSON.stringify(check.errors)).toBe(true);
+    expect(check({ size: { width: '12in', height: '8in' }, images: ['a.jpg'], colums: 3 })).toBe(false);
+    expect(check({ size: { width: '12 furlongs', height: '8in' }, images: ['a.jpg'] })).toBe(false);
+  });
+
+  it('matches the committed collage.schema.json (regenerate: collage schema > collage.schema.json)', async () => {
+    const result = await runCli(['schema']);
+    expect(JSON.parse(result.stdout)).toEqual(JSON.parse(await readFile(path.join(ROOT, 'collage.schema.json'), 'utf8')));
+  });
+});
+
+describe('collage plan', () => {
+  it('prints the canvas size and every cell without fetching or writing', async () => {
+    const result = await runCli(['plan', DEMO, '--dpi', '100']);
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.canvas).toEqual({ width: 1200, height: 800, dpi: 100, background: 'rgb(244, 241, 234)' });
+    expect(plan.placements).toHaveLength(40);
+    expect(plan.layout).toMatchObject({ type: 'grid', columns: 8, rows: 5, margin: 25, gap: 8 });
+    expect(plan.placements[13]).toMatchObject({ index: 13, src: 'photos/day-014.jpg', fit: 'contain' });
+    for (const p of plan.placements) {
+      expect(p.x).toBeGreaterThanOrEqual(25);
+      expect(p.x + p.width).toBeLessThanOrEqual(1175);
+    }
+  });
+});
+
+describe('collage validate', () => {
+  it('says the demo is valid, with its size, and exits 0', async () => {
+    const result = await runCli(['validate', DEMO]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/valid — 40 images, 1800×1200 px at 150 dpi/);
+  });
+});
+
+describe('plain-text manifests', () => {
+  const tempDir = useTempDirs();
+
+  it('builds a list of paths with --size, --layout and -o', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'red.png'), await solidImage([230, 20, 20], 40, 40, 'png'));
+    await writeFile(path.join(dir, 'blue.png'), await solidImage([20, 20, 230], 40, 40, 'png'));
+    await writeFile(path.join(dir, 'list.txt'), '# two squares\nred.png\n\nblue.png\n');
+    const result = await runCli(['build', 'list.txt', '--size', '2x1in', '--dpi', '50', '--layout', 'grid', '-o', 'out.png'], { cwd: dir });
+    expect(result.code).toBe(0);
+    const pixels = await readPixels(path.join(dir, 'out.png'));
+    expect([pixels.width, pixels.height]).toEqual([100, 50]);
+    expect(pixels.at(25, 25)).toEqual([230, 20, 20]);
+    expect(pixels.at(75, 25)).toEqual([20, 20, 230]);
+  });
+
+  it('asks for --size when a text manifest has none', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'list.txt'), 'a.jpg\n');
+    const result = await runCli(['build', 'list.txt', '-o', 'out.jpg'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('collage: list.txt: --size: a plain-text manifest needs --size, e.g. --size 36x24in');
+  });
+});
+
+describe('progress output', () => {
+  const tempDir = useTempDirs();
+
+  it('prints a few plain lines without a TTY, and nothing with --quiet', async () => {
+    const dir = await tempDir();
+    const plain = await runCli(['build', DEMO, '-o', path.join(dir, 'a.jpg'), '--dpi', '50']);
+    expect(plain.code).toBe(0);
+    const lines = plain.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^collage: 40 images → .*a\.jpg \(600×400 px\)$/);
+    expect(lines.at(-1)).toMatch(/^collage: wrote .*a\.jpg \(\d+ kB\)$/);
+    expect(lines.length).toBeLessThanOrEqual(8);
+    expect(plain.stderr).not.toMatch(/\x1b|\r/); // no control characters in a log
+    const quiet = await runCli(['build', DEMO, '-o', path.join(dir, 'b.jpg'), '--dpi', '50', '--quiet']);
+    expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+});

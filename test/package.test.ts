@@ -1,0 +1,34 @@
+/**
+ * The published package works as users get it: `npm pack`, install the tarball in an empty
+ * folder, `npx collage build` the demo. Dependencies come from the npm registry (or its cache).
+ */
+import { execFile } from 'node:child_process';
+import { cp, readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './support/cli.js';
+import { useTempDirs } from './support/files.js';
+import { readJfifDensity } from './support/metadata.js';
+
+const run = promisify(execFile);
+
+describe('npm pack → install → npx collage', () => {
+  const tempDir = useTempDirs();
+
+  it('installs from the tarball and builds the demo', { timeout: 240_000 }, async () => {
+    const packDir = await tempDir();
+    const { stdout } = await run('npm', ['pack', '--pack-destination', packDir, '--ignore-scripts', '--json'], { cwd: ROOT });
+    const [{ filename, files }] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
+    expect(files.every((f) => f.path === 'package.json' || f.path === 'README.md' || f.path.startsWith('dist/'))).toBe(true);
+    expect(files.some((f) => f.path === 'dist/cli/index.js')).toBe(true);
+
+    const app = await tempDir();
+    await run('npm', ['init', '-y'], { cwd: app });
+    await run('npm', ['install', '--no-audit', '--no-fund', path.join(packDir, path.basename(filename))], { cwd: app, timeout: 200_000 });
+    await cp(path.join(ROOT, 'examples', 'photo-a-day'), path.join(app, 'demo'), { recursive: true });
+    await run('npx', ['collage', 'build', 'demo/manifest.json', '-o', 'out.jpg', '--dpi', '60', '--quiet'], { cwd: app });
+    expect(await readdir(app)).toContain('out.jpg');
+    expect(readJfifDensity(await readFile(path.join(app, 'out.jpg')))).toEqual({ units: 1, x: 60, y: 60 });
+  });
+});
