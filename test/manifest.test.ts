@@ -109,7 +109,9 @@ describe('collage validate / build with invalid manifests (CLI)', () => {
   const tempDir = useTempDirs();
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer((_req, res) => res.writeHead(500).end());
+    server = await startServer((_req, res) => {
+      res.writeHead(500).end();
+    });
   });
   afterAll(() => server.close());
 

@@ -1,7 +1,7 @@
 /** All 8 EXIF orientations land upright: quadrant colours checked by pixel. */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { useTempDirs } from './support/files.js';
@@ -28,7 +28,7 @@ function uprightPixels(): Buffer {
 
 /** Stores the upright image so that applying EXIF `orientation` shows it upright again. */
 async function storedWithOrientation(orientation: number): Promise<Buffer> {
-  const step = async (input: Buffer, op: (s: sharp.Sharp) => sharp.Sharp) => op(sharp(input)).png().toBuffer();
+  const step = async (input: Buffer, op: (s: Sharp) => Sharp) => op(sharp(input)).png().toBuffer();
   let image = await sharp(uprightPixels(), { raw: { width: 80, height: 60, channels: 3 } }).png().toBuffer();
   // The inverse of each orientation's display transform (2, 4, 5, 7 are their own inverses).
   if (orientation === 2) image = await step(image, (s) => s.flop());
