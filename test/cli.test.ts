@@ -1,12 +1,15 @@
 /** The CLI surface: plan, schema, validate, plain-text manifests, progress and quiet output. */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli } from './support/cli.js';
+import { CLI, ROOT, runCli } from './support/cli.js';
 import { useTempDirs } from './support/files.js';
 import { readPixels, solidImage } from './support/images.js';
 
+const run = promisify(execFile);
 const DEMO = path.join(ROOT, 'examples', 'photo-a-day', 'manifest.json');
 
 describe('collage schema', () => {
@@ -92,4 +95,13 @@ describe('progress output', () => {
     const quiet = await runCli(['build', DEMO, '-o', path.join(dir, 'b.jpg'), '--dpi', '50', '--quiet']);
     expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
   });
+
+  it('draws a live bar on a terminal (under script(1), which gives the CLI a pseudo-TTY)', async () => {
+    const dir = await tempDir();
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} build ${JSON.stringify(DEMO)} -o ${JSON.stringify(path.join(dir, 'c.jpg'))} --dpi 50`;
+    const { stdout } = await run('script', ['-qec', command, '/dev/null'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    expect(stdout).toMatch(/\r\x1b\[2K\[#+\.*\] \d+\/40 images/);
+    expect(stdout).toMatch(/wrote .*c\.jpg/);
+  });
 });
+
