@@ -20,8 +20,10 @@ export async function encodeImage(pixels: Buffer, width: number, height: number,
     return image.png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
   }
   // Baseline (photo labs refuse progressive) and 4:4:4 chroma: no colour bleeding at print size.
+  // Optimised Huffman tables make libjpeg hold every DCT coefficient of the page: measured on
+  // 10800×7200, +870 MB peak and 3.5× the time for a file ~10% smaller. Standard tables it is.
   const jpeg = await image
-    .jpeg({ quality: options.quality, progressive: false, chromaSubsampling: '4:4:4', mozjpeg: false })
+    .jpeg({ quality: options.quality, progressive: false, chromaSubsampling: '4:4:4', mozjpeg: false, optimiseCoding: false })
     .toBuffer();
   return setJfifDensity(jpeg, options.dpi);
 }
