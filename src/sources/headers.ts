@@ -15,7 +15,7 @@ export function parseHeadersEnv(text: string | undefined): HostHeaders {
   } catch {
     throw new CollageError('COLLAGE_HTTP_HEADERS is not valid JSON: expected {"host": {"Header": "value"}}', ExitCode.usage);
   }
-  if (!isHostHeaders(value)) throw new Error('COLLAGE_HTTP_HEADERS must be {"host": {"Header": "value"}} with string values', ExitCode.usage);
+  if (!isHostHeaders(value)) throw new CollageError('COLLAGE_HTTP_HEADERS must be {"host": {"Header": "value"}} with string values', ExitCode.usage);
   return value;
 }
 
