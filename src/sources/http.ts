@@ -186,7 +186,7 @@ async function attempt(start: URL, conditional: Record<string, string>, ctx: Htt
 async function readCapped(body: Dispatcher.ResponseData['body'], headers: Record<string, string | string[] | undefined>, maxBytes: number): Promise<Buffer> {
   const declared = Number(headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    body.destroy();
+    discard(body);
     throw new FinalError(`too large: ${formatBytes(declared)} exceeds the ${formatBytes(maxBytes)} limit`);
   }
   const chunks: Buffer[] = [];
@@ -194,12 +194,18 @@ async function readCapped(body: Dispatcher.ResponseData['body'], headers: Record
   for await (const chunk of body) {
     received += (chunk as Buffer).length;
     if (received > maxBytes) {
-      body.destroy();
+      discard(body);
       throw new FinalError(`too large: more than the ${formatBytes(maxBytes)} limit`);
     }
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks, received);
+}
+
+/** Drops a body we will not read; its abort error must not surface as an unhandled 'error'. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {});
+  body.destroy();
 }
 
 function safeUrl(location: string, base: URL): URL | null {
