@@ -38,7 +38,9 @@ export function checkLiteralHost(hostname: string, port: number, allow?: Address
   const bare = hostname.replace(/^\[|\]$/g, '');
   if (!isIP(bare)) return;
   const range = nonPublicRange(bare);
-  if (range && !allow?.(bare, port)) throw new BlockedAddressError(bare, range);
+  if (!range) return;
+  const address = ipaddr.process(bare).toString();
+  if (!allow?.(address, port)) throw new BlockedAddressError(address, range);
 }
 
 export function guardedConnector(options: buildConnector.BuildOptions, allow?: AddressAllow): buildConnector.connector {

@@ -73,10 +73,11 @@ interface Response {
 
 export async function downloadImage(url: URL, src: string, ctx: HttpContext, signal?: AbortSignal): Promise<Download> {
   const { options, budget, cache } = ctx;
-  const cached = cache ? await cache.lookup(url) : null;
+  let cached = cache ? await cache.lookup(url) : null;
   if (cached && cached.policy.satisfiesWithoutRevalidation(policyRequest(url))) {
     const bytes = await cache!.read(url, cached);
     if (bytes) return { bytes, origin: 'cache', attempts: 0 };
+    cached = null; // missing or corrupt (and now dropped): a plain download
   }
   const conditional = cached ? revalidationHeaders(url, cached) : {};
 
