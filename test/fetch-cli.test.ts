@@ -214,3 +214,26 @@ describe('--block-private-addresses (CLI)', () => {
     expect(existsSync(path.join(dir, 'out.png'))).toBe(false);
   });
 });
+
+describe('per-host headers from the environment', () => {
+  it('are sent to their host and never printed, even when the request fails', async () => {
+    const dir = await tempDir();
+    const seen: (string | undefined)[] = [];
+    const store = await startServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(401).end('no');
+    });
+    try {
+      const file = path.join(dir, 'm.json');
+      await writeFile(file, JSON.stringify({ output: 'out.png', size: { width: 100, height: 100 }, images: [`${store.url}/private.jpg`] }));
+      const env = { COLLAGE_HTTP_HEADERS: JSON.stringify({ '127.0.0.1': { Authorization: 'Bearer tok-3141592' } }) };
+      const result = await runCli(['build', file, '--no-cache', '--json', '--verbose', ...FAST], { env });
+      expect(result.code).toBe(3);
+      expect(seen).toEqual(['Bearer tok-3141592']);
+      expect(result.stdout + result.stderr).not.toContain('tok-3141592');
+      expect(result.stdout).toContain('HTTP 401');
+    } finally {
+      await store.close();
+    }
+  });
+});
