@@ -46,17 +46,27 @@ export class ManifestError extends CollageError {
 export class ImageError extends Error {
   readonly src: string;
   readonly reason: string;
-  constructor(src: string, reason: string, options?: { cause?: unknown }) {
+  /** HTTP requests made for this image (0 for local files). */
+  attempts?: number;
+  /** Final HTTP status, when there was one. */
+  status?: number;
+  constructor(src: string, reason: string, options?: { cause?: unknown; attempts?: number; status?: number }) {
     super(`${src}: ${reason}`, options);
     this.name = 'ImageError';
     this.src = src;
     this.reason = reason;
+    this.attempts = options?.attempts;
+    this.status = options?.status;
   }
 }
 
 export interface ImageFailure {
   src: string;
+  /** One line: the final status or error. */
   reason: string;
+  /** HTTP requests made (0 for local files and images that failed after download). */
+  attempts?: number;
+  status?: number;
 }
 
 /** One or more images failed and the policy is `fail` (exit 3). Nothing was written. */
@@ -65,12 +75,17 @@ export class ImagesFailedError extends CollageError {
   constructor(failures: ImageFailure[], total: number) {
     super(
       `${failures.length} of ${total} image${total === 1 ? '' : 's'} failed; nothing written\n` +
-        failures.map((f) => `  ${f.src}: ${f.reason}`).join('\n'),
+        failures.map((f) => `  ${formatFailure(f)}`).join('\n'),
       ExitCode.imagesFailed,
     );
     this.name = 'ImagesFailedError';
     this.failures = failures;
   }
+}
+
+export function formatFailure(f: ImageFailure): string {
+  const tries = f.attempts && f.attempts > 1 ? ` (${f.attempts} attempts)` : '';
+  return `${f.src}: ${f.reason}${tries}`;
 }
 
 export function errorMessage(error: unknown): string {

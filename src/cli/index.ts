@@ -3,7 +3,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { build, type BuildOptions, type BuildReport } from '../build.js';
-import { CollageError, ExitCode, ImagesFailedError, ManifestError } from '../errors.js';
+import { CollageError, ExitCode, ImagesFailedError, ManifestError, formatFailure } from '../errors.js';
+import { cleanCache, defaultCacheDir, formatBytes, listCache, parseHeadersEnv } from '../sources/index.js';
 import { manifestJsonSchema, type ManifestOverrides } from '../manifest/index.js';
 import { plan } from '../plan.js';
 import { validate } from '../validate.js';
@@ -35,6 +36,13 @@ interface BuildFlags extends CommonFlags {
   timeout?: number;
   maxDownload?: number;
   maxPixels?: number;
+  onError?: string;
+  cacheDir?: string;
+  cache?: boolean;
+  blockPrivateAddresses?: boolean;
+  retries?: number;
+  retryDelay?: number;
+  downloadTimeout?: number;
 }
 
 const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (value: string) => {
@@ -93,8 +101,16 @@ export function createProgram(): Command {
     .option('--timeout <seconds>', 'connect, response and stalled-download timeout (default 30)', positiveNumber('--timeout'))
     .option('--max-download <MB>', 'largest image file accepted (default 100)', positiveNumber('--max-download'))
     .option('--max-pixels <Mpx>', 'largest decoded image in megapixels (default 120)', positiveNumber('--max-pixels'))
+    .addOption(new Option('--on-error <policy>', 'when images fail: fail (write nothing, exit 3), skip (lay out the rest), placeholder (grey cell)').choices(['fail', 'skip', 'placeholder']))
+    .option('--retries <n>', 'retries per image on network errors, 408, 429 and 5xx (default 3)', integer('--retries', 0, 20))
+    .option('--retry-delay <seconds>', 'backoff base: retry n waits up to base × 2^(n-1) (default 0.5)', positiveNumber('--retry-delay'))
+    .option('--download-timeout <seconds>', 'longest one download attempt may take in all (default 120)', positiveNumber('--download-timeout'))
+    .option('--cache-dir <dir>', 'download cache folder (default $XDG_CACHE_HOME/collage or ~/.cache/collage)')
+    .option('--no-cache', 'neither read nor write the download cache')
+    .option('--block-private-addresses', 'refuse loopback, link-local and private addresses (checked after DNS and on every redirect) and local files')
     .action(async (manifest: string, flags: BuildFlags) => {
       setModes(flags);
+      const headers = parseHeadersEnv(process.env.COLLAGE_HTTP_HEADERS);
       const progress = createProgressReporter(process.stderr, flags.quiet || flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
       const options: BuildOptions = {
         ...overridesFrom(flags),
@@ -107,7 +123,14 @@ export function createProgram(): Command {
             bodyTimeout: flags.timeout * 1000,
           }),
           ...(flags.maxDownload !== undefined && { maxBytes: Math.round(flags.maxDownload * 1024 * 1024) }),
+          ...(flags.retries !== undefined && { retries: flags.retries }),
+          ...(flags.retryDelay !== undefined && { retryBaseDelay: flags.retryDelay * 1000 }),
+          ...(flags.downloadTimeout !== undefined && { downloadTimeout: flags.downloadTimeout * 1000 }),
+          cacheDir: flags.cache === false ? null : (flags.cacheDir ?? defaultCacheDir()),
+          blockPrivateAddresses: Boolean(flags.blockPrivateAddresses),
+          headers,
         },
+        ...(flags.onError !== undefined && { onError: flags.onError }),
         ...(flags.maxPixels !== undefined && { maxPixels: Math.round(flags.maxPixels * 1e6) }),
         onProgress: progress,
       };
@@ -118,6 +141,13 @@ export function createProgram(): Command {
         progress.clear();
       }
       if (flags.json) printJson(report);
+      else if (!flags.quiet && report.images.failed.length > 0) {
+        const n = report.images.failed.length;
+        process.stderr.write(
+          `collage: ${n} of ${report.images.total} image${report.images.total === 1 ? '' : 's'} failed (${flags.onError ?? 'manifest onError'})\n` +
+            report.images.failed.map((f) => `  ${formatFailure(f)}\n`).join(''),
+        );
+      }
       if (flags.verbose && !flags.json) process.stderr.write(`collage: timings (ms) ${JSON.stringify(report.timings)}\n`);
     });
 
@@ -145,6 +175,36 @@ export function createProgram(): Command {
     }
   });
 
+  const cache = program.command('cache').description('see or free the download cache');
+  cache
+    .command('ls')
+    .description('list cached downloads (URL, size, date)')
+    .option('--cache-dir <dir>', 'cache folder (default $XDG_CACHE_HOME/collage or ~/.cache/collage)')
+    .option('--json', 'print JSON')
+    .action(async (flags: { cacheDir?: string; json?: boolean }) => {
+      setModes(flags);
+      const dir = flags.cacheDir ?? defaultCacheDir();
+      const entries = await listCache(dir);
+      const bytes = entries.reduce((sum, e) => sum + e.size, 0);
+      if (flags.json) printJson({ dir, entries: entries.length, bytes, items: entries.map((e) => ({ ...e, time: new Date(e.time).toISOString() })) });
+      else {
+        for (const e of entries) process.stdout.write(`${formatBytes(e.size).padStart(9)}  ${new Date(e.time).toISOString()}  ${e.url}\n`);
+        process.stdout.write(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${formatBytes(bytes)} in ${dir}\n`);
+      }
+    });
+  cache
+    .command('clean')
+    .description('remove every cached download')
+    .option('--cache-dir <dir>', 'cache folder (default $XDG_CACHE_HOME/collage or ~/.cache/collage)')
+    .option('--json', 'print JSON')
+    .action(async (flags: { cacheDir?: string; json?: boolean }) => {
+      setModes(flags);
+      const dir = flags.cacheDir ?? defaultCacheDir();
+      const freed = await cleanCache(dir);
+      if (flags.json) printJson({ dir, removed: freed.entries, bytes: freed.bytes });
+      else process.stdout.write(`removed ${freed.entries} entr${freed.entries === 1 ? 'y' : 'ies'}, ${formatBytes(freed.bytes)} from ${dir}\n`);
+    });
+
   program
     .command('schema')
     .description('print the manifest JSON Schema (for editors: "$schema")')
@@ -153,7 +213,7 @@ export function createProgram(): Command {
   return program;
 }
 
-function setModes(flags: CommonFlags): void {
+function setModes(flags: { verbose?: boolean; json?: boolean }): void {
   verbose = Boolean(flags.verbose);
   jsonMode = Boolean(flags.json);
 }

@@ -30,7 +30,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream, mode: 'tty' |
       return;
     }
     if (event.type === 'image') {
-      const text = `${event.done}/${event.total} images${event.failed ? `, ${event.failed} failed` : ''}, ${formatBytes(event.bytes)}`;
+      const text = `${event.done}/${event.total} images (${event.fetched} downloaded, ${event.cached} from cache, ${event.failed} failed), ${formatBytes(event.bytes)}`;
       if (mode === 'tty') {
         const now = Date.now();
         if (now - lastDraw < 100 && event.done < event.total) return;

@@ -2,7 +2,7 @@
 import { readManifestFile, type RawManifest } from './read.js';
 import { normalizeManifest, type CollageSpec, type ManifestOverrides } from './normalize.js';
 
-export { manifestJsonSchema, type ManifestInput, type OutputFormat, type Fit } from './schema.js';
+export { manifestJsonSchema, type ManifestInput, type OutputFormat, type Fit, type OnError, ON_ERROR } from './schema.js';
 export type { CollageSpec, ImageSpec, ImageLocation, LayoutSpec, ManifestOverrides } from './normalize.js';
 export type { Rgba } from './units.js';
 export { cssColor } from './units.js';

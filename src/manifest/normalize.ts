@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import { closest } from './suggest.js';
-import { KNOWN_KEYS, ManifestSchema, type Fit, type ImageEntryInput, type ManifestInput, type OutputFormat } from './schema.js';
+import { KNOWN_KEYS, ManifestSchema, ON_ERROR, type Fit, type OnError, type ImageEntryInput, type ManifestInput, type OutputFormat } from './schema.js';
 import { lengthToInches, lengthToPixels, parseColor, parseLength, parseSizeOption, type Rgba } from './units.js';
 import type { RawManifest } from './read.js';
 
@@ -28,6 +28,8 @@ export interface ManifestOverrides {
   background?: string;
   margin?: string;
   gap?: string;
+  /** Failure policy: fail | skip | placeholder (overrides the manifest's onError). */
+  onError?: string;
   /** Folder that relative `output` overrides resolve against (default: process.cwd()). */
   cwd?: string;
 }
@@ -69,6 +71,10 @@ export interface CollageSpec {
   gap: number;
   layout: LayoutSpec;
   images: ImageSpec[];
+  /** What to do when images fail. */
+  onError: OnError;
+  /** Extra request headers per host name (from the manifest). */
+  headers: Record<string, Record<string, string>>;
 }
 
 /** Largest surface the canvas engine allocates (w × h × 4 bytes must stay under 2^31). */
@@ -133,6 +139,10 @@ function applyOverrides(raw: RawManifest, o: ManifestOverrides, problems: Manife
   if (o.margin !== undefined) input.margin = o.margin;
   if (o.gap !== undefined) input.gap = o.gap;
   if (o.quality !== undefined) input.quality = o.quality;
+  if (o.onError !== undefined) {
+    if (!(ON_ERROR as readonly string[]).includes(o.onError)) problems.push({ path: '--on-error', message: `must be one of ${ON_ERROR.join(', ')}` });
+    input.onError = o.onError;
+  }
   if (o.format !== undefined) input.format = o.format === 'jpg' ? 'jpeg' : o.format;
   return input;
 }
@@ -189,6 +199,8 @@ function toSpec(
     gap,
     layout: { type: 'grid', columns: m.layout?.columns, rows: m.layout?.rows, fit: layoutFit },
     images,
+    onError: m.onError ?? 'fail',
+    headers: m.headers ?? {},
   };
 }
 

@@ -9,6 +9,8 @@ import { LENGTH_PATTERN, parseColor } from './units.js';
 export const FORMATS = ['png', 'jpeg'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 export const FITS = ['cover', 'contain'] as const;
+export const ON_ERROR = ['fail', 'skip', 'placeholder'] as const;
+export type OnError = (typeof ON_ERROR)[number];
 export type Fit = (typeof FITS)[number];
 
 const Length = v.pipe(
@@ -81,6 +83,18 @@ const ManifestObjectSchema = v.strictObject({
   margin: v.optional(Length),
   gap: v.optional(Length),
   layout: v.optional(LayoutSchema),
+  onError: v.optional(
+    v.pipe(
+      v.picklist(ON_ERROR),
+      v.description('When images fail: fail (default, write nothing), skip (lay out the rest) or placeholder (keep the slot, filled grey).'),
+    ),
+  ),
+  headers: v.optional(
+    v.pipe(
+      v.record(v.string(), v.record(v.string(), v.string())),
+      v.description('Extra request headers per host name, e.g. {"photos.example": {"Authorization": "Bearer …"}}. Never printed.'),
+    ),
+  ),
   images: v.pipe(
     v.array(ImageEntrySchema, 'Invalid images: expected an array'),
     v.minLength(1, 'Invalid images: the list is empty; add at least one image'),

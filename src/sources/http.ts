@@ -1,11 +1,25 @@
-/** HTTP(S) downloads through undici: keep-alive pool per origin, timeouts, size cap. */
-import { Agent, interceptors, request, type Dispatcher } from 'undici';
+/**
+ * HTTP(S) downloads through undici `request()`: keep-alive pool per origin, connect/headers/
+ * body-idle timeouts plus a whole-attempt deadline, a size cap enforced while streaming,
+ * redirects followed here (bounded, loop-detected, per-hop address check, per-host headers
+ * never forwarded to another host), retries with backoff, and the disk cache.
+ *
+ * Retries are our own loop rather than undici's retry interceptor: the interceptor cannot
+ * report how many attempts an image took, does not share a per-job budget, and does not
+ * retry a body that fails mid-stream, all of which the report and the issue need.
+ */
+import { Agent, request, type Dispatcher } from 'undici';
 import { ImageError } from '../errors.js';
+import { DownloadCache, makePolicy, policyRequest, type CachedEntry } from './cache.js';
+import { BlockedAddressError, checkLiteralHost, guardedConnector } from './guard.js';
+import { RETRY_STATUSES, RetryBudget, errorCode, isRetryableError, parseRetryAfter, retryDelay, sleep } from './retry.js';
 import type { FetchOptions } from './types.js';
 
 const USER_AGENT = 'collage (+https://www.npmjs.com/package/collage)';
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export function createHttpDispatcher(options: FetchOptions): Dispatcher {
+  const connectOptions = { timeout: options.connectTimeout };
   return new Agent({
     // Per-origin connection cap doubles as the per-host concurrency limit: requests
     // beyond it wait in the origin's queue and reuse kept-alive sockets.
@@ -14,66 +28,218 @@ export function createHttpDispatcher(options: FetchOptions): Dispatcher {
     headersTimeout: options.headersTimeout,
     bodyTimeout: options.bodyTimeout,
     keepAliveTimeout: 10_000,
-  }).compose(interceptors.redirect({ maxRedirections: options.maxRedirects }));
+    ...(options.blockPrivateAddresses
+      ? { connect: guardedConnector(connectOptions, options.allowAddress) }
+      : { connect: connectOptions }),
+  });
 }
 
-export async function downloadImage(
-  url: URL,
-  src: string,
-  dispatcher: Dispatcher,
-  options: FetchOptions,
-  signal?: AbortSignal,
-): Promise<Buffer> {
-  let response: Dispatcher.ResponseData;
+export interface HttpContext {
+  dispatcher: Dispatcher;
+  options: FetchOptions;
+  budget: RetryBudget;
+  cache: DownloadCache | null;
+}
+
+export interface Download {
+  bytes: Buffer;
+  origin: 'network' | 'cache';
+  attempts: number;
+}
+
+/** A final (non-redirect) response that is not a usable 200/304. */
+class StatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfter: number | undefined,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+/** A failure that no retry can fix (redirect loop, too large, blocked address). */
+class FinalError extends Error {}
+
+class AttemptTimeout extends Error {
+  readonly code = 'COLLAGE_ATTEMPT_TIMEOUT';
+}
+
+interface Response {
+  status: 200 | 304;
+  headers: Record<string, string | string[] | undefined>;
+  bytes: Buffer | null;
+  url: URL;
+}
+
+export async function downloadImage(url: URL, src: string, ctx: HttpContext, signal?: AbortSignal): Promise<Download> {
+  const { options, budget, cache } = ctx;
+  let cached = cache ? await cache.lookup(url) : null;
+  if (cached && cached.policy.satisfiesWithoutRevalidation(policyRequest(url))) {
+    const bytes = await cache!.read(url, cached);
+    if (bytes) return { bytes, origin: 'cache', attempts: 0 };
+    cached = null; // missing or corrupt (and now dropped): a plain download
+  }
+  const conditional = cached ? revalidationHeaders(url, cached) : {};
+
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    try {
+      const response = await attempt(url, conditional, ctx, signal);
+      if (response.status === 304 && cached && cache) {
+        const bytes = await cache.read(url, cached);
+        if (bytes) {
+          const { policy } = cached.policy.revalidatedPolicy(policyRequest(url), { status: 304, headers: response.headers });
+          await cache.store(url, policy, bytes);
+          return { bytes, origin: 'cache', attempts };
+        }
+        // The cached body vanished or was corrupt: fetch it in full (not a retry).
+        Object.keys(conditional).forEach((k) => delete conditional[k]);
+        attempts--;
+        continue;
+      }
+      if (response.status === 304) throw new FinalError('HTTP 304 without a cached copy');
+      const bytes = response.bytes!;
+      if (cache) {
+        const policy = makePolicy(url, 200, response.headers);
+        if (policy.storable()) await cache.store(url, policy, bytes);
+        else if (cached) await cache.remove(url);
+      }
+      return { bytes, origin: 'network', attempts };
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      const retryable = error instanceof StatusError ? RETRY_STATUSES.has(error.status) : !(error instanceof FinalError) && isRetryableError(error);
+      const status = error instanceof StatusError ? error.status : undefined;
+      if (!retryable || attempts > options.retries || !budget.take(url.host)) {
+        if (isConnectionFailure(error)) budget.markDead(url.host);
+        const reason = error instanceof StatusError || error instanceof FinalError ? error.message : networkReason(error, options);
+        throw new ImageError(src, reason, { cause: error, attempts, status });
+      }
+      const retryAfter = error instanceof StatusError ? error.retryAfter : undefined;
+      await sleep(retryDelay(attempts, options, retryAfter), signal);
+    }
+  }
+}
+
+function revalidationHeaders(url: URL, entry: CachedEntry): Record<string, string> {
+  const headers = entry.policy.revalidationHeaders(policyRequest(url));
+  const out: Record<string, string> = {};
+  for (const name of ['if-none-match', 'if-modified-since']) {
+    const value = headers[name];
+    if (typeof value === 'string') out[name] = value;
+  }
+  return out;
+}
+
+/** One attempt: follows redirects, returns a 200 with its body or a 304, throws otherwise. */
+async function attempt(start: URL, conditional: Record<string, string>, ctx: HttpContext, signal?: AbortSignal): Promise<Response> {
+  const { options, dispatcher } = ctx;
+  const deadline = AbortSignal.timeout(options.downloadTimeout);
+  const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const visited = new Set<string>();
+  let url = start;
   try {
-    response = await request(url, {
-      dispatcher,
-      method: 'GET',
-      headers: { 'user-agent': USER_AGENT, accept: 'image/*,*/*;q=0.5' },
-      signal,
-    });
+    for (let hop = 0; ; hop++) {
+      visited.add(url.href);
+      if (options.blockPrivateAddresses) checkLiteralHost(url.hostname, Number(url.port) || (url.protocol === 'https:' ? 443 : 80), options.allowAddress);
+      const { statusCode, headers, body } = await request(url, {
+        dispatcher,
+        method: 'GET',
+        headers: {
+          'user-agent': USER_AGENT,
+          accept: 'image/*,*/*;q=0.5',
+          ...conditional,
+          ...(options.headers[url.hostname.toLowerCase()] ?? {}),
+        },
+        signal: combined,
+      });
+      if (REDIRECTS.has(statusCode)) {
+        body.dump().catch(() => {});
+        const location = headers.location;
+        const target = typeof location === 'string' ? safeUrl(location, url) : null;
+        if (!target) throw new FinalError(`HTTP ${statusCode} without a usable Location`);
+        if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new FinalError(`redirect to unsupported scheme ${target.protocol}`);
+        if (visited.has(target.href)) throw new FinalError(`redirect loop (${target.href} visited twice)`);
+        if (hop + 1 > options.maxRedirects) throw new FinalError(`too many redirects (more than ${options.maxRedirects})`);
+        url = target;
+        continue;
+      }
+      if (statusCode === 304) {
+        body.dump().catch(() => {});
+        return { status: 304, headers, bytes: null, url };
+      }
+      if (statusCode !== 200) {
+        body.dump().catch(() => {});
+        throw new StatusError(statusCode, parseRetryAfter(headers['retry-after']));
+      }
+      const bytes = await readCapped(body, headers, options.maxBytes);
+      return { status: 200, headers, bytes, url };
+    }
   } catch (error) {
-    throw new ImageError(src, networkReason(error, options), { cause: error });
+    if (deadline.aborted && !signal?.aborted) {
+      throw new AttemptTimeout(`download took longer than ${seconds(options.downloadTimeout)}`, { cause: error });
+    }
+    throw error;
   }
-  const { statusCode, headers, body } = response;
-  if (statusCode !== 200) {
-    body.dump().catch(() => {});
-    const redirect = statusCode >= 300 && statusCode < 400;
-    throw new ImageError(src, redirect ? `HTTP ${statusCode}: more than ${options.maxRedirects} redirects` : `HTTP ${statusCode}`);
-  }
+}
+
+/** Reads the body, aborting as soon as it passes `maxBytes`: memory stays at most the cap. */
+async function readCapped(body: Dispatcher.ResponseData['body'], headers: Record<string, string | string[] | undefined>, maxBytes: number): Promise<Buffer> {
   const declared = Number(headers['content-length']);
-  if (Number.isFinite(declared) && declared > options.maxBytes) {
-    body.destroy();
-    throw new ImageError(src, `too large: ${formatBytes(declared)} exceeds the ${formatBytes(options.maxBytes)} limit`);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    discard(body);
+    throw new FinalError(`too large: ${formatBytes(declared)} exceeds the ${formatBytes(maxBytes)} limit`);
   }
   const chunks: Buffer[] = [];
   let received = 0;
-  try {
-    for await (const chunk of body) {
-      received += (chunk as Buffer).length;
-      if (received > options.maxBytes) {
-        body.destroy();
-        throw new ImageError(src, `too large: more than the ${formatBytes(options.maxBytes)} limit`);
-      }
-      chunks.push(chunk as Buffer);
+  for await (const chunk of body) {
+    received += (chunk as Buffer).length;
+    if (received > maxBytes) {
+      discard(body);
+      throw new FinalError(`too large: more than the ${formatBytes(maxBytes)} limit`);
     }
-  } catch (error) {
-    if (error instanceof ImageError) throw error;
-    throw new ImageError(src, networkReason(error, options), { cause: error });
+    chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks, received);
 }
 
+/** Drops a body we will not read; its abort error must not surface as an unhandled 'error'. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {});
+  body.destroy();
+}
+
+function safeUrl(location: string, base: URL): URL | null {
+  try {
+    return new URL(location, base);
+  } catch {
+    return null;
+  }
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND';
+}
+
+function seconds(ms: number): string {
+  return `${+(ms / 1000).toFixed(3)} s`;
+}
+
 /** One short reason for a failed request, naming the timeout that fired where there was one. */
 export function networkReason(error: unknown, options: FetchOptions): string {
-  const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  if (error instanceof BlockedAddressError || (error as { cause?: unknown })?.cause instanceof BlockedAddressError) {
+    return error instanceof BlockedAddressError ? error.message : ((error as { cause: Error }).cause.message);
+  }
+  if (error instanceof AttemptTimeout) return error.message;
+  const code = errorCode(error);
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return `connect timeout (${options.connectTimeout / 1000} s)`;
+      return `connect timeout (${seconds(options.connectTimeout)})`;
     case 'UND_ERR_HEADERS_TIMEOUT':
-      return `no response within ${options.headersTimeout / 1000} s`;
+      return `no response within ${seconds(options.headersTimeout)}`;
     case 'UND_ERR_BODY_TIMEOUT':
-      return `download stalled for ${options.bodyTimeout / 1000} s`;
+      return `download stalled for ${seconds(options.bodyTimeout)}`;
     case 'ECONNREFUSED':
       return 'connection refused';
     case 'ENOTFOUND':
@@ -81,6 +247,7 @@ export function networkReason(error: unknown, options: FetchOptions): string {
       return 'host not found';
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
       return 'connection closed by the server';
     case 'UND_ERR_ABORTED':
     case 'ABORT_ERR':

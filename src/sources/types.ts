@@ -1,4 +1,5 @@
 import type { ImageSpec } from '../manifest/index.js';
+import type { AddressAllow } from './guard.js';
 
 export interface FetchOptions {
   /** Downloads in flight across all hosts. */
@@ -11,10 +12,30 @@ export interface FetchOptions {
   headersTimeout: number;
   /** ms the body may go without receiving data. */
   bodyTimeout: number;
-  /** Largest accepted image file, in bytes. */
+  /** ms one attempt may take in all (cuts off a server trickling bytes just fast enough). */
+  downloadTimeout: number;
+  /** Largest accepted image file, in bytes (enforced while streaming). */
   maxBytes: number;
   /** Redirects followed before giving up. */
   maxRedirects: number;
+  /** Retries per image after the first attempt. */
+  retries: number;
+  /** Backoff base, ms: retry n waits random(0, min(retryMaxDelay, base·2^(n-1))). */
+  retryBaseDelay: number;
+  /** Largest jittered backoff, ms. */
+  retryMaxDelay: number;
+  /** Largest Retry-After honoured, ms. */
+  retryAfterMax: number;
+  /** Retries shared by all images of one job; once spent, failures are final. */
+  retryBudget: number;
+  /** Download cache folder; null disables the cache. */
+  cacheDir: string | null;
+  /** Refuse loopback, link-local, private and unique-local addresses, and local files. */
+  blockPrivateAddresses: boolean;
+  /** Exceptions to blockPrivateAddresses (address, port). */
+  allowAddress?: AddressAllow;
+  /** Extra request headers per host name (e.g. an Authorization token). Never logged. */
+  headers: Record<string, Record<string, string>>;
 }
 
 export const DEFAULT_FETCH_OPTIONS: FetchOptions = {
@@ -23,14 +44,25 @@ export const DEFAULT_FETCH_OPTIONS: FetchOptions = {
   connectTimeout: 10_000,
   headersTimeout: 30_000,
   bodyTimeout: 30_000,
+  downloadTimeout: 120_000,
   maxBytes: 100 * 1024 * 1024,
   maxRedirects: 5,
+  retries: 3,
+  retryBaseDelay: 500,
+  retryMaxDelay: 10_000,
+  retryAfterMax: 30_000,
+  retryBudget: 100,
+  cacheDir: null,
+  blockPrivateAddresses: false,
+  headers: {},
 };
 
 export interface LoadedSource {
   bytes: Buffer;
-  /** Where the bytes came from; `cache` is reserved for the download cache. */
+  /** Where the bytes came from: `cache` includes bodies revalidated with a 304. */
   origin: 'network' | 'file' | 'cache';
+  /** HTTP requests made (0 for files and fresh cache hits). */
+  attempts: number;
 }
 
 /** Turns an image's location into its bytes. The seam where caching and retries plug in. */

@@ -1,0 +1,239 @@
+/** The built CLI against real loopback servers: failure policies, exit codes, cache re-runs, bombs. */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeImage } from '../src/decode/index.js';
+import { ImageError } from '../src/errors.js';
+import { runCli } from './support/cli.js';
+import { useTempDirs } from './support/files.js';
+import { colorDistance, readPixels, solidImage, type Rgb } from './support/images.js';
+import { startServer, type TestServer } from './support/server.js';
+
+const tempDir = useTempDirs();
+const RED: Rgb = [220, 20, 20];
+const BLUE: Rgb = [20, 20, 220];
+const GREY: Rgb = [208, 208, 208];
+const FAST = ['--retries', '1', '--retry-delay', '0.01', '--timeout', '2'];
+
+let server: TestServer;
+const files = new Map<string, Buffer>();
+beforeAll(async () => {
+  files.set('/red.png', await solidImage(RED, 40, 40, 'png'));
+  files.set('/blue.png', await solidImage(BLUE, 40, 40, 'png'));
+  files.set('/bomb.png', pngBomb(30000, 30000));
+  files.set('/bomb.jpg', await jpegClaiming(65000, 65000));
+  server = await startServer((req, res) => {
+    const body = files.get(req.url ?? '');
+    if (!body) return void res.writeHead(404).end('not found');
+    const etag = `"${body.length}-${req.url}"`;
+    if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
+    res.writeHead(200, { 'content-length': body.length, etag, 'cache-control': 'no-cache' }).end(body);
+  });
+});
+afterAll(() => server.close());
+
+/** A real bomb: a 30000×30000 1-bit PNG whose pixels are all zero (~110 kB compressed). */
+function pngBomb(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'ascii');
+    data.copy(out, 8);
+    out.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type, 'ascii'), data])), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 1; // bit depth
+  ihdr[9] = 0; // greyscale
+  const raw = Buffer.alloc((1 + Math.ceil(width / 8)) * height);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function crc32(data: Buffer): number {
+  let c = ~0;
+  for (const byte of data) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return ~c >>> 0;
+}
+
+/** A small real JPEG whose SOF0 header is patched to claim `width`×`height`. */
+async function jpegClaiming(width: number, height: number): Promise<Buffer> {
+  const jpeg = Buffer.from(await solidImage(RED, 16, 16, 'jpeg'));
+  for (let i = 2; i < jpeg.length - 9; ) {
+    const marker = jpeg[i + 1]!;
+    if (marker === 0xc0 || marker === 0xc2) {
+      jpeg.writeUInt16BE(height, i + 5);
+      jpeg.writeUInt16BE(width, i + 7);
+      return jpeg;
+    }
+    i += 2 + jpeg.readUInt16BE(i + 2);
+  }
+  throw new Error('no SOF marker');
+}
+
+async function manifest(dir: string, images: string[], extra: Record<string, unknown> = {}): Promise<string> {
+  const file = path.join(dir, 'm.json');
+  await writeFile(
+    file,
+    JSON.stringify({ output: 'out.png', size: { width: 300, height: 100 }, layout: { type: 'grid', rows: 1 }, images: images.map((p) => `${server.url}${p}`), ...extra }),
+  );
+  return file;
+}
+
+describe('failure policies', () => {
+  it('fail (default): exit 3, every failure reported with attempts, nothing written', async () => {
+    const dir = await tempDir();
+    const file = await manifest(dir, ['/red.png', '/missing.png', '/blue.png']);
+    const result = await runCli(['build', file, '--cache-dir', path.join(dir, 'cache'), '--json', ...FAST]);
+    expect(result.code).toBe(3);
+    expect(existsSync(path.join(dir, 'out.png'))).toBe(false);
+    const report = JSON.parse(result.stdout);
+    expect(report.images.failed).toEqual([{ src: `${server.url}/missing.png`, reason: 'HTTP 404', attempts: 1, status: 404 }]);
+    expect(result.stderr).toContain(`${server.url}/missing.png: HTTP 404`);
+    expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('skip: exit 0, the rest laid out again without the failure', async () => {
+    const dir = await tempDir();
+    const file = await manifest(dir, ['/red.png', '/missing.png', '/blue.png']);
+    const result = await runCli(['build', file, '--on-error', 'skip', '--cache-dir', path.join(dir, 'cache'), '--json', ...FAST]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.images).toMatchObject({ total: 3, fetched: 2, cached: 0, failed: [{ src: `${server.url}/missing.png`, reason: 'HTTP 404', attempts: 1 }] });
+    const out = await readPixels(path.join(dir, 'out.png'));
+    expect(out.width).toBe(300);
+    expect(colorDistance(out.at(75, 50), RED)).toBeLessThan(8);
+    expect(colorDistance(out.at(225, 50), BLUE)).toBeLessThan(8);
+  });
+
+  it('placeholder (from the manifest): exit 0, the slot filled grey, failure in the human report', async () => {
+    const dir = await tempDir();
+    const file = await manifest(dir, ['/red.png', '/missing.png', '/blue.png'], { onError: 'placeholder' });
+    const result = await runCli(['build', file, '--cache-dir', path.join(dir, 'cache'), ...FAST]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('1 of 3 images failed');
+    expect(result.stderr).toContain(`${server.url}/missing.png: HTTP 404`);
+    const out = await readPixels(path.join(dir, 'out.png'));
+    expect(colorDistance(out.at(50, 50), RED)).toBeLessThan(8);
+    expect(colorDistance(out.at(150, 50), GREY)).toBeLessThan(3);
+    expect(colorDistance(out.at(250, 50), BLUE)).toBeLessThan(8);
+  });
+
+  it('rejects an unknown policy as a usage error', async () => {
+    const dir = await tempDir();
+    const file = await manifest(dir, ['/red.png'], { onError: 'ignore' });
+    const result = await runCli(['build', file, '--no-cache']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('onError');
+  });
+});
+
+describe('cache across runs', () => {
+  it('a second build makes only conditional requests and writes the same bytes', async () => {
+    const dir = await tempDir();
+    const cache = path.join(dir, 'cache');
+    const file = await manifest(dir, ['/red.png', '/blue.png']);
+    const before = server.requests.length;
+    const first = await runCli(['build', file, '--cache-dir', cache, '--json', ...FAST]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout).images).toMatchObject({ fetched: 2, cached: 0 });
+    const bytes1 = await readFile(path.join(dir, 'out.png'));
+    const mid = server.requests.length;
+    const second = await runCli(['build', file, '--cache-dir', cache, '--json', ...FAST]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).images).toMatchObject({ fetched: 0, cached: 2 });
+    const again = server.requests.slice(mid);
+    expect(mid - before).toBe(2);
+    expect(again).toHaveLength(2);
+    expect(again.every((r) => typeof r.headers['if-none-match'] === 'string')).toBe(true);
+    expect((await readFile(path.join(dir, 'out.png'))).equals(bytes1)).toBe(true);
+
+    const ls = await runCli(['cache', 'ls', '--cache-dir', cache, '--json']);
+    expect(JSON.parse(ls.stdout)).toMatchObject({ entries: 2 });
+    const clean = await runCli(['cache', 'clean', '--cache-dir', cache]);
+    expect(clean.stdout).toMatch(/^removed 2 entries/);
+    expect(JSON.parse((await runCli(['cache', 'ls', '--cache-dir', cache, '--json'])).stdout)).toMatchObject({ entries: 0 });
+  });
+
+  it('--no-cache downloads in full and writes no cache', async () => {
+    const dir = await tempDir();
+    const file = await manifest(dir, ['/red.png']);
+    const result = await runCli(['build', file, '--no-cache', '--json', ...FAST], { env: { XDG_CACHE_HOME: path.join(dir, 'xdg') } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(path.join(dir, 'xdg'))).toBe(false);
+  });
+});
+
+describe('decompression bombs are refused before decoding', () => {
+  it('a 30000×30000 PNG and a JPEG claiming 65000×65000', async () => {
+    for (const [name, size] of [['/bomb.png', '30000×30000'], ['/bomb.jpg', '65000×65000']] as const) {
+      const started = Date.now();
+      const error = await decodeImage(files.get(name)!, name, { maxPixels: 120_000_000 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImageError);
+      expect((error as ImageError).reason).toMatch(new RegExp(`^${size} px \\(\\d+ Mpx\\) is over the 120 Mpx decode limit$`));
+      expect(Date.now() - started).toBeLessThan(1000);
+    }
+  });
+
+  it('through the CLI, with the reason in the report', async () => {
+    const dir = await tempDir();
+    const file = await manifest(dir, ['/red.png', '/bomb.png', '/bomb.jpg']);
+    const result = await runCli(['build', file, '--on-error', 'skip', '--cache-dir', path.join(dir, 'cache'), '--json', ...FAST]);
+    expect(result.code, result.stderr).toBe(0);
+    const failed = JSON.parse(result.stdout).images.failed as { reason: string }[];
+    expect(failed.map((f) => f.reason)).toEqual([
+      '30000×30000 px (900 Mpx) is over the 120 Mpx decode limit',
+      '65000×65000 px (4225 Mpx) is over the 120 Mpx decode limit',
+    ]);
+  });
+});
+
+describe('--block-private-addresses (CLI)', () => {
+  it('refuses a literal loopback URL and a local file', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'local.png'), files.get('/red.png')!);
+    const file = path.join(dir, 'm.json');
+    await writeFile(file, JSON.stringify({ output: 'out.png', size: { width: 200, height: 100 }, images: [`${server.url}/red.png`, 'local.png'] }));
+    const result = await runCli(['build', file, '--block-private-addresses', '--no-cache', '--json', ...FAST]);
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout).images.failed.map((f: { reason: string }) => f.reason)).toEqual([
+      'blocked: 127.0.0.1 is a loopback address (--block-private-addresses)',
+      'local files are refused with --block-private-addresses',
+    ]);
+    expect(existsSync(path.join(dir, 'out.png'))).toBe(false);
+  });
+});
+
+describe('per-host headers from the environment', () => {
+  it('are sent to their host and never printed, even when the request fails', async () => {
+    const dir = await tempDir();
+    const seen: (string | undefined)[] = [];
+    const store = await startServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(401).end('no');
+    });
+    try {
+      const file = path.join(dir, 'm.json');
+      await writeFile(file, JSON.stringify({ output: 'out.png', size: { width: 100, height: 100 }, images: [`${store.url}/private.jpg`] }));
+      const env = { COLLAGE_HTTP_HEADERS: JSON.stringify({ '127.0.0.1': { Authorization: 'Bearer tok-3141592' } }) };
+      const result = await runCli(['build', file, '--no-cache', '--json', '--verbose', ...FAST], { env });
+      expect(result.code).toBe(3);
+      expect(seen).toEqual(['Bearer tok-3141592']);
+      expect(result.stdout + result.stderr).not.toContain('tok-3141592');
+      expect(result.stdout).toContain('HTTP 401');
+    } finally {
+      await store.close();
+    }
+  });
+});
