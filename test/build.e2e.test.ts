@@ -129,7 +129,7 @@ describe('collage build: 60 photos over HTTP onto a 12×8 in, 300 dpi grid', () 
     const result = await runCli(['build', manifest, '--json']);
     expect(result.code).toBe(3);
     const report = JSON.parse(result.stdout);
-    expect(report.images.failed).toEqual([{ src: `${server.url}/gone.jpg`, reason: 'HTTP 404' }]);
+    expect(report.images.failed).toEqual([expect.objectContaining({ src: `${server.url}/gone.jpg`, reason: 'HTTP 404', attempts: 1 })]);
     expect(await readdir(dir)).toEqual(['manifest.json']);
   });
 });
