@@ -54,15 +54,12 @@ export function planRows(items: readonly RowItem[], options: RowOptions): RowPla
 
   // Row count where the items at the shared row height just fill the rows: natural width ≈ K·W.
   const targetOf = (K: number): number => (C - (K - 1) * g) / K;
+  // Total natural width of all items at K rows' shared height, minus K full rows: falls as K grows.
+  const excess = (K: number): number => A[m]! * targetOf(K) + B[m]! + (m - K) * g - K * W;
   let K0 = 1;
-  for (let K = 1; K <= m; K++) {
-    const H = targetOf(K);
-    if (H <= 0) break;
-    K0 = K;
-    if (A[m]! * H + B[m]! + (m - K) * g <= K * W) break;
-  }
+  while (K0 < m && targetOf(K0 + 1) > 0 && excess(K0 + 1) > 0) K0++;
   const candidates = new Set<number>();
-  for (const K of [K0 - 1, K0, K0 + 1]) if (K >= 1 && K <= m && targetOf(K) > 0) candidates.add(K);
+  for (const K of [K0, K0 + 1]) if (K >= 1 && K <= m && targetOf(K) > 0) candidates.add(K);
   if (options.rowHeight !== undefined) {
     const Kr = Math.min(m, Math.max(1, Math.round((C + g) / (options.rowHeight + g))));
     if (targetOf(Kr) > 0) candidates.add(Kr);
