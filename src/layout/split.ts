@@ -12,3 +12,23 @@ export function splitEvenly(start: number, length: number, count: number, gap: n
   }
   return spans;
 }
+
+/**
+ * Spans proportional to `weights` (> 0), separated by exactly `gap` pixels, filling `length`
+ * exactly: cumulative rounding, so spans differ from their ideal size by under 1 px.
+ */
+export function splitWeighted(start: number, length: number, weights: readonly number[], gap: number): { start: number; size: number }[] {
+  const count = weights.length;
+  const available = length - (count - 1) * gap;
+  const total = weights.reduce((s, w) => s + w, 0);
+  const spans: { start: number; size: number }[] = [];
+  let cumulative = 0;
+  let from = 0;
+  for (let i = 0; i < count; i++) {
+    cumulative += weights[i]!;
+    const to = i === count - 1 ? available : Math.round((cumulative / total) * available);
+    spans.push({ start: start + from + i * gap, size: to - from });
+    from = to;
+  }
+  return spans;
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { layoutMetrics, mosaicLayout } from '../../src/layout/index.js';
+import { area, checkGaps, checkIndices, checkInside, checkNoOverlap, randomCase } from './helpers.js';
+
+const CASES = 25;
+
+describe('mosaicLayout properties (seeded random sets)', () => {
+  for (let seed = 1; seed <= CASES; seed++) {
+    const c = randomCase(seed * 7919, 2000);
+    it(`case ${seed}: ${c.images.length} images in ${c.content.width}×${c.content.height}, gap ${c.gap}`, () => {
+      const { boxes, gaps } = mosaicLayout({ images: c.images, content: c.content, gap: c.gap });
+      expect(checkIndices(boxes, c.images.length)).toEqual([]);
+      expect(checkInside(boxes, c.content)).toEqual([]);
+      expect(checkInside(gaps, c.content)).toEqual([]);
+      // Boxes and gutters tile the content box: disjoint, and their areas add up to it.
+      expect(checkNoOverlap([...boxes, ...gaps])).toEqual([]);
+      expect(area(boxes) + area(gaps)).toBe(c.content.width * c.content.height);
+      expect(gaps.every((g) => g.width === c.gap || g.height === c.gap)).toBe(true);
+      expect(checkGaps(boxes, c.gap, 0)).toEqual([]);
+    });
+  }
+});
+
+describe('mosaicLayout behaviour', () => {
+  const images = [1.5, 0.75, 1, 1.33, 1.33, 2, 0.5, 1.33].map((aspect) => ({ aspect }));
+  const content = { x: 10, y: 10, width: 1600, height: 1000 };
+
+  it('is deterministic for a given input', () => {
+    expect(mosaicLayout({ images, content, gap: 8 })).toEqual(mosaicLayout({ images, content, gap: 8 }));
+    expect(mosaicLayout({ images, content, gap: 8, seed: 5 })).toEqual(mosaicLayout({ images, content, gap: 8, seed: 5 }));
+  });
+
+  it('a seed changes the arrangement', () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({ aspect: [4 / 3, 3 / 4, 1][i % 3]! }));
+    const page = { x: 0, y: 0, width: 6000, height: 4000 };
+    const base = JSON.stringify(mosaicLayout({ images: many, content: page, gap: 10 }).boxes);
+    const seeds = [1, 2, 3].map((seed) => JSON.stringify(mosaicLayout({ images: many, content: page, gap: 10, seed }).boxes));
+    expect(seeds.some((s) => s !== base)).toBe(true);
+  });
+
+  it('places a single image over the whole content box', () => {
+    const { boxes } = mosaicLayout({ images: [{ aspect: 1.5 }], content, gap: 8 });
+    expect(boxes[0]).toMatchObject({ x: 10, y: 10, width: 1600, height: 1000, index: 0 });
+  });
+
+  it('gives heavier images more area', () => {
+    const equal = Array.from({ length: 60 }, () => ({ aspect: 1.33 }));
+    const weighted = equal.map((image, i) => (i === 30 ? { ...image, weight: 2 } : image));
+    const page = { x: 0, y: 0, width: 3000, height: 2000 };
+    const plain = mosaicLayout({ images: equal, content: page, gap: 6 }).boxes[30]!;
+    const heavy = mosaicLayout({ images: weighted, content: page, gap: 6 }).boxes[30]!;
+    expect(heavy.width * heavy.height).toBeGreaterThan(1.3 * plain.width * plain.height);
+  });
+
+  it('meets the quality bar on a flickr-like mix of 1,095 photos at 36×24 in, 300 dpi', () => {
+    let state = 42;
+    const next = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const photos = Array.from({ length: 1095 }, () => {
+      const u = next();
+      return { aspect: u < 0.7 ? 4 / 3 : u < 0.95 ? 3 / 4 : 1 };
+    });
+    const page = { x: 75, y: 75, width: 10800 - 150, height: 7200 - 150 };
+    const started = performance.now();
+    const { boxes } = mosaicLayout({ images: photos, content: page, gap: 24 });
+    const elapsed = performance.now() - started;
+    const m = layoutMetrics(boxes, page);
+    expect(m.meanCrop).toBeLessThanOrEqual(3);
+    expect(m.maxCrop).toBeLessThanOrEqual(20);
+    expect(m.areaRatio).toBeLessThanOrEqual(3);
+    expect(elapsed).toBeLessThan(1000);
+  });
+
+  it('throws a LayoutError when the images cannot fit', () => {
+    expect(() => mosaicLayout({ images: Array.from({ length: 50 }, () => ({ aspect: 1 })), content: { x: 0, y: 0, width: 60, height: 40 }, gap: 10 })).toThrow(/do not fit/);
+  });
+});
