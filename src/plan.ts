@@ -1,7 +1,9 @@
-/** `plan()`: the layout as data (canvas size and every placement), without rendering. */
-import { ManifestError } from './errors.js';
-import { LayoutError, layoutPage, type Box, type PageLayout } from './layout/index.js';
-import { loadManifest, type CollageSpec, type Fit, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
+/** `plan()`: the layout as data (canvas size, every placement, quality figures), without rendering. */
+import { ImagesFailedError, ManifestError } from './errors.js';
+import { ImageSession } from './images.js';
+import { LayoutError, layoutMetrics, layoutPage, type Box, type ImageShape, type LayoutMetrics, type PageLayout } from './layout/index.js';
+import { loadManifest, type CollageSpec, type Fit, type ImageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
+import type { FetchOptions } from './sources/index.js';
 
 export interface Placement {
   index: number;
@@ -12,6 +14,8 @@ export interface Placement {
   height: number;
   fit: Fit;
   focus: [number, number];
+  /** Share of the photo hidden by a cover fit, % (layouts that know the photo's shape). */
+  crop?: number;
 }
 
 export interface Plan {
@@ -20,38 +24,96 @@ export interface Plan {
   content: Box;
   layout: { type: CollageSpec['layout']['type']; columns: number; rows: number; margin: number; gap: number };
   placements: Placement[];
+  /** Coverage of the content box, crop and area balance (layouts that know the photos' shapes). */
+  metrics?: LayoutMetrics;
+  /** Images left out (`onError: skip`) or shown as placeholders. */
+  failed?: { src: string; reason: string }[];
 }
 
-export type PlanOptions = ManifestOverrides;
+export interface PlanOptions extends ManifestOverrides {
+  /** Used only by layouts that need the photos' sizes (everything but grid). */
+  fetch?: Partial<FetchOptions>;
+  maxPixels?: number;
+  signal?: AbortSignal;
+}
+
+/** Every layout but grid follows the photos' shapes, so it needs their headers first. */
+export function needsImageShapes(spec: CollageSpec): boolean {
+  return spec.layout.type !== 'grid';
+}
 
 export async function plan(manifest: ManifestSource, options: PlanOptions = {}): Promise<Plan> {
   const spec = await loadManifest(manifest, options);
-  return describePlan(spec, layoutSpec(spec));
+  if (!needsImageShapes(spec)) return describePlan(spec, spec.images, layoutSpec(spec));
+
+  // Fetch only what the layout needs: each photo's header (the download cache keeps the bytes).
+  const session = new ImageSession(spec, options);
+  const shapes = new Map<number, ImageShape>();
+  try {
+    await session.forEach(spec.images, async (image) => {
+      const probed = await session.probe(image, false);
+      if (probed) shapes.set(image.index, probed.shape);
+    });
+  } finally {
+    await session.close();
+  }
+  const failed = session.report();
+  if (failed.length > 0 && (spec.onError === 'fail' || failed.length === spec.images.length)) {
+    throw new ImagesFailedError(failed, spec.images.length);
+  }
+  const placed = spec.onError === 'skip' ? spec.images.filter((image) => shapes.has(image.index)) : spec.images;
+  const placedShapes = placed.map((image) => shapes.get(image.index) ?? { aspect: 1, weight: image.weight });
+  const page = layoutSpec({ ...spec, images: placed }, placedShapes);
+  const described = describePlan(spec, placed, page);
+  if (failed.length > 0) described.failed = failed.map(({ src, reason }) => ({ src, reason }));
+  return described;
 }
 
 /** Lays out a validated spec; a layout that cannot be built is a manifest problem (exit 2). */
-export function layoutSpec(spec: CollageSpec): PageLayout {
+export function layoutSpec(spec: CollageSpec, shapes?: readonly ImageShape[]): PageLayout {
   try {
-    return layoutPage(spec.layout, spec, spec.images.length);
+    return layoutPage(spec.layout, spec, spec.images.length, shapes);
   } catch (error) {
     if (error instanceof LayoutError) throw new ManifestError(spec.manifestFile, [{ path: error.path, message: error.message }]);
     throw error;
   }
 }
 
-export function describePlan(spec: CollageSpec, page: PageLayout): Plan {
+export function describePlan(spec: CollageSpec, images: readonly ImageSpec[], page: PageLayout): Plan {
   const { r, g, b } = spec.background;
-  return {
+  const plan: Plan = {
     output: { path: spec.output, format: spec.format },
     canvas: { width: spec.width, height: spec.height, dpi: spec.dpi, background: `rgb(${r}, ${g}, ${b})` },
     content: page.content,
     layout: { type: spec.layout.type, columns: page.columns, rows: page.rows, margin: spec.margin, gap: spec.gap },
-    placements: spec.images.map((image, i) => ({
-      index: image.index,
-      src: image.src,
-      ...page.boxes[i]!,
-      fit: image.fit,
-      focus: image.focus,
-    })),
+    placements: images.map((image, i) => {
+      const box = page.boxes[i]!;
+      const placement: Placement = {
+        index: image.index,
+        src: image.src,
+        x: box.x,
+        y: box.y,
+        width: box.width,
+        height: box.height,
+        fit: image.fit,
+        focus: image.focus,
+      };
+      if ('crop' in box) placement.crop = round2(100 * box.crop);
+      return placement;
+    }),
   };
+  if (page.boxes.length > 0 && 'crop' in page.boxes[0]!) {
+    const metrics = layoutMetrics(page.boxes as Parameters<typeof layoutMetrics>[0], page.content, {
+      weights: images.map((image) => image.weight),
+      ...(spec.layout.type === 'justified' && spec.layout.rowHeight !== undefined && { rowHeight: spec.layout.rowHeight }),
+    });
+    plan.metrics = Object.fromEntries(
+      Object.entries(metrics).map(([k, v]) => [k, typeof v === 'number' ? round2(v) : { mean: round2(v.mean), max: round2(v.max) }]),
+    ) as unknown as LayoutMetrics;
+  }
+  return plan;
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }

@@ -75,7 +75,7 @@ describe('--block-private-addresses', () => {
   it('refuses local files in that mode', async () => {
     const loader = createSourceLoader({ blockPrivateAddresses: true });
     const error = await loader
-      .load({ index: 0, src: './a.png', location: { kind: 'file', path: '/etc/hostname' }, focus: [0.5, 0.5], fit: 'cover' })
+      .load({ index: 0, src: './a.png', location: { kind: 'file', path: '/etc/hostname' }, focus: [0.5, 0.5], fit: 'cover', weight: 1 })
       .catch((e: ImageError) => e);
     await loader.close();
     expect((error as ImageError).reason).toBe('local files are refused with --block-private-addresses');

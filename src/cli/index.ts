@@ -63,7 +63,7 @@ function addManifestOptions(command: Command): Command {
     .option('--quality <1-100>', 'JPEG quality (default 92)', integer('--quality', 1, 100))
     .option('--dpi <n>', 'dots per inch; overrides size.dpi (e.g. --dpi 30 for a quick proof)', positiveNumber('--dpi'))
     .option('--size <WxH[unit]>', 'page size, e.g. 36x24in or 10800x7200 (needed for plain-text manifests)')
-    .addOption(new Option('--layout <type>', 'layout type').choices(['grid']))
+    .addOption(new Option('--layout <type>', 'layout type').choices(['grid', 'justified', 'masonry', 'mosaic']))
     .option('--columns <n>', 'grid columns', integer('--columns', 1))
     .option('--rows <n>', 'grid rows', integer('--rows', 1))
     .addOption(new Option('--fit <fit>', 'how photos fill their cells').choices(['cover', 'contain']))

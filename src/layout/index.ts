@@ -1,5 +1,4 @@
 /** Stage 4, layout: pure functions, sizes in, boxes out. No I/O. */
-import type { LayoutSpec } from '../manifest/index.js';
 import { gridLayout } from './grid.js';
 import { justifiedLayout } from './justified.js';
 import { masonryLayout } from './masonry.js';
@@ -19,7 +18,7 @@ export { mulberry32 } from './random.js';
 
 /** Layout settings `layoutPage` understands: the manifest's grid spec, or one of the aspect-aware types. */
 export type PageLayoutSpec =
-  | LayoutSpec
+  | { type: 'grid'; columns?: number; rows?: number }
   | { type: 'justified'; rowHeight?: number; lastRowTolerance?: number }
   | { type: 'masonry'; columns?: number }
   | { type: 'mosaic'; seed?: number };

@@ -45,6 +45,8 @@ export interface ImageSpec {
   /** [x, y] in 0..1, the point kept in view when cropping. */
   focus: [number, number];
   fit: Fit;
+  /** Relative area hint for justified and mosaic layouts. */
+  weight: number;
 }
 
 export interface GridLayoutSpec {
@@ -53,7 +55,23 @@ export interface GridLayoutSpec {
   rows?: number;
   fit: Fit;
 }
-export type LayoutSpec = GridLayoutSpec;
+export interface JustifiedLayoutSpec {
+  type: 'justified';
+  /** Target row height, px. */
+  rowHeight?: number;
+  fit: Fit;
+}
+export interface MasonryLayoutSpec {
+  type: 'masonry';
+  columns?: number;
+  fit: Fit;
+}
+export interface MosaicLayoutSpec {
+  type: 'mosaic';
+  seed?: number;
+  fit: Fit;
+}
+export type LayoutSpec = GridLayoutSpec | JustifiedLayoutSpec | MasonryLayoutSpec | MosaicLayoutSpec;
 
 /** A validated manifest with every length in device pixels. */
 export interface CollageSpec {
@@ -197,11 +215,26 @@ function toSpec(
     background: parseColor(m.background ?? '#ffffff')!,
     margin,
     gap,
-    layout: { type: 'grid', columns: m.layout?.columns, rows: m.layout?.rows, fit: layoutFit },
+    layout: toLayoutSpec(m.layout, layoutFit, px),
     images,
     onError: m.onError ?? 'fail',
     headers: m.headers ?? {},
   };
+}
+
+function toLayoutSpec(layout: ManifestInput['layout'], fit: Fit, px: (value: number | string) => number): LayoutSpec {
+  switch (layout?.type) {
+    case undefined:
+      return { type: 'grid', fit };
+    case 'grid':
+      return { type: 'grid', columns: layout.columns, rows: layout.rows, fit };
+    case 'justified':
+      return { type: 'justified', rowHeight: layout.rowHeight === undefined ? undefined : px(layout.rowHeight), fit };
+    case 'masonry':
+      return { type: 'masonry', columns: layout.columns, fit };
+    case 'mosaic':
+      return { type: 'mosaic', seed: layout.seed, fit };
+  }
 }
 
 function describeSize(w: number | string, h: number | string, dpi: number): string {
@@ -247,7 +280,8 @@ function toImageSpec(entry: ImageEntryInput, index: number, baseDir: string, lay
   const where = typeof entry === 'string' ? `images[${index}]` : `images[${index}].src`;
   const focus = (typeof entry === 'object' && entry.focus) || [0.5, 0.5];
   const fit = (typeof entry === 'object' && entry.fit) || layoutFit;
-  return { index, src, location: resolveLocation(src, baseDir, where, problems), focus: [focus[0], focus[1]], fit };
+  const weight = (typeof entry === 'object' && entry.weight) || 1;
+  return { index, src, location: resolveLocation(src, baseDir, where, problems), focus: [focus[0], focus[1]], fit, weight };
 }
 
 export function resolveLocation(src: string, baseDir: string, where: string, problems: ManifestProblem[]): ImageLocation {

@@ -50,6 +50,9 @@ export const ImageEntrySchema = v.union(
       src: Src,
       focus: v.optional(Focus),
       fit: v.optional(Fit),
+      weight: v.optional(
+        v.pipe(v.number(), v.minValue(0.01, 'weight must be positive'), v.maxValue(100), v.description('Relative area hint for justified and mosaic layouts (default 1).')),
+      ),
     }),
   ],
   'Invalid image: expected a URL or path string, or an object with "src"',
@@ -64,7 +67,31 @@ export const GridLayoutSchema = v.strictObject({
   fit: v.optional(Fit),
 });
 
-export const LayoutSchema = v.variant('type', [GridLayoutSchema], 'Invalid layout: "type" must be "grid"');
+export const JustifiedLayoutSchema = v.strictObject({
+  type: v.literal('justified'),
+  rowHeight: v.optional(v.pipe(Length, v.description('Target row height (default: what fills the page with rows near the photos\' own shape).'))),
+  fit: v.optional(Fit),
+});
+
+export const MasonryLayoutSchema = v.strictObject({
+  type: v.literal('masonry'),
+  columns: v.optional(v.pipe(Positive('columns'), v.description('Number of columns; derived from the images and page when omitted.'))),
+  fit: v.optional(Fit),
+});
+
+export const MosaicLayoutSchema = v.strictObject({
+  type: v.literal('mosaic'),
+  seed: v.optional(v.pipe(v.number(), v.integer(), v.description('Changes the arrangement; the same seed gives the same layout.'))),
+  fit: v.optional(Fit),
+});
+
+export const LAYOUT_TYPES = ['grid', 'justified', 'masonry', 'mosaic'] as const;
+
+export const LayoutSchema = v.variant(
+  'type',
+  [GridLayoutSchema, JustifiedLayoutSchema, MasonryLayoutSchema, MosaicLayoutSchema],
+  'Invalid layout: "type" must be "grid", "justified", "masonry" or "mosaic"',
+);
 
 export const SizeSchema = v.strictObject({
   width: Length,
@@ -114,8 +141,8 @@ export type ImageEntryInput = v.InferInput<typeof ImageEntrySchema>;
 export const KNOWN_KEYS = {
   root: Object.keys(ManifestObjectSchema.entries),
   size: Object.keys(SizeSchema.entries),
-  layout: Object.keys(GridLayoutSchema.entries),
-  image: ['src', 'focus', 'fit'],
+  layout: [...new Set([GridLayoutSchema, JustifiedLayoutSchema, MasonryLayoutSchema, MosaicLayoutSchema].flatMap((s) => Object.keys(s.entries)))],
+  image: ['src', 'focus', 'fit', 'weight'],
 } as const;
 
 export function manifestJsonSchema(): Record<string, unknown> {

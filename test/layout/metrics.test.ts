@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentBox, layoutMetrics, layoutPage, splitWeighted } from '../../src/layout/index.js';
+import { contentBox, layoutMetrics, layoutPage, splitWeighted, type PageLayoutSpec } from '../../src/layout/index.js';
 
 describe('layoutMetrics', () => {
   it('reports coverage, crop, area ratio and row-height deviation', () => {
@@ -30,17 +30,17 @@ describe('splitWeighted', () => {
 describe('layoutPage', () => {
   const page = { width: 1200, height: 800, margin: 20, gap: 10 };
   it('keeps grid working without aspect ratios', () => {
-    const result = layoutPage({ type: 'grid', fit: 'cover' }, page, 6);
+    const result = layoutPage({ type: 'grid' }, page, 6);
     expect(result.boxes).toHaveLength(6);
     expect(result.columns * result.rows).toBeGreaterThanOrEqual(6);
   });
   it('runs the aspect-aware types and needs their aspect ratios', () => {
     const images = Array.from({ length: 12 }, (_, i) => ({ aspect: i % 2 ? 1.5 : 0.75 }));
     for (const type of ['justified', 'masonry', 'mosaic'] as const) {
-      const result = layoutPage({ type }, page, 12, images);
+      const result = layoutPage({ type } as PageLayoutSpec, page, 12, images);
       expect(result.content).toEqual(contentBox(page));
       expect(result.boxes).toHaveLength(12);
-      expect(() => layoutPage({ type }, page, 12)).toThrow(/aspect ratio/);
+      expect(() => layoutPage({ type } as PageLayoutSpec, page, 12)).toThrow(/aspect ratio/);
     }
   });
 });

@@ -1,0 +1,172 @@
+/**
+ * One job's images: fetch (sources), check headers and decode (decode), draw (render),
+ * with the job's limits, counts, timings and failure list in one place. build() and plan()
+ * drive it; it knows nothing of layouts.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { ImageError, errorMessage, type ImageFailure } from './errors.js';
+import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeImage, readImageHeader } from './decode/index.js';
+import type { ImageShape, Box } from './layout/index.js';
+import type { CollageSpec, ImageSpec } from './manifest/index.js';
+import { drawPhoto, type Poster } from './render/index.js';
+import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type SourceLoader } from './sources/index.js';
+
+export interface ImageCounts {
+  done: number;
+  fetched: number;
+  cached: number;
+  bytes: number;
+}
+
+export interface ImageTimings {
+  fetch: number;
+  decode: number;
+  draw: number;
+}
+
+export interface SessionOptions {
+  fetch?: Partial<FetchOptions>;
+  maxPixels?: number;
+  signal?: AbortSignal;
+  /** Called after each image's first pass (fetched, and drawn or probed), success or not. */
+  onImage?: (counts: ImageCounts, failed: number) => void;
+}
+
+/** An image whose bytes wait on disk until the layout is known. */
+export interface ProbedImage {
+  shape: ImageShape;
+  file: string;
+}
+
+export class ImageSession {
+  readonly failures: (ImageFailure & { index: number })[] = [];
+  readonly counts: ImageCounts = { done: 0, fetched: 0, cached: 0, bytes: 0 };
+  readonly timings: ImageTimings = { fetch: 0, decode: 0, draw: 0 };
+  private readonly loader: SourceLoader;
+  /** Images in flight: bounds sockets and the compressed bytes held in memory. */
+  readonly inFlight: LimitFunction;
+  /** Decodes at once: each holds a full-size bitmap, so no more than the cores can use. */
+  private readonly decoding = pLimit(Math.max(1, os.availableParallelism()));
+  private readonly maxPixels: number;
+  private spool: string | null = null;
+
+  constructor(
+    spec: CollageSpec,
+    private readonly options: SessionOptions = {},
+  ) {
+    this.loader = createSourceLoader({ ...options.fetch, headers: mergeHostHeaders(spec.headers, options.fetch?.headers) });
+    this.inFlight = pLimit(options.fetch?.concurrency ?? DEFAULT_FETCH_OPTIONS.concurrency);
+    this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  }
+
+  get failed(): boolean {
+    return this.failures.length > 0;
+  }
+
+  /** Runs `work` for every image, `inFlight` at a time, ticking progress after each. */
+  async forEach(images: readonly ImageSpec[], work: (image: ImageSpec, i: number) => Promise<void>): Promise<void> {
+    await Promise.all(
+      images.map((image, i) =>
+        this.inFlight(async () => {
+          try {
+            await work(image, i);
+          } finally {
+            this.counts.done++;
+            this.options.onImage?.(this.counts, this.failures.length);
+          }
+        }),
+      ),
+    );
+  }
+
+  /** The image's bytes, or null when it failed (recorded). */
+  async load(image: ImageSpec): Promise<Buffer | null> {
+    const started = performance.now();
+    try {
+      const source = await this.loader.load(image, this.options.signal);
+      if (source.origin === 'network') this.counts.fetched++;
+      if (source.origin === 'cache') this.counts.cached++;
+      this.counts.bytes += source.bytes.length;
+      return source.bytes;
+    } catch (error) {
+      this.fail(image, error);
+      return null;
+    } finally {
+      this.timings.fetch += performance.now() - started;
+    }
+  }
+
+  /**
+   * Fetches the image and reads its header: its upright aspect ratio, after the pixel limit.
+   * With `keep`, the bytes wait in a spool folder (not memory: a photo-a-day wall is
+   * gigabytes of JPEG) for `drawProbed`. Null when it failed (recorded).
+   */
+  async probe(image: ImageSpec, keep: boolean): Promise<ProbedImage | null> {
+    const bytes = await this.load(image);
+    if (bytes === null) return null;
+    try {
+      const header = await readImageHeader(bytes, image.src);
+      checkPixelLimit(header, image.src, { maxPixels: this.maxPixels });
+      const quarterTurn = header.orientation >= 5;
+      const aspect = quarterTurn ? header.height / header.width : header.width / header.height;
+      let file = '';
+      if (keep) {
+        this.spool ??= await mkdtemp(path.join(os.tmpdir(), 'collage-spool-'));
+        file = path.join(this.spool, String(image.index));
+        await writeFile(file, bytes);
+      }
+      return { shape: { aspect, weight: image.weight }, file };
+    } catch (error) {
+      this.fail(image, error);
+      return null;
+    }
+  }
+
+  /** Decodes and draws into `box`; false when it failed (recorded). */
+  draw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box): Promise<boolean> {
+    return this.decoding(async () => {
+      try {
+        let started = performance.now();
+        const decoded = await decodeImage(bytes, image.src, { maxPixels: this.maxPixels });
+        this.timings.decode += performance.now() - started;
+        started = performance.now();
+        drawPhoto(poster, decoded.image, { box, fit: image.fit, focus: image.focus });
+        this.timings.draw += performance.now() - started;
+        return true;
+      } catch (error) {
+        this.fail(image, error);
+        return false;
+      }
+    });
+  }
+
+  async drawProbed(poster: Poster, image: ImageSpec, probed: ProbedImage, box: Box): Promise<boolean> {
+    return this.draw(poster, image, await readFile(probed.file), box);
+  }
+
+  fail(image: ImageSpec, error: unknown): void {
+    this.options.signal?.throwIfAborted();
+    this.failures.push({ ...toFailure(image, error), index: image.index });
+  }
+
+  /** Failures in manifest order, as reported. */
+  report(): ImageFailure[] {
+    return [...this.failures].sort((a, b) => a.index - b.index).map(({ index: _, ...failure }) => failure);
+  }
+
+  async close(): Promise<void> {
+    await this.loader.close();
+    if (this.spool) await rm(this.spool, { recursive: true, force: true });
+  }
+}
+
+function toFailure(image: ImageSpec, error: unknown): ImageFailure {
+  if (error instanceof ImageError) {
+    return { src: image.src, reason: error.reason, attempts: error.attempts ?? 0, ...(error.status !== undefined && { status: error.status }) };
+  }
+  return { src: image.src, reason: errorMessage(error), attempts: 0 };
+}
