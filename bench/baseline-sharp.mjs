@@ -30,9 +30,15 @@ const page = sharp({
 })
   .composite(overlays)
   .withIccProfile('srgb');
+// composite() always yields RGBA: JPEG drops the alpha itself, but PNG needs a second pass
+// (via raw pixels) to come out RGB like collage's.
 const encoded =
   job.format === 'png'
-    ? await page.png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer()
+    ? await sharp(await page.raw().toBuffer(), { raw: { width: job.width, height: job.height, channels: 4 }, limitInputPixels: false })
+        .removeAlpha()
+        .withIccProfile('srgb')
+        .png({ compressionLevel: 6, adaptiveFiltering: false })
+        .toBuffer()
     : await page.jpeg({ quality: job.quality, progressive: false, chromaSubsampling: '4:4:4', mozjpeg: false }).toBuffer();
 timings.encode = performance.now() - t;
 t = performance.now();
