@@ -65,6 +65,8 @@ interface RunResult {
   diffVsCollage?: number;
   /** ms; fetch/decode/draw are summed over images (they overlap), the rest wall time. */
   timings?: Record<string, number>;
+  /** 1-minute load average just before the run: other work on the machine skews wall times. */
+  loadAvg1?: number;
 }
 
 function parseCli() {
@@ -323,7 +325,8 @@ async function main(): Promise<void> {
             continue;
           }
         }
-        log(`${scenario.name} ${width}×${height} ${system} …`);
+        const loadAvg1 = round(os.loadavg()[0]!, 2);
+        log(`${scenario.name} ${width}×${height} ${system} (load average ${loadAvg1}) …`);
         const { m, timings, bytes, error } = await runSystem(system, dir, scenario.format);
         const result: RunResult = {
           scenario: scenario.name,
@@ -336,6 +339,7 @@ async function main(): Promise<void> {
           ...(m.polledHwmMB !== null && { polledHwmMB: Math.round(m.polledHwmMB) }),
           ...(bytes !== undefined && { outputBytes: bytes }),
           ...(timings && { timings }),
+          loadAvg1,
         };
         if (!error) {
           const file = outputFile(dir, system, scenario.format);
