@@ -1,0 +1,481 @@
+/**
+ * `npm run bench`: times `collage build` end to end against a naive canvas baseline and a sharp
+ * baseline, on deterministic photo-like inputs served over loopback HTTP with 40 ms latency.
+ * See bench/README.md. Flags: --help.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { DEFAULT_FETCH_OPTIONS } from '../src/sources/index.js';
+import { DATA_DIR, ensureInputs, flickrSpec, originalSpec, type InputFile } from './data.js';
+import { measure, type Measurement } from './measure.js';
+
+const ROOT = path.join(import.meta.dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli', 'index.js');
+const OUT_DIR = path.join(import.meta.dirname, 'out');
+const SYSTEMS = ['collage', 'sharp', 'naive'] as const;
+type System = (typeof SYSTEMS)[number];
+type Format = 'jpeg' | 'png';
+const PHASES = ['fetch', 'decode', 'draw', 'encode', 'write'] as const;
+/** Naive baseline keeps every decoded photo alive; above this estimate it is skipped (see --force). */
+const NAIVE_MEMORY_LIMIT = 10 * 1024 ** 3;
+
+const HELP = `usage: npm run bench -- [options] [scenario-filter …]
+
+Default: a quick set (grid-100/300/1095 JPEG, grid-300 PNG, originals-120 JPEG) at 300 dpi on a
+36×24 in poster; every scenario runs collage, the sharp baseline and the naive canvas baseline.
+
+  --full              scaling table 100/300/1095/3000, JPEG and PNG, plus the originals in both formats
+  --photos N          only grid scenarios with N photos (JPEG and PNG); add --originals to keep those
+  --originals         with --photos: also run the 120 12-Mpx originals
+  --format jpeg|png   only this output format
+  --dpi N             poster resolution (default 300 → 10800×7200; 150 → 5400×3600)
+  --only LIST         systems to run, comma-separated: collage,sharp,naive (default all)
+  --latency MS        server latency per response (default 40)
+  --force             run the naive baseline even when it would hold > 10 GB of decoded photos
+  --keep              keep the rendered posters in bench/out/work/
+  --no-warmup         skip the untimed warm-up run
+  scenario-filter     substrings of scenario names to keep, e.g. "originals" or "grid-300"
+
+Results: a table on stdout and bench/out/results.json. Inputs are cached in bench/.data/.`;
+
+interface Scenario {
+  name: string;
+  inputs: InputFile[];
+  format: Format;
+}
+
+interface RunResult {
+  scenario: string;
+  system: System;
+  status: 'ok' | 'failed' | 'skipped';
+  reason?: string;
+  wallS?: number;
+  cpuS?: number;
+  userS?: number;
+  systemS?: number;
+  cpuPerWall?: number;
+  peakRssMB?: number;
+  polledHwmMB?: number;
+  outputBytes?: number;
+  /** Mean absolute difference (0..255) from collage's output, compared at 1/20 scale. */
+  diffVsCollage?: number;
+  /** ms; fetch/decode/draw are summed over images (they overlap), the rest wall time. */
+  timings?: Record<string, number>;
+  /** 1-minute load average just before the run: other work on the machine skews wall times. */
+  loadAvg1?: number;
+}
+
+function parseCli() {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      full: { type: 'boolean', default: false },
+      photos: { type: 'string' },
+      originals: { type: 'boolean', default: false },
+      format: { type: 'string' },
+      dpi: { type: 'string', default: '300' },
+      only: { type: 'string' },
+      latency: { type: 'string', default: '40' },
+      force: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      'no-warmup': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const number = (name: string, value: string | undefined, min: number): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min) fail(`--${name} must be a number ≥ ${min}`);
+    return n;
+  };
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SYSTEMS];
+  for (const system of only) if (!SYSTEMS.includes(system as System)) fail(`--only: unknown system "${system}" (use ${SYSTEMS.join(', ')})`);
+  if (values.format && values.format !== 'jpeg' && values.format !== 'png') fail('--format must be jpeg or png');
+  return {
+    full: values.full,
+    photos: number('photos', values.photos, 1),
+    originals: values.originals,
+    format: values.format as Format | undefined,
+    dpi: number('dpi', values.dpi, 1)!,
+    systems: SYSTEMS.filter((s) => only.includes(s)),
+    latency: number('latency', values.latency, 0)!,
+    force: values.force,
+    keep: values.keep,
+    warmup: !values['no-warmup'],
+    filters: positionals,
+  };
+}
+type Options = ReturnType<typeof parseCli>;
+
+function fail(message: string): never {
+  console.error(`bench: ${message}`);
+  process.exit(2);
+}
+
+function log(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+/** Scenario names and input sets for the options, before generating anything. */
+function planScenarios(options: Options): Array<{ name: string; kind: 'grid' | 'originals'; count: number; format: Format }> {
+  const list: Array<{ name: string; kind: 'grid' | 'originals'; count: number; format: Format }> = [];
+  const add = (kind: 'grid' | 'originals', count: number, format: Format) => list.push({ name: `${kind}-${count}/${format}`, kind, count, format });
+  if (options.photos !== undefined) {
+    add('grid', options.photos, 'jpeg');
+    add('grid', options.photos, 'png');
+    if (options.originals) {
+      add('originals', 120, 'jpeg');
+      add('originals', 120, 'png');
+    }
+  } else if (options.full) {
+    for (const n of [100, 300, 1095, 3000]) add('grid', n, 'jpeg');
+    for (const n of [100, 300, 1095, 3000]) add('grid', n, 'png');
+    add('originals', 120, 'jpeg');
+    add('originals', 120, 'png');
+  } else {
+    for (const n of [100, 300, 1095]) add('grid', n, 'jpeg');
+    add('grid', 300, 'png');
+    add('originals', 120, 'jpeg');
+  }
+  return list.filter(
+    (s) => (!options.format || s.format === options.format) && (options.filters.length === 0 || options.filters.some((f) => s.name.includes(f))),
+  );
+}
+
+async function startServer(dir: string, latency: number): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'server.mjs'), dir, String(latency)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const match = /PORT (\d+)/.exec(buffered);
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    child.on('error', reject);
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+function writeManifest(dir: string, url: string, inputs: InputFile[], format: Format, dpi: number): void {
+  const manifest = {
+    output: format === 'png' ? 'collage.png' : 'collage.jpg',
+    quality: 92,
+    size: { width: '36in', height: '24in', dpi },
+    background: '#ffffff',
+    margin: '0.25in',
+    gap: '2mm',
+    layout: { type: 'grid', fit: 'cover' },
+    images: inputs.map((input) => `${url}/${input.file}`),
+  };
+  writeFileSync(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+interface Plan {
+  canvas: { width: number; height: number; background: string };
+  placements: Array<{ src: string; x: number; y: number; width: number; height: number }>;
+}
+
+/** The job file the baselines read: collage's own plan, so every system draws the same cells. */
+function writeJob(dir: string, format: Format): { width: number; height: number } {
+  const plan = JSON.parse(execFileSync(process.execPath, [CLI, 'plan', 'manifest.json'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 })) as Plan;
+  const [r = 255, g = 255, b = 255] = (plan.canvas.background.match(/\d+/g) ?? []).map(Number);
+  const job = {
+    width: plan.canvas.width,
+    height: plan.canvas.height,
+    background: { r, g, b },
+    format,
+    quality: 92,
+    output: '',
+    concurrency: DEFAULT_FETCH_OPTIONS.concurrency,
+    perHost: DEFAULT_FETCH_OPTIONS.perHost,
+    placements: plan.placements.map(({ src, x, y, width, height }) => ({ url: src, x, y, width, height })),
+  };
+  for (const system of ['naive', 'sharp'] as const) {
+    writeFileSync(path.join(dir, `job-${system}.json`), JSON.stringify({ ...job, output: path.join(dir, `${system}.${format === 'png' ? 'png' : 'jpg'}`) }));
+  }
+  return { width: plan.canvas.width, height: plan.canvas.height };
+}
+
+function outputFile(dir: string, system: System, format: Format): string {
+  const ext = format === 'png' ? 'png' : 'jpg';
+  return path.join(dir, `${system}.${ext}`);
+}
+
+async function runSystem(system: System, dir: string, format: Format): Promise<{ m: Measurement; timings?: Record<string, number>; bytes?: number; error?: string }> {
+  const args =
+    system === 'collage'
+      ? [CLI, 'build', 'manifest.json', '--json', '-o', path.basename(outputFile(dir, system, format))]
+      : [path.join(import.meta.dirname, `baseline-${system}.mjs`), path.join(dir, `job-${system}.json`)];
+  const m = await measure(args, { cwd: dir, timeoutMs: 30 * 60_000 });
+  if (m.exitCode !== 0) {
+    const why = m.signal ? `killed by ${m.signal}` : `exit ${m.exitCode}`;
+    return { m, error: `${why}: ${(m.stderr.trim().split('\n').slice(-3).join(' | ') || m.stdout.slice(0, 300)).slice(0, 400)}` };
+  }
+  try {
+    const report = JSON.parse(m.stdout) as { timings: Record<string, number>; output: { bytes: number } };
+    return { m, timings: report.timings, bytes: report.output.bytes };
+  } catch {
+    return { m, error: `unparseable report: ${m.stdout.slice(0, 200)}` };
+  }
+}
+
+/** Mean absolute per-channel difference at 1/20 scale (shrink-on-load keeps this cheap). */
+async function thumbnail(file: string, width: number, height: number): Promise<Buffer> {
+  return sharp(file, { limitInputPixels: false })
+    .resize(Math.round(width / 20), Math.round(height / 20), { fit: 'fill' })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+}
+
+function meanAbsDiff(a: Buffer, b: Buffer): number {
+  if (a.length !== b.length) return Number.NaN;
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
+}
+
+function estimateNaiveBytes(inputs: InputFile[], width: number, height: number): number {
+  return inputs.reduce((sum, input) => sum + input.width * input.height * 4, 0) + width * height * 4;
+}
+
+async function main(): Promise<void> {
+  const options = parseCli();
+  if (!existsSync(CLI)) fail(`${path.relative(process.cwd(), CLI)} is missing: run "npm ci" or "npm run build" first`);
+  const scenarios = planScenarios(options);
+  if (scenarios.length === 0) fail('no scenario matches the filters');
+
+  // Inputs: the flickr-like pool up to the largest grid, the originals if any scenario needs them.
+  const maxGrid = Math.max(0, ...scenarios.filter((s) => s.kind === 'grid').map((s) => s.count));
+  const needOriginals = scenarios.some((s) => s.kind === 'originals');
+  const flickr = await ensureInputs(Array.from({ length: maxGrid }, (_, i) => flickrSpec(i)), log);
+  const originals = needOriginals ? await ensureInputs(Array.from({ length: 120 }, (_, i) => originalSpec(i)), log) : [];
+  const inputsSummary = {
+    flickr: summarise(flickr),
+    originals: summarise(originals),
+  };
+  if (flickr.length) log(`flickr-like pool: ${describe(inputsSummary.flickr)}`);
+  if (originals.length) log(`12 Mpx originals: ${describe(inputsSummary.originals)}`);
+
+  const server = await startServer(DATA_DIR, options.latency);
+  const cleanup = () => server.child.kill('SIGTERM');
+  process.on('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  const results: RunResult[] = [];
+  const meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    totalMemGB: Math.round(os.totalmem() / 1024 ** 3),
+    loadAvgAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
+    commit: gitCommit(),
+    dpi: options.dpi,
+    latencyMs: options.latency,
+    concurrency: DEFAULT_FETCH_OPTIONS.concurrency,
+    perHost: DEFAULT_FETCH_OPTIONS.perHost,
+    montage: commandExists('montage') ? 'on PATH (not run: no montage runner yet)' : 'skipped: not on PATH',
+    inputs: inputsSummary,
+    command: `npm run bench --${process.argv.slice(2).map((a) => ` ${a}`).join('')}`,
+  };
+  log(`poster 36×24 in at ${options.dpi} dpi; systems: ${options.systems.join(', ')}; montage ${meta.montage}; load average ${meta.loadAvgAtStart.join(' ')}`);
+
+  try {
+    const work = path.join(OUT_DIR, 'work');
+    mkdirSync(work, { recursive: true });
+    if (options.warmup) {
+      // Untimed: warms the page cache, the server's file cache and the native modules' first load.
+      const dir = path.join(work, 'warmup');
+      mkdirSync(dir, { recursive: true });
+      const inputs = (flickr.length ? flickr : originals).slice(0, 8);
+      writeManifest(dir, server.url, inputs, 'jpeg', 30);
+      writeJob(dir, 'jpeg');
+      for (const system of options.systems) await runSystem(system, dir, 'jpeg');
+      log('warm-up done');
+    }
+
+    for (const scenario of scenarios) {
+      const inputs = scenario.kind === 'grid' ? flickr.slice(0, scenario.count) : originals;
+      const dir = path.join(work, scenario.name.replace('/', '-'));
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      writeManifest(dir, server.url, inputs, scenario.format, options.dpi);
+      const { width, height } = writeJob(dir, scenario.format);
+      let reference: Buffer | undefined;
+      for (const system of options.systems) {
+        if (system === 'naive' && !options.force) {
+          const estimate = estimateNaiveBytes(inputs, width, height);
+          if (estimate > NAIVE_MEMORY_LIMIT) {
+            const reason = `would hold ~${(estimate / 1024 ** 3).toFixed(1)} GB of decoded photos (--force to run)`;
+            log(`${scenario.name} ${system}: skipped, ${reason}`);
+            results.push({ scenario: scenario.name, system, status: 'skipped', reason });
+            continue;
+          }
+        }
+        const loadAvg1 = round(os.loadavg()[0]!, 2);
+        log(`${scenario.name} ${width}×${height} ${system} (load average ${loadAvg1}) …`);
+        const { m, timings, bytes, error } = await runSystem(system, dir, scenario.format);
+        const result: RunResult = {
+          scenario: scenario.name,
+          system,
+          status: error ? 'failed' : 'ok',
+          ...(error && { reason: error }),
+          wallS: round(m.wallS, 2),
+          ...(m.cpuS !== null && { cpuS: round(m.cpuS, 2), userS: round(m.userS!, 2), systemS: round(m.systemS!, 2), cpuPerWall: round(m.cpuS / m.wallS, 2) }),
+          ...(m.peakRssMB !== null && { peakRssMB: Math.round(m.peakRssMB) }),
+          ...(m.polledHwmMB !== null && { polledHwmMB: Math.round(m.polledHwmMB) }),
+          ...(bytes !== undefined && { outputBytes: bytes }),
+          ...(timings && { timings }),
+          loadAvg1,
+        };
+        if (!error) {
+          const file = outputFile(dir, system, scenario.format);
+          try {
+            const thumb = await thumbnail(file, width, height);
+            if (system === 'collage') reference = thumb;
+            else if (reference) result.diffVsCollage = round(meanAbsDiff(reference, thumb), 2);
+          } catch (e) {
+            result.reason = `output not readable: ${(e as Error).message}`;
+          }
+          if (!options.keep) rmSync(file, { force: true });
+        }
+        results.push(result);
+        log(
+          `  ${result.status}${error ? ` (${error})` : ''}: ${result.wallS} s wall, ${result.cpuS ?? '?'} s CPU, ${result.peakRssMB ?? '?'} MB peak` +
+            (result.diffVsCollage !== undefined ? `, diff vs collage ${result.diffVsCollage}` : ''),
+        );
+      }
+    }
+  } finally {
+    cleanup();
+  }
+
+  const ratios = computeRatios(results);
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(path.join(OUT_DIR, 'results.json'), `${JSON.stringify({ meta, results, ratios }, null, 2)}\n`);
+  printTables(meta, results, ratios);
+  console.log(`\nresults: ${path.relative(process.cwd(), path.join(OUT_DIR, 'results.json'))}`);
+}
+
+function summarise(files: InputFile[]) {
+  if (files.length === 0) return null;
+  const sizes = files.map((f) => f.bytes);
+  const shapes: Record<string, number> = {};
+  for (const f of files) shapes[`${f.width}x${f.height}`] = (shapes[`${f.width}x${f.height}`] ?? 0) + 1;
+  return {
+    count: files.length,
+    meanKB: Math.round(sizes.reduce((a, b) => a + b, 0) / files.length / 1024),
+    minKB: Math.round(Math.min(...sizes) / 1024),
+    maxKB: Math.round(Math.max(...sizes) / 1024),
+    shapes,
+  };
+}
+
+function describe(s: ReturnType<typeof summarise>): string {
+  if (!s) return 'none';
+  const shapes = Object.entries(s.shapes)
+    .map(([k, v]) => `${k} ${((v / s.count) * 100).toFixed(0)}%`)
+    .join(', ');
+  return `${s.count} JPEGs, mean ${s.meanKB} KB (min ${s.minKB}, max ${s.maxKB}); ${shapes}`;
+}
+
+interface Ratio {
+  scenario: string;
+  versus: 'sharp' | 'naive';
+  wall?: number;
+  cpu?: number;
+  rss?: number;
+}
+
+function computeRatios(results: RunResult[]): Ratio[] {
+  const ratios: Ratio[] = [];
+  const scenarios = [...new Set(results.map((r) => r.scenario))];
+  for (const scenario of scenarios) {
+    const collage = results.find((r) => r.scenario === scenario && r.system === 'collage' && r.status === 'ok');
+    if (!collage) continue;
+    for (const versus of ['sharp', 'naive'] as const) {
+      const other = results.find((r) => r.scenario === scenario && r.system === versus && r.status === 'ok');
+      if (!other) continue;
+      const div = (a?: number, b?: number) => (a !== undefined && b ? round(a / b, 2) : undefined);
+      ratios.push({ scenario, versus, wall: div(collage.wallS, other.wallS), cpu: div(collage.cpuS, other.cpuS), rss: div(collage.peakRssMB, other.peakRssMB) });
+    }
+  }
+  return ratios;
+}
+
+function printTables(meta: Record<string, unknown>, results: RunResult[], ratios: Ratio[]): void {
+  const s = (ms?: number) => (ms === undefined ? '' : (ms / 1000).toFixed(2));
+  const rows = results.map((r) => [
+    r.scenario,
+    r.system,
+    r.status === 'ok' ? fix(r.wallS) : r.status,
+    fix(r.cpuS),
+    fix(r.cpuPerWall),
+    r.peakRssMB === undefined ? '' : String(r.peakRssMB),
+    r.outputBytes === undefined ? '' : (r.outputBytes / 1024 / 1024).toFixed(1),
+    ...PHASES.map((p) => s(r.timings?.[p])),
+    s(r.timings?.images),
+    r.diffVsCollage === undefined ? '' : r.diffVsCollage.toFixed(2),
+  ]);
+  console.log(
+    `\ncollage bench — ${meta.date}, node ${meta.node}, ${meta.cpus} CPUs, load avg at start ${(meta.loadAvgAtStart as number[]).join(' ')}, commit ${meta.commit}`,
+  );
+  console.log(
+    `36×24 in poster at ${meta.dpi} dpi, grid, fit cover; server latency ${meta.latencyMs} ms; ${meta.concurrency} images in flight, ${meta.perHost} connections per host; montage: ${meta.montage}`,
+  );
+  console.log(
+    'phase columns in seconds: fetch/decode/draw are summed over images (they overlap); encode/write and "images" (all fetch+decode+draw) are wall time.',
+  );
+  console.log('sharp: "decode" = fetch-side resize, "encode" = composite + encode. diff = mean |Δ| (0-255) vs collage output at 1/20 scale.\n');
+  printTable(['scenario', 'system', 'wall s', 'CPU s', 'CPU/wall', 'peak RSS MB', 'out MB', ...PHASES, 'images', 'diff'], rows);
+  if (ratios.length) {
+    console.log('\nratios (collage ÷ baseline; < 1 means collage is cheaper)\n');
+    printTable(
+      ['scenario', 'versus', 'wall', 'CPU', 'peak RSS'],
+      ratios.map((r) => [r.scenario, `collage/${r.versus}`, fix(r.wall), fix(r.cpu), fix(r.rss)]),
+    );
+  }
+  const problems = results.filter((r) => r.status !== 'ok' && r.reason);
+  for (const p of problems) console.log(`\n${p.scenario} ${p.system} ${p.status}: ${p.reason}`);
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+}
+
+function fix(n?: number): string {
+  return n === undefined ? '' : n.toFixed(2);
+}
+
+function round(n: number, digits: number): number {
+  return Number(n.toFixed(digits));
+}
+
+function gitCommit(): string {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() ? '+dirty-src' : '';
+  return r.status === 0 ? `${r.stdout.trim()}${dirty}` : 'unknown';
+}
+
+function commandExists(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+await main();
