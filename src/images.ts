@@ -9,10 +9,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ImageError, errorMessage, type ImageFailure } from './errors.js';
-import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeImage, readImageHeader } from './decode/index.js';
-import type { ImageShape, Box } from './layout/index.js';
+import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, uprightSize, type ImageHeader } from './decode/index.js';
+import { cellSampling, type Box, type ImageShape } from './layout/index.js';
 import type { CollageSpec, ImageSpec } from './manifest/index.js';
-import { drawPhoto, type Poster } from './render/index.js';
+import { drawBitmap, type Poster } from './render/index.js';
 import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type SourceLoader } from './sources/index.js';
 
 export interface ImageCounts {
@@ -38,6 +38,7 @@ export interface SessionOptions {
 
 /** An image whose bytes wait on disk until the layout is known. */
 export interface ProbedImage {
+  header: ImageHeader;
   shape: ImageShape;
   file: string;
 }
@@ -109,32 +110,40 @@ export class ImageSession {
     const bytes = await this.load(image);
     if (bytes === null) return null;
     try {
-      const header = await readImageHeader(bytes, image.src);
-      checkPixelLimit(header, image.src, { maxPixels: this.maxPixels });
-      const quarterTurn = header.orientation >= 5;
-      const aspect = quarterTurn ? header.height / header.width : header.width / header.height;
+      const header = await this.header(image, bytes);
+      const upright = uprightSize(header);
       let file = '';
       if (keep) {
         this.spool ??= await mkdtemp(path.join(os.tmpdir(), 'collage-spool-'));
         file = path.join(this.spool, String(image.index));
         await writeFile(file, bytes);
       }
-      return { shape: { aspect, weight: image.weight }, file };
+      return { header, shape: { aspect: upright.width / upright.height, weight: image.weight }, file };
     } catch (error) {
       this.fail(image, error);
       return null;
     }
   }
 
-  /** Decodes and draws into `box`; false when it failed (recorded). */
-  draw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box): Promise<boolean> {
+  /** The header, after the pixel limit: refused before any pixel is decoded. */
+  private async header(image: ImageSpec, bytes: Buffer): Promise<ImageHeader> {
+    const header = await readImageHeader(bytes, image.src);
+    checkPixelLimit(header, image.src, { maxPixels: this.maxPixels });
+    return header;
+  }
+
+  /** Decodes the photo at its cell's size and puts it into `box`; false when it failed (recorded). */
+  draw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, known?: ImageHeader): Promise<boolean> {
     return this.decoding(async () => {
       try {
         let started = performance.now();
-        const decoded = await decodeImage(bytes, image.src, { maxPixels: this.maxPixels });
+        const header = known ?? (await this.header(image, bytes));
+        const upright = uprightSize(header);
+        const sampling = cellSampling(upright.width, upright.height, box.width, box.height, image.fit, image.focus);
+        const bitmap = await decodeForCell(bytes, header, sampling, poster.background, image.src);
         this.timings.decode += performance.now() - started;
         started = performance.now();
-        drawPhoto(poster, decoded.image, { box, fit: image.fit, focus: image.focus });
+        drawBitmap(poster, bitmap, box.x + sampling.offset.x, box.y + sampling.offset.y);
         this.timings.draw += performance.now() - started;
         return true;
       } catch (error) {
@@ -145,7 +154,7 @@ export class ImageSession {
   }
 
   async drawProbed(poster: Poster, image: ImageSpec, probed: ProbedImage, box: Box): Promise<boolean> {
-    return this.draw(poster, image, await readFile(probed.file), box);
+    return this.draw(poster, image, await readFile(probed.file), box, probed.header);
   }
 
   fail(image: ImageSpec, error: unknown): void {

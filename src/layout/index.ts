@@ -5,7 +5,7 @@ import { masonryLayout } from './masonry.js';
 import { mosaicLayout } from './mosaic.js';
 import { LayoutError, type Box, type ImageShape, type PlacedBox } from './types.js';
 
-export { coverCrop, containRect } from './fit.js';
+export { cellSampling, coverCrop, containRect, type CellSampling } from './fit.js';
 export { gridLayout, gridShape, type GridOptions, type GridResult } from './grid.js';
 export { splitEvenly, splitWeighted } from './split.js';
 export { LayoutError, coverCropFraction, type Box, type ImageShape, type PlacedBox, type Rect } from './types.js';

@@ -1,0 +1,65 @@
+/** Decoding for a cell: formats by bytes, orientation, depth, transparency, sizes. */
+import { createCanvas } from '@napi-rs/canvas';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeForCell, readImageHeader, uprightSize } from '../src/decode/index.js';
+import { cellSampling } from '../src/layout/index.js';
+
+const WHITE = { r: 255, g: 255, b: 255, a: 1 };
+
+async function decodeWhole(bytes: Buffer, width: number, height: number) {
+  const header = await readImageHeader(bytes, 'x');
+  const upright = uprightSize(header);
+  return decodeForCell(bytes, header, cellSampling(upright.width, upright.height, width, height, 'cover', [0.5, 0.5]), WHITE, 'x');
+}
+
+/** A 24-bit BMP (BITMAPINFOHEADER, bottom-up rows), which libvips cannot read. */
+function bmp(width: number, height: number, rgb: [number, number, number]): Buffer {
+  const row = Math.ceil((width * 3) / 4) * 4;
+  const file = Buffer.alloc(54 + row * height);
+  file.write('BM', 0, 'latin1');
+  file.writeUInt32LE(file.length, 2);
+  file.writeUInt32LE(54, 10);
+  file.writeUInt32LE(40, 14);
+  file.writeInt32LE(width, 18);
+  file.writeInt32LE(height, 22);
+  file.writeUInt16LE(1, 26);
+  file.writeUInt16LE(24, 28);
+  file.writeUInt32LE(row * height, 34);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) file.set([rgb[2], rgb[1], rgb[0]], 54 + y * row + x * 3);
+  return file;
+}
+
+describe('decodeForCell', () => {
+  it('decodes BMP through Skia', async () => {
+    const bitmap = await decodeWhole(bmp(30, 20, [10, 200, 30]), 15, 10);
+    expect([bitmap.width, bitmap.height]).toEqual([15, 10]);
+    expect([...bitmap.data.subarray(0, 4)]).toEqual([10, 200, 30, 255]);
+  });
+
+  it('returns 8-bit RGBA for 16-bit grey PNG, and flattens transparency onto the background', async () => {
+    const grey16 = await sharp(Buffer.alloc(40 * 40 * 2, 0x80), { raw: { width: 40, height: 40, channels: 1, premultiplied: false } })
+      .toColourspace('grey16')
+      .png()
+      .toBuffer()
+      .catch(() => sharp({ create: { width: 40, height: 40, channels: 3, background: '#808080' } }).grayscale().png({ palette: false }).toBuffer());
+    const grey = await decodeWhole(grey16, 20, 20);
+    expect(grey.data.length).toBe(20 * 20 * 4);
+    expect(Math.abs(grey.data[0]! - grey.data[1]!)).toBe(0);
+
+    const canvas = createCanvas(40, 40);
+    const context = canvas.getContext('2d');
+    context.fillStyle = 'rgba(255, 0, 0, 1)';
+    context.fillRect(0, 0, 20, 40); // left half red, right half transparent
+    const half = await decodeWhole(await canvas.encode('png'), 40, 40);
+    expect([...half.data.subarray(0, 4)]).toEqual([255, 0, 0, 255]);
+    const right = (10 * 40 + 35) * 4;
+    expect([...half.data.subarray(right, right + 4)]).toEqual([255, 255, 255, 255]);
+  });
+
+  it('fails a truncated JPEG with a reason instead of drawing grey', async () => {
+    const jpeg = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
+    const truncated = jpeg.subarray(0, Math.floor(jpeg.length * 0.6));
+    await expect(decodeWhole(truncated, 50, 50)).rejects.toThrow(/cannot decode JPEG/);
+  });
+});
