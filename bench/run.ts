@@ -215,7 +215,7 @@ function outputFile(dir: string, system: System, format: Format): string {
 async function runSystem(system: System, dir: string, format: Format): Promise<{ m: Measurement; timings?: Record<string, number>; bytes?: number; error?: string }> {
   const args =
     system === 'collage'
-      ? [CLI, 'build', 'manifest.json', '--json', '-o', path.basename(outputFile(dir, system, format))]
+      ? [CLI, 'build', 'manifest.json', '--json', '--no-cache', '-o', path.basename(outputFile(dir, system, format))]
       : [path.join(import.meta.dirname, `baseline-${system}.mjs`), path.join(dir, `job-${system}.json`)];
   const m = await measure(args, { cwd: dir, timeoutMs: 30 * 60_000 });
   if (m.exitCode !== 0) {
