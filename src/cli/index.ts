@@ -75,6 +75,46 @@ function addManifestOptions(command: Command): Command {
     .option('-v, --verbose', 'print timings, and stack traces on errors');
 }
 
+/** Network, cache and decode limits: `build` and `plan` (which fetches headers for shape-aware layouts). */
+function addFetchOptions(command: Command): Command {
+  return command
+    .option('--concurrency <n>', 'images downloaded and processed at once (default 16)', integer('--concurrency', 1, 256))
+    .option('--per-host <n>', 'connections per host (default 6)', integer('--per-host', 1, 64))
+    .option('--timeout <seconds>', 'connect, response and stalled-download timeout (default 30)', positiveNumber('--timeout'))
+    .option('--max-download <MB>', 'largest image file accepted (default 100)', positiveNumber('--max-download'))
+    .option('--max-pixels <Mpx>', 'largest decoded image in megapixels (default 120)', positiveNumber('--max-pixels'))
+    .addOption(new Option('--on-error <policy>', 'when images fail: fail (write nothing, exit 3), skip (lay out the rest), placeholder (grey cell)').choices(['fail', 'skip', 'placeholder']))
+    .option('--retries <n>', 'retries per image on network errors, 408, 429 and 5xx (default 3)', integer('--retries', 0, 20))
+    .option('--retry-delay <seconds>', 'backoff base: retry n waits up to base × 2^(n-1) (default 0.5)', positiveNumber('--retry-delay'))
+    .option('--download-timeout <seconds>', 'longest one download attempt may take in all (default 120)', positiveNumber('--download-timeout'))
+    .option('--cache-dir <dir>', 'download cache folder (default $XDG_CACHE_HOME/collage or ~/.cache/collage)')
+    .option('--no-cache', 'neither read nor write the download cache')
+    .option('--block-private-addresses', 'refuse loopback, link-local and private addresses (checked after DNS and on every redirect) and local files');
+}
+
+function fetchOptionsFrom(flags: BuildFlags): Pick<BuildOptions, 'fetch' | 'maxPixels' | 'onError'> {
+  return {
+    fetch: {
+      ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
+      ...(flags.perHost !== undefined && { perHost: flags.perHost }),
+      ...(flags.timeout !== undefined && {
+        connectTimeout: flags.timeout * 1000,
+        headersTimeout: flags.timeout * 1000,
+        bodyTimeout: flags.timeout * 1000,
+      }),
+      ...(flags.maxDownload !== undefined && { maxBytes: Math.round(flags.maxDownload * 1024 * 1024) }),
+      ...(flags.retries !== undefined && { retries: flags.retries }),
+      ...(flags.retryDelay !== undefined && { retryBaseDelay: flags.retryDelay * 1000 }),
+      ...(flags.downloadTimeout !== undefined && { downloadTimeout: flags.downloadTimeout * 1000 }),
+      cacheDir: flags.cache === false ? null : (flags.cacheDir ?? defaultCacheDir()),
+      blockPrivateAddresses: Boolean(flags.blockPrivateAddresses),
+      headers: parseHeadersEnv(process.env.COLLAGE_HTTP_HEADERS),
+    },
+    ...(flags.onError !== undefined && { onError: flags.onError }),
+    ...(flags.maxPixels !== undefined && { maxPixels: Math.round(flags.maxPixels * 1e6) }),
+  };
+}
+
 function overridesFrom(flags: CommonFlags): ManifestOverrides {
   const { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap } = flags;
   return { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap };
@@ -90,48 +130,20 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  addManifestOptions(
-    program
-      .command('build')
-      .description('fetch, lay out, render and write one collage')
-      .argument('<manifest>', 'JSON manifest, or a text file with one image URL or path per line'),
+  addFetchOptions(
+    addManifestOptions(
+      program
+        .command('build')
+        .description('fetch, lay out, render and write one collage')
+        .argument('<manifest>', 'JSON manifest, or a text file with one image URL or path per line'),
+    ),
   )
-    .option('--concurrency <n>', 'images downloaded and processed at once (default 16)', integer('--concurrency', 1, 256))
-    .option('--per-host <n>', 'connections per host (default 6)', integer('--per-host', 1, 64))
-    .option('--timeout <seconds>', 'connect, response and stalled-download timeout (default 30)', positiveNumber('--timeout'))
-    .option('--max-download <MB>', 'largest image file accepted (default 100)', positiveNumber('--max-download'))
-    .option('--max-pixels <Mpx>', 'largest decoded image in megapixels (default 120)', positiveNumber('--max-pixels'))
-    .addOption(new Option('--on-error <policy>', 'when images fail: fail (write nothing, exit 3), skip (lay out the rest), placeholder (grey cell)').choices(['fail', 'skip', 'placeholder']))
-    .option('--retries <n>', 'retries per image on network errors, 408, 429 and 5xx (default 3)', integer('--retries', 0, 20))
-    .option('--retry-delay <seconds>', 'backoff base: retry n waits up to base × 2^(n-1) (default 0.5)', positiveNumber('--retry-delay'))
-    .option('--download-timeout <seconds>', 'longest one download attempt may take in all (default 120)', positiveNumber('--download-timeout'))
-    .option('--cache-dir <dir>', 'download cache folder (default $XDG_CACHE_HOME/collage or ~/.cache/collage)')
-    .option('--no-cache', 'neither read nor write the download cache')
-    .option('--block-private-addresses', 'refuse loopback, link-local and private addresses (checked after DNS and on every redirect) and local files')
     .action(async (manifest: string, flags: BuildFlags) => {
       setModes(flags);
-      const headers = parseHeadersEnv(process.env.COLLAGE_HTTP_HEADERS);
       const progress = createProgressReporter(process.stderr, flags.quiet || flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
       const options: BuildOptions = {
         ...overridesFrom(flags),
-        fetch: {
-          ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
-          ...(flags.perHost !== undefined && { perHost: flags.perHost }),
-          ...(flags.timeout !== undefined && {
-            connectTimeout: flags.timeout * 1000,
-            headersTimeout: flags.timeout * 1000,
-            bodyTimeout: flags.timeout * 1000,
-          }),
-          ...(flags.maxDownload !== undefined && { maxBytes: Math.round(flags.maxDownload * 1024 * 1024) }),
-          ...(flags.retries !== undefined && { retries: flags.retries }),
-          ...(flags.retryDelay !== undefined && { retryBaseDelay: flags.retryDelay * 1000 }),
-          ...(flags.downloadTimeout !== undefined && { downloadTimeout: flags.downloadTimeout * 1000 }),
-          cacheDir: flags.cache === false ? null : (flags.cacheDir ?? defaultCacheDir()),
-          blockPrivateAddresses: Boolean(flags.blockPrivateAddresses),
-          headers,
-        },
-        ...(flags.onError !== undefined && { onError: flags.onError }),
-        ...(flags.maxPixels !== undefined && { maxPixels: Math.round(flags.maxPixels * 1e6) }),
+        ...fetchOptionsFrom(flags),
         onProgress: progress,
       };
       let report: BuildReport;
@@ -151,14 +163,16 @@ export function createProgram(): Command {
       if (flags.verbose && !flags.json) process.stderr.write(`collage: timings (ms) ${JSON.stringify(report.timings)}\n`);
     });
 
-  addManifestOptions(
-    program
-      .command('plan')
-      .description('print the layout as JSON (canvas size and every placement) without rendering')
-      .argument('<manifest>', 'JSON or plain-text manifest'),
-  ).action(async (manifest: string, flags: CommonFlags) => {
+  addFetchOptions(
+    addManifestOptions(
+      program
+        .command('plan')
+        .description('print the layout as JSON (canvas size and every placement) without rendering; fetches only what the layout needs to know image sizes')
+        .argument('<manifest>', 'JSON or plain-text manifest'),
+    ),
+  ).action(async (manifest: string, flags: BuildFlags) => {
     setModes(flags);
-    printJson(await plan(manifest, overridesFrom(flags)));
+    printJson(await plan(manifest, { ...overridesFrom(flags), ...fetchOptionsFrom(flags) }));
   });
 
   addManifestOptions(
