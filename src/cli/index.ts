@@ -12,19 +12,8 @@ import { createProgressReporter } from './progress.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-interface CommonFlags {
-  output?: string;
-  format?: string;
-  quality?: number;
-  dpi?: number;
-  size?: string;
-  layout?: string;
-  columns?: number;
-  rows?: number;
-  fit?: string;
-  background?: string;
-  margin?: string;
-  gap?: string;
+/** Commander's parsed flags: the manifest overrides under their own names, plus output modes. */
+interface CommonFlags extends Omit<ManifestOverrides, 'cwd' | 'onError'> {
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
