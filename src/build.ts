@@ -6,7 +6,7 @@ import type { Box, ImageShape } from './layout/index.js';
 import { loadManifest, type CollageSpec, type ImageSpec, type ManifestOverrides, type ManifestSource, type OutputFormat } from './manifest/index.js';
 import { encodeImage, writeOutput } from './output/index.js';
 import { layoutSpec, needsImageShapes } from './plan.js';
-import { createPoster, posterPixels, type Poster } from './render/index.js';
+import { createPoster, fillBox, posterPixels, type Poster } from './render/index.js';
 import type { FetchOptions } from './sources/index.js';
 
 export type ProgressEvent =
@@ -32,7 +32,7 @@ export interface BuildReport {
 }
 
 /** Placeholder cells are a neutral grey, so a missing photo is visible but not loud. */
-export const PLACEHOLDER_COLOR = 'rgb(208, 208, 208)';
+export const PLACEHOLDER_COLOR = { r: 208, g: 208, b: 208, a: 1 } as const;
 
 export async function build(manifest: ManifestSource, options: BuildOptions = {}): Promise<BuildReport> {
   const started = performance.now();
@@ -125,8 +125,7 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession): Promise<
 }
 
 function fillPlaceholder(poster: Poster, box: Box): void {
-  poster.context.fillStyle = PLACEHOLDER_COLOR;
-  poster.context.fillRect(box.x, box.y, box.width, box.height);
+  fillBox(poster, box, PLACEHOLDER_COLOR);
 }
 
 function roundTimings<T extends Record<string, number>>(timings: T): T {

@@ -34,17 +34,17 @@ describe('decodeForCell', () => {
   it('decodes BMP through Skia', async () => {
     const bitmap = await decodeWhole(bmp(30, 20, [10, 200, 30]), 15, 10);
     expect([bitmap.width, bitmap.height]).toEqual([15, 10]);
-    expect([...bitmap.data.subarray(0, 4)]).toEqual([10, 200, 30, 255]);
+    expect([...bitmap.data.subarray(0, 3)]).toEqual([10, 200, 30]);
   });
 
-  it('returns 8-bit RGBA for 16-bit grey PNG, and flattens transparency onto the background', async () => {
+  it('returns 8-bit RGB for 16-bit grey PNG, and flattens transparency onto the background', async () => {
     const grey16 = await sharp(Buffer.alloc(40 * 40 * 2, 0x80), { raw: { width: 40, height: 40, channels: 1, premultiplied: false } })
       .toColourspace('grey16')
       .png()
       .toBuffer()
       .catch(() => sharp({ create: { width: 40, height: 40, channels: 3, background: '#808080' } }).grayscale().png({ palette: false }).toBuffer());
     const grey = await decodeWhole(grey16, 20, 20);
-    expect(grey.data.length).toBe(20 * 20 * 4);
+    expect(grey.data.length).toBe(20 * 20 * 3);
     expect(Math.abs(grey.data[0]! - grey.data[1]!)).toBe(0);
 
     const canvas = createCanvas(40, 40);
@@ -52,9 +52,9 @@ describe('decodeForCell', () => {
     context.fillStyle = 'rgba(255, 0, 0, 1)';
     context.fillRect(0, 0, 20, 40); // left half red, right half transparent
     const half = await decodeWhole(await canvas.encode('png'), 40, 40);
-    expect([...half.data.subarray(0, 4)]).toEqual([255, 0, 0, 255]);
-    const right = (10 * 40 + 35) * 4;
-    expect([...half.data.subarray(right, right + 4)]).toEqual([255, 255, 255, 255]);
+    expect([...half.data.subarray(0, 3)]).toEqual([255, 0, 0]);
+    const right = (10 * 40 + 35) * 3;
+    expect([...half.data.subarray(right, right + 3)]).toEqual([255, 255, 255]);
   });
 
   it('fails a truncated JPEG with a reason instead of drawing grey', async () => {

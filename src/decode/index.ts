@@ -32,9 +32,9 @@ export interface ImageHeader {
   orientation: number;
 }
 
-/** 8-bit RGBA pixels, alpha 255 (transparency is flattened onto the background). */
+/** Packed 8-bit RGB pixels (transparency is flattened onto the background). */
 export interface Bitmap {
-  data: Uint8ClampedArray;
+  data: Buffer;
   width: number;
   height: number;
 }
@@ -91,13 +91,13 @@ export async function decodeForCell(
     const { data, info } = await pipeline
       .flatten({ background: { r: background.r, g: background.g, b: background.b } })
       .toColourspace('srgb')
-      .ensureAlpha(1)
+      .removeAlpha()
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    if (info.width !== region.width || info.height !== region.height || info.channels !== 4) {
+    if (info.width !== region.width || info.height !== region.height || info.channels !== 3) {
       throw new Error(`decoder returned ${info.width}×${info.height}×${info.channels}`);
     }
-    return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+    return { data, width: info.width, height: info.height };
   } catch (error) {
     throw new ImageError(src, `cannot decode ${header.format.toUpperCase()}: ${firstLine(error)}`, { cause: error });
   }

@@ -95,8 +95,8 @@ export interface CollageSpec {
   headers: Record<string, Record<string, string>>;
 }
 
-/** Largest surface the canvas engine allocates (w × h × 4 bytes must stay under 2^31). */
-export const MAX_CANVAS_PIXELS = 536_870_911;
+/** Largest poster: its RGB buffer (3 bytes a pixel) must fit one Node 20 Buffer (4 GiB). */
+export const MAX_POSTER_PIXELS = 1_400_000_000;
 /** libjpeg's per-side limit. */
 export const JPEG_MAX_SIDE = 65_500;
 export const DEFAULT_DPI = 300;
@@ -182,10 +182,10 @@ function toSpec(
   const height = px(m.size.height);
   if (width < 1) problems.push({ path: 'size.width', message: `is less than one pixel at ${dpi} dpi` });
   if (height < 1) problems.push({ path: 'size.height', message: `is less than one pixel at ${dpi} dpi` });
-  if (width * height > MAX_CANVAS_PIXELS) {
+  if (width * height > MAX_POSTER_PIXELS) {
     problems.push({
       path: 'size',
-      message: `${width}×${height} px (${describeSize(m.size.width, m.size.height, dpi)}) is ${(width * height / 1e6).toFixed(0)} Mpx, over the ${Math.floor(MAX_CANVAS_PIXELS / 1e6)} Mpx a single canvas can hold; lower the dpi or the size`,
+      message: `${width}×${height} px (${describeSize(m.size.width, m.size.height, dpi)}) is ${(width * height / 1e6).toFixed(0)} Mpx, over the ${MAX_POSTER_PIXELS / 1e6} Mpx one poster can hold; lower the dpi or the size`,
     });
   }
   const margin = px(m.margin ?? 0);

@@ -10,10 +10,9 @@ export interface EncodeOptions {
   dpi: number;
 }
 
-/** `pixels` is RGBA, `width × height × 4` bytes, alpha ignored. */
+/** `pixels` is packed RGB, `width × height × 3` bytes. */
 export async function encodeImage(pixels: Buffer, width: number, height: number, options: EncodeOptions): Promise<Buffer> {
-  const image = sharp(pixels, { raw: { width, height, channels: 4 }, limitInputPixels: false })
-    .removeAlpha()
+  const image = sharp(pixels, { raw: { width, height, channels: 3 }, limitInputPixels: false })
     .withIccProfile('srgb')
     .withDensity(options.dpi);
   if (options.format === 'png') {

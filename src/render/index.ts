@@ -1,14 +1,24 @@
-/** Stage 5, render: each photo's pixels into its box on one poster-size canvas. */
-import { createCanvas, ImageData, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
+/**
+ * Stage 5, render: the poster is one packed 8-bit RGB buffer, and each photo's pixels are
+ * copied into its box row by row.
+ *
+ * Why not a canvas: a poster-size Skia surface is RGBA (311 MB at 36×24 in, 300 dpi),
+ * reading it back for the encoder costs another full copy, and drawing photos onto it
+ * keeps each one alive (Skia records draws lazily). A buffer is 3/4 of the size, the
+ * encoder reads it in place, and nothing outlives its copy. Canvas still draws what needs
+ * drawing (shapes, text), on cell-sized surfaces, through `readRegion`/`writeRegion`.
+ */
 import type { Bitmap } from '../decode/index.js';
 import type { Rgba } from '../manifest/index.js';
+import type { Box } from '../layout/index.js';
 
 export interface Poster {
-  canvas: Canvas;
-  context: SKRSContext2D;
   width: number;
   height: number;
+  /** The paper colour (opaque). */
   background: Rgba;
+  /** width × height × 3 bytes, rows top to bottom. */
+  pixels: Buffer;
 }
 
 /** Print output has no alpha: a translucent background is flattened onto white paper. */
@@ -17,29 +27,76 @@ export function opaque(color: Rgba): Rgba {
   return { r: blend(color.r), g: blend(color.g), b: blend(color.b), a: 1 };
 }
 
-function fillStyle(color: Rgba): string {
-  return `rgb(${color.r}, ${color.g}, ${color.b})`;
-}
-
 export function createPoster(width: number, height: number, background: Rgba): Poster {
-  const canvas = createCanvas(width, height);
-  const context = canvas.getContext('2d');
   const paper = opaque(background);
-  context.fillStyle = fillStyle(paper);
-  context.fillRect(0, 0, width, height);
-  return { canvas, context, width, height, background: paper };
+  const poster: Poster = { width, height, background: paper, pixels: Buffer.allocUnsafe(width * height * 3) };
+  fillBox(poster, { x: 0, y: 0, width, height }, paper);
+  return poster;
 }
 
-/**
- * Copies a cell's pixels onto the poster. putImageData copies, so the poster holds no
- * reference to the photo (Skia records drawImage lazily and would keep every photo alive).
- */
+/** Fills `box` (clipped to the poster) with an opaque colour. */
+export function fillBox(poster: Poster, box: Box, color: Rgba): void {
+  const clip = clipBox(poster, box);
+  if (!clip) return;
+  const row = Buffer.allocUnsafe(clip.width * 3);
+  for (let i = 0; i < row.length; i += 3) {
+    row[i] = color.r;
+    row[i + 1] = color.g;
+    row[i + 2] = color.b;
+  }
+  for (let y = clip.y; y < clip.y + clip.height; y++) row.copy(poster.pixels, (y * poster.width + clip.x) * 3);
+}
+
+/** Copies an RGB bitmap onto the poster at (x, y), clipped to the poster. */
 export function drawBitmap(poster: Poster, bitmap: Bitmap, x: number, y: number): void {
-  poster.context.putImageData(new ImageData(bitmap.data, bitmap.width, bitmap.height), x, y);
+  const clip = clipBox(poster, { x, y, width: bitmap.width, height: bitmap.height });
+  if (!clip) return;
+  const source = bitmap.data;
+  for (let row = 0; row < clip.height; row++) {
+    const from = ((clip.y - y + row) * bitmap.width + (clip.x - x)) * 3;
+    source.copy(poster.pixels, ((clip.y + row) * poster.width + clip.x) * 3, from, from + clip.width * 3);
+  }
 }
 
-/** The poster as 8-bit RGBA rows (alpha is always 255). */
+/** The region as RGBA (alpha 255), for drawing on a cell-sized canvas. */
+export function readRegion(poster: Poster, box: Box): Uint8ClampedArray {
+  const rgba = new Uint8ClampedArray(box.width * box.height * 4);
+  for (let row = 0; row < box.height; row++) {
+    let from = ((box.y + row) * poster.width + box.x) * 3;
+    let to = row * box.width * 4;
+    for (let col = 0; col < box.width; col++) {
+      rgba[to++] = poster.pixels[from++]!;
+      rgba[to++] = poster.pixels[from++]!;
+      rgba[to++] = poster.pixels[from++]!;
+      rgba[to++] = 255;
+    }
+  }
+  return rgba;
+}
+
+/** Writes RGBA pixels (alpha ignored: callers draw over what `readRegion` gave them) into `box`. */
+export function writeRegion(poster: Poster, rgba: Uint8ClampedArray, box: Box): void {
+  for (let row = 0; row < box.height; row++) {
+    let from = row * box.width * 4;
+    let to = ((box.y + row) * poster.width + box.x) * 3;
+    for (let col = 0; col < box.width; col++) {
+      poster.pixels[to++] = rgba[from++]!;
+      poster.pixels[to++] = rgba[from++]!;
+      poster.pixels[to++] = rgba[from++]!;
+      from++;
+    }
+  }
+}
+
+/** The poster's packed RGB pixels, for the encoder (no copy). */
 export function posterPixels(poster: Poster): Buffer {
-  const data = poster.context.getImageData(0, 0, poster.width, poster.height).data;
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return poster.pixels;
+}
+
+function clipBox(poster: Poster, box: Box): Box | null {
+  const x = Math.max(0, box.x);
+  const y = Math.max(0, box.y);
+  const right = Math.min(poster.width, box.x + box.width);
+  const bottom = Math.min(poster.height, box.y + box.height);
+  return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : null;
 }
