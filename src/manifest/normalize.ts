@@ -335,7 +335,8 @@ export function resolveLocation(src: string, baseDir: string, where: string, pro
 }
 
 /** Valibot issue → one problem with a JSON path, rewording unknown keys with a suggestion. */
-function toProblem(issue: v.BaseIssue<unknown>): ManifestProblem {
+function toProblem(outer: v.BaseIssue<unknown>): ManifestProblem {
+  const issue = innermost(outer);
   const keys = (issue.path ?? []).map((item) => item.key as string | number);
   const pathText = formatPath(keys);
   if (issue.type === 'strict_object' && issue.expected === 'never' && keys.length > 0) {
@@ -345,6 +346,21 @@ function toProblem(issue: v.BaseIssue<unknown>): ManifestProblem {
   }
   const message = issue.message.replace(/^Invalid (\w+): /, (_, what: string) => (what === 'type' || what === 'key' ? 'invalid: ' : `invalid ${what}: `));
   return { path: pathText, message: message.replace(/^invalid: Expected/, 'expected') };
+}
+
+/**
+ * A union (`"border": "1mm" | { width, color }`, an image string or object) that failed inside
+ * one of its object branches is reported at that deeper point (`style.border.colr: unknown key`),
+ * not as "invalid border".
+ */
+function innermost(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown> {
+  let current = issue;
+  for (;;) {
+    // A branch's issues carry paths relative to the union.
+    const deeper = current.type === 'union' ? current.issues?.find((sub) => (sub.path?.length ?? 0) > 0) : undefined;
+    if (!deeper) return current;
+    current = { ...deeper, path: [...(current.path ?? []), ...(deeper.path ?? [])] as v.BaseIssue<unknown>['path'] };
+  }
 }
 
 function knownKeysAt(parent: (string | number)[]): readonly string[] {
