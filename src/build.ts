@@ -5,7 +5,7 @@ import { ImageSession, type ProbedImage } from './images.js';
 import type { Box, ImageShape } from './layout/index.js';
 import { loadManifest, type CollageSpec, type ImageSpec, type ManifestOverrides, type ManifestSource, type OutputFormat } from './manifest/index.js';
 import { encodeImage, writeOutput } from './output/index.js';
-import { layoutSpec, needsImageShapes } from './plan.js';
+import { layoutSpec, needsHeadersFirst, orderByDate } from './plan.js';
 import { createPoster, fillBox, posterPixels, type Poster } from './render/index.js';
 import type { FetchOptions } from './sources/index.js';
 
@@ -38,7 +38,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
   const started = performance.now();
   const spec = await loadManifest(manifest, options);
   // A grid needs no image sizes, so an impossible one is refused before any download.
-  const twoPass = needsImageShapes(spec) || spec.onError === 'skip';
+  const twoPass = needsHeadersFirst(spec) || spec.onError === 'skip';
   const gridBoxes = twoPass ? null : layoutSpec(spec).boxes;
   const timings = { manifest: performance.now() - started, images: 0, fetch: 0, decode: 0, draw: 0, encode: 0, write: 0, total: 0 };
   const progress = options.onProgress ?? (() => {});
@@ -104,7 +104,8 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession): Promise<
   });
   if (spec.onError === 'fail' && session.failed) return createPoster(1, 1, spec.background);
 
-  let placed = spec.onError === 'skip' ? spec.images.filter((image) => probed.has(image.index)) : spec.images;
+  const listed = spec.onError === 'skip' ? spec.images.filter((image) => probed.has(image.index)) : spec.images;
+  let placed = orderByDate(spec, listed, (index) => probed.get(index)?.header.taken);
   for (;;) {
     // A failed image keeps a square slot under `placeholder`.
     const shapes: ImageShape[] = placed.map((image) => probed.get(image.index)?.shape ?? { aspect: 1, weight: image.weight });

@@ -13,6 +13,8 @@ import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, up
 import { cellSampling, type Box, type ImageShape } from './layout/index.js';
 import type { CollageSpec, ImageSpec } from './manifest/index.js';
 import { drawBitmap, type Poster } from './render/index.js';
+import { drawWithLook, planLook, territory } from './render/looks.js';
+import { salientFocus } from './decode/saliency.js';
 import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type SourceLoader } from './sources/index.js';
 
 export interface ImageCounts {
@@ -54,11 +56,14 @@ export class ImageSession {
   private readonly decoding = pLimit(Math.max(1, os.availableParallelism()));
   private readonly maxPixels: number;
   private spool: string | null = null;
+  /** How far a look (shadow) may reach past its cell: half the gap, so neighbours never overlap. */
+  private readonly spread: number;
 
   constructor(
     spec: CollageSpec,
     private readonly options: SessionOptions = {},
   ) {
+    this.spread = Math.floor(spec.gap / 2);
     this.loader = createSourceLoader({ ...options.fetch, headers: mergeHostHeaders(spec.headers, options.fetch?.headers) });
     this.inFlight = pLimit(options.fetch?.concurrency ?? DEFAULT_FETCH_OPTIONS.concurrency);
     this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
@@ -139,11 +144,21 @@ export class ImageSession {
         let started = performance.now();
         const header = known ?? (await this.header(image, bytes));
         const upright = uprightSize(header);
-        const sampling = cellSampling(upright.width, upright.height, box.width, box.height, image.fit, image.focus);
+        const focus = image.autoFocus && image.fit === 'cover' ? await salientFocus(bytes, header) : image.focus;
+        const look = image.look ? planLook(box, image.look) : null;
+        const target = look?.photo ?? box;
+        const sampling = cellSampling(upright.width, upright.height, target.width, target.height, image.fit, focus);
         const bitmap = await decodeForCell(bytes, header, sampling, poster.background, image.src);
         this.timings.decode += performance.now() - started;
         started = performance.now();
-        drawBitmap(poster, bitmap, box.x + sampling.offset.x, box.y + sampling.offset.y);
+        const at = { x: target.x + sampling.offset.x, y: target.y + sampling.offset.y };
+        if (image.look && look) {
+          // Slow path, only for cells with a look: shape, shadow, border, caption.
+          const frame = { ...at, width: bitmap.width, height: bitmap.height };
+          drawWithLook(poster, bitmap, at, frame, box, territory(box, this.spread, poster), image.look, look);
+        } else {
+          drawBitmap(poster, bitmap, at.x, at.y);
+        }
         this.timings.draw += performance.now() - started;
         return true;
       } catch (error) {

@@ -1,6 +1,7 @@
 /** `plan()`: the layout as data (canvas size, every placement, quality figures), without rendering. */
 import { ImagesFailedError, ManifestError } from './errors.js';
 import { ImageSession } from './images.js';
+import { sortByDate } from './layout/order.js';
 import { LayoutError, layoutMetrics, layoutPage, type Box, type ImageShape, type LayoutMetrics, type PageLayout } from './layout/index.js';
 import { loadManifest, type CollageSpec, type Fit, type ImageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
 import type { FetchOptions } from './sources/index.js';
@@ -13,7 +14,8 @@ export interface Placement {
   width: number;
   height: number;
   fit: Fit;
-  focus: [number, number];
+  /** [x, y], or "auto" (found in each photo when it is drawn). */
+  focus: [number, number] | 'auto';
   /** Share of the photo hidden by a cover fit, % (layouts that know the photo's shape). */
   crop?: number;
 }
@@ -42,17 +44,29 @@ export function needsImageShapes(spec: CollageSpec): boolean {
   return spec.layout.type !== 'grid';
 }
 
+/** Layouts that need the photos' shapes, and order "date" (EXIF), read every header before laying out. */
+export function needsHeadersFirst(spec: CollageSpec): boolean {
+  return needsImageShapes(spec) || spec.order.type === 'date';
+}
+
+/** Order "date": capture time from each header (undated and failed photos after, as listed). */
+export function orderByDate<T extends ImageSpec>(spec: CollageSpec, images: readonly T[], taken: (index: number) => number | undefined): T[] {
+  return spec.order.type === 'date' ? sortByDate(images, (image) => taken(image.index) ?? null) : [...images];
+}
+
 export async function plan(manifest: ManifestSource, options: PlanOptions = {}): Promise<Plan> {
   const spec = await loadManifest(manifest, options);
-  if (!needsImageShapes(spec)) return describePlan(spec, spec.images, layoutSpec(spec));
+  if (!needsHeadersFirst(spec)) return describePlan(spec, spec.images, layoutSpec(spec));
 
   // Fetch only what the layout needs: each photo's header (the download cache keeps the bytes).
   const session = new ImageSession(spec, options);
   const shapes = new Map<number, ImageShape>();
+  const taken = new Map<number, number>();
   try {
     await session.forEach(spec.images, async (image) => {
       const probed = await session.probe(image, false);
       if (probed) shapes.set(image.index, probed.shape);
+      if (probed?.header.taken !== undefined) taken.set(image.index, probed.header.taken);
     });
   } finally {
     await session.close();
@@ -61,7 +75,8 @@ export async function plan(manifest: ManifestSource, options: PlanOptions = {}):
   if (failed.length > 0 && (spec.onError === 'fail' || failed.length === spec.images.length)) {
     throw new ImagesFailedError(failed, spec.images.length);
   }
-  const placed = spec.onError === 'skip' ? spec.images.filter((image) => shapes.has(image.index)) : spec.images;
+  const listed = spec.onError === 'skip' ? spec.images.filter((image) => shapes.has(image.index)) : spec.images;
+  const placed = orderByDate(spec, listed, (index) => taken.get(index));
   const placedShapes = placed.map((image) => shapes.get(image.index) ?? { aspect: 1, weight: image.weight });
   const page = layoutSpec({ ...spec, images: placed }, placedShapes);
   const described = describePlan(spec, placed, page);
@@ -96,7 +111,7 @@ export function describePlan(spec: CollageSpec, images: readonly ImageSpec[], pa
         width: box.width,
         height: box.height,
         fit: image.fit,
-        focus: image.focus,
+        focus: image.autoFocus ? 'auto' : image.focus,
       };
       if ('crop' in box) placement.crop = round2(100 * box.crop);
       return placement;

@@ -13,6 +13,7 @@ import { ImageError } from '../errors.js';
 import type { CellSampling } from '../layout/index.js';
 import type { Rgba } from '../manifest/index.js';
 import { describeNonImage, sniffFormat, type ImageFormat } from './sniff.js';
+import { captureTime } from './exif.js';
 
 export { sniffFormat, type ImageFormat } from './sniff.js';
 
@@ -30,6 +31,8 @@ export interface ImageHeader {
   height: number;
   /** EXIF orientation 1..8. */
   orientation: number;
+  /** EXIF capture time (ms of the wall-clock time written), when the photo has one. */
+  taken?: number;
 }
 
 /** Packed 8-bit RGB pixels (transparency is flattened onto the background). */
@@ -54,7 +57,8 @@ export async function readImageHeader(bytes: Buffer, src: string): Promise<Image
   try {
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     if (!meta.width || !meta.height) throw new Error('no dimensions');
-    return { format, width: meta.width, height: meta.height, orientation: meta.orientation ?? 1 };
+    const taken = captureTime(meta.exif);
+    return { format, width: meta.width, height: meta.height, orientation: meta.orientation ?? 1, ...(taken !== null && { taken }) };
   } catch (error) {
     throw new ImageError(src, `corrupt ${format.toUpperCase()} header`, { cause: error });
   }

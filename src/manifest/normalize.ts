@@ -10,6 +10,9 @@ import { closest } from './suggest.js';
 import { KNOWN_KEYS, ManifestSchema, ON_ERROR, type Fit, type OnError, type ImageEntryInput, type ManifestInput, type OutputFormat } from './schema.js';
 import { lengthToInches, lengthToPixels, parseColor, parseLength, parseSizeOption, type Rgba } from './units.js';
 import type { RawManifest } from './read.js';
+import { captionFonts, resolveLook, type Look, type StyleInput } from './style.js';
+import { shuffle, type ImageOrder } from '../layout/order.js';
+import { BUNDLED_FONTS, fontAvailable } from '../render/fonts.js';
 
 /** Options that override (or, for a plain-text manifest, supply) manifest fields. */
 export interface ManifestOverrides {
@@ -47,6 +50,10 @@ export interface ImageSpec {
   fit: Fit;
   /** Relative area hint for justified and mosaic layouts. */
   weight: number;
+  /** focus "auto": crop around the most salient region (`focus` is the fallback). */
+  autoFocus?: boolean;
+  /** Border, corners, shape, shadow, caption; absent for a plain cell. */
+  look?: Look;
 }
 
 export interface GridLayoutSpec {
@@ -93,6 +100,8 @@ export interface CollageSpec {
   onError: OnError;
   /** Extra request headers per host name (from the manifest). */
   headers: Record<string, Record<string, string>>;
+  /** Which photo takes which cell. `images` is already shuffled for `shuffle`; `date` needs the photos' EXIF. */
+  order: ImageOrder;
 }
 
 /** Largest poster: its RGB buffer (3 bytes a pixel) must fit one Node 20 Buffer (4 GiB). */
@@ -201,7 +210,13 @@ function toSpec(
   }
 
   const layoutFit: Fit = m.layout?.fit ?? 'cover';
-  const images = m.images.map((entry, index) => toImageSpec(entry, index, baseDir, layoutFit, problems));
+  const looks = { style: m.style, focus: m.focus, dpi };
+  const listed = m.images.map((entry, index) => toImageSpec(entry, index, baseDir, layoutFit, problems, looks));
+  for (const { path: where, font } of captionFonts(m.style, m.images)) {
+    if (!fontAvailable(font)) problems.push({ path: where, message: `font "${font}" is not installed; use the bundled ${BUNDLED_FONTS.map((f) => `"${f}"`).join(', ')} or install it` });
+  }
+  const order = toOrder(m.order, m.seed);
+  const images = order.type === 'shuffle' ? shuffle(listed, order.seed) : listed;
 
   return {
     manifestFile,
@@ -219,7 +234,14 @@ function toSpec(
     images,
     onError: m.onError ?? 'fail',
     headers: m.headers ?? {},
+    order,
   };
+}
+
+function toOrder(order: ManifestInput['order'], seed: number | undefined): ImageOrder {
+  const type = typeof order === 'object' ? order.type : (order ?? 'manifest');
+  if (type !== 'shuffle') return { type };
+  return { type, seed: (typeof order === 'object' ? order.seed : undefined) ?? seed ?? 0 };
 }
 
 function toLayoutSpec(layout: ManifestInput['layout'], fit: Fit, px: (value: number | string) => number): LayoutSpec {
@@ -275,13 +297,25 @@ function resolveFormat(declared: OutputFormat | undefined, output: string, probl
 
 const URL_SCHEME = /^([a-z][a-z0-9+.-]+):/i;
 
-function toImageSpec(entry: ImageEntryInput, index: number, baseDir: string, layoutFit: Fit, problems: ManifestProblem[]): ImageSpec {
+function toImageSpec(
+  entry: ImageEntryInput,
+  index: number,
+  baseDir: string,
+  layoutFit: Fit,
+  problems: ManifestProblem[],
+  looks: { style?: StyleInput; focus?: ManifestInput['focus']; dpi: number },
+): ImageSpec {
   const src = typeof entry === 'string' ? entry : entry.src;
   const where = typeof entry === 'string' ? `images[${index}]` : `images[${index}].src`;
-  const focus = (typeof entry === 'object' && entry.focus) || [0.5, 0.5];
+  const wanted = (typeof entry === 'object' && entry.focus) || looks.focus || [0.5, 0.5];
+  const focus: [number, number] = wanted === 'auto' ? [0.5, 0.5] : [wanted[0], wanted[1]];
   const fit = (typeof entry === 'object' && entry.fit) || layoutFit;
   const weight = (typeof entry === 'object' && entry.weight) || 1;
-  return { index, src, location: resolveLocation(src, baseDir, where, problems), focus: [focus[0], focus[1]], fit, weight };
+  const spec: ImageSpec = { index, src, location: resolveLocation(src, baseDir, where, problems), focus, fit, weight };
+  if (wanted === 'auto') spec.autoFocus = true;
+  const look = resolveLook(looks.style, typeof entry === 'object' ? entry.style : undefined, typeof entry === 'object' ? entry.caption : undefined, looks.dpi);
+  if (look) spec.look = look;
+  return spec;
 }
 
 export function resolveLocation(src: string, baseDir: string, where: string, problems: ManifestProblem[]): ImageLocation {
@@ -301,7 +335,8 @@ export function resolveLocation(src: string, baseDir: string, where: string, pro
 }
 
 /** Valibot issue → one problem with a JSON path, rewording unknown keys with a suggestion. */
-function toProblem(issue: v.BaseIssue<unknown>): ManifestProblem {
+function toProblem(outer: v.BaseIssue<unknown>): ManifestProblem {
+  const issue = innermost(outer);
   const keys = (issue.path ?? []).map((item) => item.key as string | number);
   const pathText = formatPath(keys);
   if (issue.type === 'strict_object' && issue.expected === 'never' && keys.length > 0) {
@@ -313,12 +348,34 @@ function toProblem(issue: v.BaseIssue<unknown>): ManifestProblem {
   return { path: pathText, message: message.replace(/^invalid: Expected/, 'expected') };
 }
 
+/**
+ * A union (`"border": "1mm" | { width, color }`, an image string or object) that failed inside
+ * one of its object branches is reported at that deeper point (`style.border.colr: unknown key`),
+ * not as "invalid border".
+ */
+function innermost(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown> {
+  let current = issue;
+  for (;;) {
+    // A branch's issues carry paths relative to the union.
+    const deeper = current.type === 'union' ? current.issues?.find((sub) => (sub.path?.length ?? 0) > 0) : undefined;
+    if (!deeper) return current;
+    current = { ...deeper, path: [...(current.path ?? []), ...(deeper.path ?? [])] as v.BaseIssue<unknown>['path'] };
+  }
+}
+
 function knownKeysAt(parent: (string | number)[]): readonly string[] {
   if (parent.length === 0) return KNOWN_KEYS.root;
   const [first] = parent;
   if (first === 'size') return KNOWN_KEYS.size;
   if (first === 'layout') return KNOWN_KEYS.layout;
-  if (first === 'images') return KNOWN_KEYS.image;
+  if (first === 'images' || first === 'style') {
+    const at = first === 'images' ? parent.slice(2) : parent;
+    if (first === 'images' && at.length === 0) return KNOWN_KEYS.image;
+    if (at.length === 1 && at[0] === 'style') return KNOWN_KEYS.style;
+    if (at.length === 2 && at[0] === 'style' && (at[1] === 'border' || at[1] === 'shadow' || at[1] === 'caption')) return KNOWN_KEYS[at[1]];
+    return [];
+  }
+  if (first === 'order') return KNOWN_KEYS.order;
   return [];
 }
 

@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import { LENGTH_PATTERN, parseColor } from './units.js';
+import { CaptionTextSchema, STYLE_KEYS, StyleSchema } from './style.js';
 
 export const FORMATS = ['png', 'jpeg'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
@@ -37,6 +38,24 @@ const Focus = v.pipe(
   v.description('[x, y] in 0..1: the point kept in view when cropping (default [0.5, 0.5]).'),
 );
 
+const FocusOrAuto = v.pipe(
+  v.union([Focus, v.literal('auto')], 'Invalid focus: expected [x, y] with both in 0..1, or "auto"'),
+  v.description('[x, y] in 0..1, the point kept in view when cropping, or "auto": around the most salient region (detail, saturation, skin tones).'),
+);
+
+export const ORDERS = ['manifest', 'date', 'shuffle'] as const;
+const Seed = v.pipe(v.number(), v.integer('seed must be a whole number'), v.description('Seed for order "shuffle": the same seed gives the same order.'));
+const OrderSchema = v.pipe(
+  v.union(
+    [
+      v.picklist(ORDERS),
+      v.strictObject({ type: v.picklist(ORDERS), seed: v.optional(Seed) }),
+    ],
+    'Invalid order: expected "manifest", "date", "shuffle" or { "type": "shuffle", "seed": 7 }',
+  ),
+  v.description('Which photo takes which cell: manifest (default, as listed), date (EXIF capture time, oldest first; undated photos after, as listed) or shuffle (with "seed").'),
+);
+
 const Src = v.pipe(
   v.string(),
   v.minLength(1, 'Invalid image: src is empty'),
@@ -48,8 +67,10 @@ export const ImageEntrySchema = v.union(
     Src,
     v.strictObject({
       src: Src,
-      focus: v.optional(Focus),
+      caption: v.optional(CaptionTextSchema),
+      focus: v.optional(FocusOrAuto),
       fit: v.optional(Fit),
+      style: v.optional(StyleSchema),
       weight: v.optional(
         v.pipe(v.number(), v.minValue(0.01, 'weight must be positive'), v.maxValue(100), v.description('Relative area hint for justified and mosaic layouts (default 1).')),
       ),
@@ -110,6 +131,10 @@ const ManifestObjectSchema = v.strictObject({
   margin: v.optional(Length),
   gap: v.optional(Length),
   layout: v.optional(LayoutSchema),
+  style: v.optional(StyleSchema),
+  focus: v.optional(v.pipe(FocusOrAuto, v.description('Default focus for every image: [x, y] or "auto" (an image\'s own focus wins).'))),
+  order: v.optional(OrderSchema),
+  seed: v.optional(Seed),
   onError: v.optional(
     v.pipe(
       v.picklist(ON_ERROR),
@@ -142,7 +167,9 @@ export const KNOWN_KEYS = {
   root: Object.keys(ManifestObjectSchema.entries),
   size: Object.keys(SizeSchema.entries),
   layout: [...new Set([GridLayoutSchema, JustifiedLayoutSchema, MasonryLayoutSchema, MosaicLayoutSchema].flatMap((s) => Object.keys(s.entries)))],
-  image: ['src', 'focus', 'fit', 'weight'],
+  image: ['src', 'caption', 'focus', 'fit', 'weight', 'style'],
+  order: ['type', 'seed'],
+  ...STYLE_KEYS,
 } as const;
 
 export function manifestJsonSchema(): Record<string, unknown> {

@@ -88,6 +88,18 @@ export function writeRegion(poster: Poster, rgba: Uint8ClampedArray, box: Box): 
   }
 }
 
+/** A bitmap as RGBA (alpha 255), for a canvas. */
+export function rgba(bitmap: Bitmap): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(bitmap.width * bitmap.height * 4);
+  for (let from = 0, to = 0; from < bitmap.data.length; from += 3, to += 4) {
+    out[to] = bitmap.data[from]!;
+    out[to + 1] = bitmap.data[from + 1]!;
+    out[to + 2] = bitmap.data[from + 2]!;
+    out[to + 3] = 255;
+  }
+  return out;
+}
+
 /** The poster's packed RGB pixels, for the encoder (no copy). */
 export function posterPixels(poster: Poster): Buffer {
   return poster.pixels;
