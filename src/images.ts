@@ -13,6 +13,7 @@ import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, up
 import { cellSampling, type Box, type ImageShape } from './layout/index.js';
 import type { CollageSpec, ImageSpec } from './manifest/index.js';
 import { drawBitmap, type Poster } from './render/index.js';
+import { extendPlacement, trimBox } from './render/bleed.js';
 import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type SourceLoader } from './sources/index.js';
 
 export interface ImageCounts {
@@ -53,6 +54,8 @@ export class ImageSession {
   /** Decodes at once: each holds a full-size bitmap, so no more than the cores can use. */
   private readonly decoding = pLimit(Math.max(1, os.availableParallelism()));
   private readonly maxPixels: number;
+  /** Bleed `extend`: photos on a trim edge continue into the bleed. */
+  private readonly extend: { trim: Box; size: number } | null;
   private spool: string | null = null;
 
   constructor(
@@ -62,6 +65,8 @@ export class ImageSession {
     this.loader = createSourceLoader({ ...options.fetch, headers: mergeHostHeaders(spec.headers, options.fetch?.headers) });
     this.inFlight = pLimit(options.fetch?.concurrency ?? DEFAULT_FETCH_OPTIONS.concurrency);
     this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+    const { size, mode } = spec.bleed;
+    this.extend = size > 0 && mode === 'extend' ? { trim: trimBox(spec.width, spec.height, size), size } : null;
   }
 
   get failed(): boolean {
@@ -139,11 +144,14 @@ export class ImageSession {
         let started = performance.now();
         const header = known ?? (await this.header(image, bytes));
         const upright = uprightSize(header);
-        const sampling = cellSampling(upright.width, upright.height, box.width, box.height, image.fit, image.focus);
-        const bitmap = await decodeForCell(bytes, header, sampling, poster.background, image.src);
+        const cell = cellSampling(upright.width, upright.height, box.width, box.height, image.fit, image.focus);
+        const x = box.x + cell.offset.x;
+        const y = box.y + cell.offset.y;
+        const placed = this.extend ? extendPlacement(cell, x, y, this.extend.trim, this.extend.size) : { sampling: cell, pad: undefined, x, y };
+        const bitmap = await decodeForCell(bytes, header, placed.sampling, poster.background, image.src, placed.pad);
         this.timings.decode += performance.now() - started;
         started = performance.now();
-        drawBitmap(poster, bitmap, box.x + sampling.offset.x, box.y + sampling.offset.y);
+        drawBitmap(poster, bitmap, placed.x, placed.y);
         this.timings.draw += performance.now() - started;
         return true;
       } catch (error) {

@@ -12,6 +12,7 @@ import sharp, { type Sharp } from 'sharp';
 import { ImageError } from '../errors.js';
 import type { CellSampling } from '../layout/index.js';
 import type { Rgba } from '../manifest/index.js';
+import { decodeHeicRgba, HEIC_MISSING, heicSize } from './heic.js';
 import { describeNonImage, sniffFormat, type ImageFormat } from './sniff.js';
 
 export { sniffFormat, type ImageFormat } from './sniff.js';
@@ -39,8 +40,8 @@ export interface Bitmap {
   height: number;
 }
 
-/** Formats we decode. HEIC is recognised but not decodable here yet. */
-const DECODABLE = new Set<ImageFormat>(['jpeg', 'png', 'gif', 'webp', 'avif', 'tiff', 'bmp']);
+/** Formats we decode (HEIC only with the optional heic-decode package). */
+const DECODABLE = new Set<ImageFormat>(['jpeg', 'png', 'gif', 'webp', 'avif', 'heic', 'tiff', 'bmp']);
 
 /** Format, size and orientation from the header alone: cheap, and safe on hostile input. */
 export async function readImageHeader(bytes: Buffer, src: string): Promise<ImageHeader> {
@@ -50,6 +51,14 @@ export async function readImageHeader(bytes: Buffer, src: string): Promise<Image
   if (format === 'bmp') {
     // BITMAPINFOHEADER: width and height as int32 LE at 18 and 22 (height negative = top-down).
     return { format, width: Math.abs(bytes.readInt32LE(18)), height: Math.abs(bytes.readInt32LE(22)), orientation: 1 };
+  }
+  if (format === 'heic') {
+    try {
+      return { format, ...(await heicSize(bytes)), orientation: 1 };
+    } catch (error) {
+      if (error instanceof Error && error.message === HEIC_MISSING) throw new ImageError(src, HEIC_MISSING, { cause: error });
+      throw new ImageError(src, `corrupt HEIC header: ${firstLine(error)}`, { cause: error });
+    }
   }
   try {
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -82,25 +91,44 @@ export async function decodeForCell(
   sampling: CellSampling,
   background: Rgba,
   src: string,
+  pad?: { top: number; right: number; bottom: number; left: number },
 ): Promise<Bitmap> {
   const { scaledWidth, scaledHeight, region } = sampling;
+  const width = region.width + (pad ? pad.left + pad.right : 0);
+  const height = region.height + (pad ? pad.top + pad.bottom : 0);
   try {
-    const input = header.format === 'bmp' ? await decodeWithSkia(bytes) : sharp(bytes, { limitInputPixels: false });
+    const input = await decoderFor(bytes, header);
     let pipeline = input.autoOrient().resize(scaledWidth, scaledHeight, { fit: 'fill', kernel: 'lanczos3' });
     if (region.width !== scaledWidth || region.height !== scaledHeight) pipeline = pipeline.extract(region);
+    // Bleed `extend`: the photo's own edge mirrored outward where it has no more pixels.
+    if (pad && width * height !== region.width * region.height) pipeline = pipeline.extend({ ...pad, extendWith: 'mirror' });
     const { data, info } = await pipeline
       .flatten({ background: { r: background.r, g: background.g, b: background.b } })
       .toColourspace('srgb')
       .ensureAlpha(1)
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    if (info.width !== region.width || info.height !== region.height || info.channels !== 4) {
+    if (info.width !== width || info.height !== height || info.channels !== 4) {
       throw new Error(`decoder returned ${info.width}×${info.height}×${info.channels}`);
     }
     return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
   } catch (error) {
     throw new ImageError(src, `cannot decode ${header.format.toUpperCase()}: ${firstLine(error)}`, { cause: error });
   }
+}
+
+/** sharp for everything libvips reads; Skia for BMP; the optional WASM libheif for HEIC. */
+async function decoderFor(bytes: Buffer, header: ImageHeader): Promise<Sharp> {
+  if (header.format === 'bmp') return decodeWithSkia(bytes);
+  if (header.format === 'heic') return decodeHeic(bytes);
+  return sharp(bytes, { limitInputPixels: false });
+}
+
+async function decodeHeic(bytes: Buffer): Promise<Sharp> {
+  const image = await decodeHeicRgba(bytes);
+  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
+    raw: { width: image.width, height: image.height, channels: 4 },
+  });
 }
 
 async function decodeWithSkia(bytes: Buffer): Promise<Sharp> {
