@@ -31,6 +31,13 @@ export interface ImageHeader {
   height: number;
   /** EXIF orientation 1..8. */
   orientation: number;
+  /**
+   * A CMYK (or YCCK) JPEG with its own ICC profile: decoded by Skia (skcms), which converts it
+   * relative-colorimetrically. sharp's CMYK path converts perceptually and came out ΔE 4.7–10
+   * from lcms' own conversions (test/colour.test.ts); untagged CMYK stays on sharp, which
+   * applies its built-in CMYK profile.
+   */
+  cmykProfile?: boolean;
 }
 
 /** 8-bit RGBA pixels, alpha 255 (transparency is flattened onto the background). */
@@ -63,7 +70,8 @@ export async function readImageHeader(bytes: Buffer, src: string): Promise<Image
   try {
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     if (!meta.width || !meta.height) throw new Error('no dimensions');
-    return { format, width: meta.width, height: meta.height, orientation: meta.orientation ?? 1 };
+    const cmykProfile = format === 'jpeg' && meta.space === 'cmyk' && meta.hasProfile === true;
+    return { format, width: meta.width, height: meta.height, orientation: meta.orientation ?? 1, ...(cmykProfile && { cmykProfile }) };
   } catch (error) {
     throw new ImageError(src, `corrupt ${format.toUpperCase()} header`, { cause: error });
   }
@@ -119,7 +127,7 @@ export async function decodeForCell(
 
 /** sharp for everything libvips reads; Skia for BMP; the optional WASM libheif for HEIC. */
 async function decoderFor(bytes: Buffer, header: ImageHeader): Promise<Sharp> {
-  if (header.format === 'bmp') return decodeWithSkia(bytes);
+  if (header.format === 'bmp' || header.cmykProfile) return decodeWithSkia(bytes);
   if (header.format === 'heic') return decodeHeic(bytes);
   return sharp(bytes, { limitInputPixels: false });
 }
