@@ -41,9 +41,27 @@ async function required(): Promise<HeicDecode> {
   return decode;
 }
 
+let quiet = 0;
+const log = console.log;
+
+/**
+ * libheif-js reports parse errors with console.log, which would land in `--json` output on
+ * stdout. The message also comes back as the error we report, so it is dropped while libheif
+ * runs (its parse is synchronous after one await, so the window is a few microtasks).
+ */
+async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  if (quiet++ === 0) console.log = () => {};
+  try {
+    return await work();
+  } finally {
+    if (--quiet === 0) console.log = log;
+  }
+}
+
 /** Width and height of the primary image, from the container (no pixels decoded). */
 export async function heicSize(bytes: Buffer): Promise<{ width: number; height: number }> {
-  const images = await (await required()).all({ buffer: bytes });
+  const decode = await required();
+  const images = await quietly(() => decode.all({ buffer: bytes }));
   try {
     const [first] = images;
     if (!first) throw new Error('no image in the file');
@@ -55,5 +73,6 @@ export async function heicSize(bytes: Buffer): Promise<{ width: number; height: 
 
 /** The primary image as upright 8-bit RGBA. */
 export async function decodeHeicRgba(bytes: Buffer): Promise<HeicImage> {
-  return (await required())({ buffer: bytes });
+  const decode = await required();
+  return quietly(() => decode({ buffer: bytes }));
 }

@@ -108,20 +108,41 @@ export async function decodeForCell(
     const input = await decoderFor(bytes, header);
     let pipeline = input.autoOrient().resize(scaledWidth, scaledHeight, { fit: 'fill', kernel: 'lanczos3' });
     if (region.width !== scaledWidth || region.height !== scaledHeight) pipeline = pipeline.extract(region);
-    // Bleed `extend`: the photo's own edge mirrored outward where it has no more pixels.
-    if (pad && width * height !== region.width * region.height) pipeline = pipeline.extend({ ...pad, extendWith: 'mirror' });
     const { data, info } = await pipeline
-      .flatten({ background: { r: background.r, g: background.g, b: background.b } })
       .toColourspace('srgb')
       .ensureAlpha(1)
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    if (info.width !== width || info.height !== height || info.channels !== 4) {
+    if (info.width !== region.width || info.height !== region.height || info.channels !== 4) {
       throw new Error(`decoder returned ${info.width}×${info.height}×${info.channels}`);
     }
-    return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+    // Bleed `extend`: the photo's own edge mirrored outward where it has no more pixels. A
+    // second, cell-sized pass: sharp drops an extend that follows a post-resize extract.
+    const padded =
+      pad && (width !== region.width || height !== region.height)
+        ? await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } }).extend({ ...pad, extendWith: 'mirror' }).raw().toBuffer()
+        : data;
+    if (padded.length !== width * height * 4) throw new Error(`bleed extension returned ${padded.length} bytes`);
+    flattenOnto(padded, background);
+    return { data: new Uint8ClampedArray(padded.buffer, padded.byteOffset, padded.byteLength), width, height };
   } catch (error) {
     throw new ImageError(src, `cannot decode ${header.format.toUpperCase()}: ${firstLine(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Transparency composited over the page colour, in sRGB. (libvips' own flatten runs in the
+ * image's space, so a grey + alpha PNG over a blue page would get a grey background.)
+ */
+function flattenOnto(rgba: Buffer, background: Rgba): void {
+  for (let i = 3; i < rgba.length; i += 4) {
+    const a = rgba[i]!;
+    if (a === 255) continue;
+    const t = a / 255;
+    rgba[i - 3] = Math.round(rgba[i - 3]! * t + background.r * (1 - t));
+    rgba[i - 2] = Math.round(rgba[i - 2]! * t + background.g * (1 - t));
+    rgba[i - 1] = Math.round(rgba[i - 1]! * t + background.b * (1 - t));
+    rgba[i] = 255;
   }
 }
 
