@@ -3,10 +3,11 @@ import { performance } from 'node:perf_hooks';
 import { ImagesFailedError, type ImageFailure } from './errors.js';
 import { ImageSession, type ProbedImage } from './images.js';
 import type { Box, ImageShape } from './layout/index.js';
-import { loadManifest, type CollageSpec, type ImageSpec, type ManifestOverrides, type ManifestSource, type OutputFormat } from './manifest/index.js';
+import { loadManifest, outputSize, type CollageSpec, type ImageSpec, type ManifestOverrides, type ManifestSource, type OutputFormat } from './manifest/index.js';
 import { encodeImage, writeOutput } from './output/index.js';
 import { layoutSpec, needsHeadersFirst, orderByDate } from './plan.js';
 import { createPoster, fillBox, posterPixels, type Poster } from './render/index.js';
+import { finishBleed } from './render/bleed.js';
 import type { FetchOptions } from './sources/index.js';
 
 export type ProgressEvent =
@@ -39,11 +40,12 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
   const spec = await loadManifest(manifest, options);
   // A grid needs no image sizes, so an impossible one is refused before any download.
   const twoPass = needsHeadersFirst(spec) || spec.onError === 'skip';
-  const gridBoxes = twoPass ? null : layoutSpec(spec).boxes;
+  const gridBoxes = twoPass ? null : onPoster(spec, layoutSpec(spec).boxes);
+  const size = outputSize(spec);
   const timings = { manifest: performance.now() - started, images: 0, fetch: 0, decode: 0, draw: 0, encode: 0, write: 0, total: 0 };
   const progress = options.onProgress ?? (() => {});
   const total = spec.images.length;
-  progress({ type: 'start', total, width: spec.width, height: spec.height, output: spec.output });
+  progress({ type: 'start', total, width: size.width, height: size.height, output: spec.output });
 
   const session = new ImageSession(spec, {
     ...options,
@@ -63,7 +65,9 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
 
   let t = performance.now();
   progress({ type: 'encode', format: spec.format });
-  const encoded = await encodeImage(posterPixels(poster), spec.width, spec.height, spec);
+  const pixels = posterPixels(poster);
+  finishBleed(pixels, size.width, size.height, spec.bleed, spec.cropMarks, spec.dpi);
+  const encoded = await encodeImage(pixels, size.width, size.height, { ...spec, bleed: spec.bleed.size });
   timings.encode = performance.now() - t;
   options.signal?.throwIfAborted();
   t = performance.now();
@@ -73,7 +77,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
   progress({ type: 'written', path: spec.output, bytes: encoded.length });
 
   return {
-    output: { path: spec.output, format: spec.format, width: spec.width, height: spec.height, dpi: spec.dpi, bytes: encoded.length },
+    output: { path: spec.output, format: spec.format, width: size.width, height: size.height, dpi: spec.dpi, bytes: encoded.length },
     images: { total, fetched: session.counts.fetched, cached: session.counts.cached, failed },
     timings: roundTimings(timings),
   };
@@ -81,7 +85,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
 
 /** Grid: each photo is drawn into its cell the moment it arrives, then released. */
 async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, boxes: Box[]): Promise<Poster> {
-  const poster = createPoster(spec.width, spec.height, spec.background);
+  const poster = createPoster(outputSize(spec).width, outputSize(spec).height, spec.background);
   await session.forEach(spec.images, async (image, i) => {
     const bytes = await session.load(image);
     // Under `fail` one failure means nothing is written: keep fetching to report every
@@ -109,8 +113,8 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession): Promise<
   for (;;) {
     // A failed image keeps a square slot under `placeholder`.
     const shapes: ImageShape[] = placed.map((image) => probed.get(image.index)?.shape ?? { aspect: 1, weight: image.weight });
-    const boxes = placed.length > 0 ? layoutSpec({ ...spec, images: placed }, shapes).boxes : [];
-    const poster = createPoster(spec.width, spec.height, spec.background);
+    const boxes = placed.length > 0 ? onPoster(spec, layoutSpec({ ...spec, images: placed }, shapes).boxes) : [];
+    const poster = createPoster(outputSize(spec).width, outputSize(spec).height, spec.background);
     const drawn = await Promise.all(
       placed.map((image, j) => {
         const source = probed.get(image.index);
@@ -123,6 +127,12 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession): Promise<
     if (spec.onError !== 'skip' || survivors.length === placed.length || survivors.length === 0) return poster;
     placed = survivors;
   }
+}
+
+/** Layout boxes are on the trim box; the poster has the bleed around it. */
+function onPoster(spec: CollageSpec, boxes: readonly Box[]): Box[] {
+  const b = spec.bleed.size;
+  return b === 0 ? [...boxes] : boxes.map((box) => ({ ...box, x: box.x + b, y: box.y + b }));
 }
 
 function fillPlaceholder(poster: Poster, box: Box): void {

@@ -15,6 +15,7 @@ import type { CollageSpec, ImageSpec } from './manifest/index.js';
 import { drawBitmap, type Poster } from './render/index.js';
 import { drawWithLook, planLook, territory } from './render/looks.js';
 import { salientFocus } from './decode/saliency.js';
+import { extendPlacement, trimBox } from './render/bleed.js';
 import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type SourceLoader } from './sources/index.js';
 
 export interface ImageCounts {
@@ -55,6 +56,8 @@ export class ImageSession {
   /** Decodes at once: each holds a full-size bitmap, so no more than the cores can use. */
   private readonly decoding = pLimit(Math.max(1, os.availableParallelism()));
   private readonly maxPixels: number;
+  /** Bleed `extend`: photos on a trim edge continue into the bleed. */
+  private readonly extend: { trim: Box; size: number } | null;
   private spool: string | null = null;
   /** How far a look (shadow) may reach past its cell: half the gap, so neighbours never overlap. */
   private readonly spread: number;
@@ -67,6 +70,8 @@ export class ImageSession {
     this.loader = createSourceLoader({ ...options.fetch, headers: mergeHostHeaders(spec.headers, options.fetch?.headers) });
     this.inFlight = pLimit(options.fetch?.concurrency ?? DEFAULT_FETCH_OPTIONS.concurrency);
     this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+    const { size, mode } = spec.bleed;
+    this.extend = size > 0 && mode === 'extend' ? { trim: trimBox(spec.width, spec.height, size), size } : null;
   }
 
   get failed(): boolean {
@@ -147,17 +152,20 @@ export class ImageSession {
         const focus = image.autoFocus && image.fit === 'cover' ? await salientFocus(bytes, header) : image.focus;
         const look = image.look ? planLook(box, image.look) : null;
         const target = look?.photo ?? box;
-        const sampling = cellSampling(upright.width, upright.height, target.width, target.height, image.fit, focus);
-        const bitmap = await decodeForCell(bytes, header, sampling, poster.background, image.src);
+        const cell = cellSampling(upright.width, upright.height, target.width, target.height, image.fit, focus);
+        const x = target.x + cell.offset.x;
+        const y = target.y + cell.offset.y;
+        // Bleed `extend` continues plain edge photos outward; a cell with a look keeps its shape.
+        const placed = this.extend && !look ? extendPlacement(cell, x, y, this.extend.trim, this.extend.size) : { sampling: cell, pad: undefined, x, y };
+        const bitmap = await decodeForCell(bytes, header, placed.sampling, poster.background, image.src, placed.pad);
         this.timings.decode += performance.now() - started;
         started = performance.now();
-        const at = { x: target.x + sampling.offset.x, y: target.y + sampling.offset.y };
         if (image.look && look) {
           // Slow path, only for cells with a look: shape, shadow, border, caption.
-          const frame = { ...at, width: bitmap.width, height: bitmap.height };
-          drawWithLook(poster, bitmap, at, frame, box, territory(box, this.spread, poster), image.look, look);
+          const frame = { x, y, width: bitmap.width, height: bitmap.height };
+          drawWithLook(poster, bitmap, { x, y }, frame, box, territory(box, this.spread, poster), image.look, look);
         } else {
-          drawBitmap(poster, bitmap, at.x, at.y);
+          drawBitmap(poster, bitmap, placed.x, placed.y);
         }
         this.timings.draw += performance.now() - started;
         return true;

@@ -3,7 +3,7 @@ import { ImagesFailedError, ManifestError } from './errors.js';
 import { ImageSession } from './images.js';
 import { sortByDate } from './layout/order.js';
 import { LayoutError, layoutMetrics, layoutPage, type Box, type ImageShape, type LayoutMetrics, type PageLayout } from './layout/index.js';
-import { loadManifest, type CollageSpec, type Fit, type ImageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
+import { loadManifest, outputSize, type CollageSpec, type Fit, type ImageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
 import type { FetchOptions } from './sources/index.js';
 
 export interface Placement {
@@ -22,7 +22,11 @@ export interface Placement {
 
 export interface Plan {
   output: { path: string; format: CollageSpec['format'] };
+  /** The whole output (trim + 2 × bleed); placements and `content` are in its pixels. */
   canvas: { width: number; height: number; dpi: number; background: string };
+  /** The trim box, and the bleed around it (px per side), when there is a bleed. */
+  trim?: Box;
+  bleed?: { size: number; mode: CollageSpec['bleed']['mode']; cropMarks: boolean };
   content: Box;
   layout: { type: CollageSpec['layout']['type']; columns: number; rows: number; margin: number; gap: number };
   placements: Placement[];
@@ -96,18 +100,24 @@ export function layoutSpec(spec: CollageSpec, shapes?: readonly ImageShape[]): P
 
 export function describePlan(spec: CollageSpec, images: readonly ImageSpec[], page: PageLayout): Plan {
   const { r, g, b } = spec.background;
+  const size = outputSize(spec);
+  const shift = spec.bleed.size;
   const plan: Plan = {
     output: { path: spec.output, format: spec.format },
-    canvas: { width: spec.width, height: spec.height, dpi: spec.dpi, background: `rgb(${r}, ${g}, ${b})` },
-    content: page.content,
+    canvas: { width: size.width, height: size.height, dpi: spec.dpi, background: `rgb(${r}, ${g}, ${b})` },
+    ...(shift > 0 && {
+      trim: { x: shift, y: shift, width: spec.width, height: spec.height },
+      bleed: { size: shift, mode: spec.bleed.mode, cropMarks: spec.cropMarks },
+    }),
+    content: { ...page.content, x: page.content.x + shift, y: page.content.y + shift },
     layout: { type: spec.layout.type, columns: page.columns, rows: page.rows, margin: spec.margin, gap: spec.gap },
     placements: images.map((image, i) => {
       const box = page.boxes[i]!;
       const placement: Placement = {
         index: image.index,
         src: image.src,
-        x: box.x,
-        y: box.y,
+        x: box.x + shift,
+        y: box.y + shift,
         width: box.width,
         height: box.height,
         fit: image.fit,

@@ -48,7 +48,7 @@ const positiveNumber = (name: string) => (value: string) => {
 function addManifestOptions(command: Command): Command {
   return command
     .option('-o, --output <file>', 'output file (overrides the manifest; format from its extension)')
-    .addOption(new Option('--format <format>', 'output format').choices(['png', 'jpeg', 'jpg']))
+    .addOption(new Option('--format <format>', 'output format').choices(['png', 'jpeg', 'jpg', 'tiff', 'tif', 'webp', 'pdf']))
     .option('--quality <1-100>', 'JPEG quality (default 92)', integer('--quality', 1, 100))
     .option('--dpi <n>', 'dots per inch; overrides size.dpi (e.g. --dpi 30 for a quick proof)', positiveNumber('--dpi'))
     .option('--size <WxH[unit]>', 'page size, e.g. 36x24in or 10800x7200 (needed for plain-text manifests)')

@@ -12,6 +12,7 @@ import sharp, { type Sharp } from 'sharp';
 import { ImageError } from '../errors.js';
 import type { CellSampling } from '../layout/index.js';
 import type { Rgba } from '../manifest/index.js';
+import { decodeHeicRgba, HEIC_MISSING, heicSize } from './heic.js';
 import { describeNonImage, sniffFormat, type ImageFormat } from './sniff.js';
 import { captureTime } from './exif.js';
 
@@ -33,6 +34,13 @@ export interface ImageHeader {
   orientation: number;
   /** EXIF capture time (ms of the wall-clock time written), when the photo has one. */
   taken?: number;
+  /**
+   * A CMYK (or YCCK) JPEG with its own ICC profile: decoded by Skia (skcms), which converts it
+   * relative-colorimetrically. sharp's CMYK path converts perceptually and came out ΔE 4.7–10
+   * from lcms' own conversions (test/colour.test.ts); untagged CMYK stays on sharp, which
+   * applies its built-in CMYK profile.
+   */
+  cmykProfile?: boolean;
 }
 
 /** Packed 8-bit RGB pixels (transparency is flattened onto the background). */
@@ -42,8 +50,8 @@ export interface Bitmap {
   height: number;
 }
 
-/** Formats we decode. HEIC is recognised but not decodable here yet. */
-const DECODABLE = new Set<ImageFormat>(['jpeg', 'png', 'gif', 'webp', 'avif', 'tiff', 'bmp']);
+/** Formats we decode (HEIC only with the optional heic-decode package). */
+const DECODABLE = new Set<ImageFormat>(['jpeg', 'png', 'gif', 'webp', 'avif', 'heic', 'tiff', 'bmp']);
 
 /** Format, size and orientation from the header alone: cheap, and safe on hostile input. */
 export async function readImageHeader(bytes: Buffer, src: string): Promise<ImageHeader> {
@@ -54,11 +62,27 @@ export async function readImageHeader(bytes: Buffer, src: string): Promise<Image
     // BITMAPINFOHEADER: width and height as int32 LE at 18 and 22 (height negative = top-down).
     return { format, width: Math.abs(bytes.readInt32LE(18)), height: Math.abs(bytes.readInt32LE(22)), orientation: 1 };
   }
+  if (format === 'heic') {
+    try {
+      return { format, ...(await heicSize(bytes)), orientation: 1 };
+    } catch (error) {
+      if (error instanceof Error && error.message === HEIC_MISSING) throw new ImageError(src, HEIC_MISSING, { cause: error });
+      throw new ImageError(src, `corrupt HEIC header: ${firstLine(error)}`, { cause: error });
+    }
+  }
   try {
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     if (!meta.width || !meta.height) throw new Error('no dimensions');
     const taken = captureTime(meta.exif);
-    return { format, width: meta.width, height: meta.height, orientation: meta.orientation ?? 1, ...(taken !== null && { taken }) };
+    const cmykProfile = format === 'jpeg' && meta.space === 'cmyk' && meta.hasProfile === true;
+    return {
+      format,
+      width: meta.width,
+      height: meta.height,
+      orientation: meta.orientation ?? 1,
+      ...(taken !== null && { taken }),
+      ...(cmykProfile && { cmykProfile }),
+    };
   } catch (error) {
     throw new ImageError(src, `corrupt ${format.toUpperCase()} header`, { cause: error });
   }
@@ -86,25 +110,76 @@ export async function decodeForCell(
   sampling: CellSampling,
   background: Rgba,
   src: string,
+  pad?: { top: number; right: number; bottom: number; left: number },
 ): Promise<Bitmap> {
   const { scaledWidth, scaledHeight, region } = sampling;
+  const width = region.width + (pad ? pad.left + pad.right : 0);
+  const height = region.height + (pad ? pad.top + pad.bottom : 0);
   try {
-    const input = header.format === 'bmp' ? await decodeWithSkia(bytes) : sharp(bytes, { limitInputPixels: false });
+    const input = await decoderFor(bytes, header);
     let pipeline = input.autoOrient().resize(scaledWidth, scaledHeight, { fit: 'fill', kernel: 'lanczos3' });
     if (region.width !== scaledWidth || region.height !== scaledHeight) pipeline = pipeline.extract(region);
     const { data, info } = await pipeline
-      .flatten({ background: { r: background.r, g: background.g, b: background.b } })
       .toColourspace('srgb')
-      .removeAlpha()
+      .ensureAlpha(1)
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    if (info.width !== region.width || info.height !== region.height || info.channels !== 3) {
+    if (info.width !== region.width || info.height !== region.height || info.channels !== 4) {
       throw new Error(`decoder returned ${info.width}×${info.height}×${info.channels}`);
     }
-    return { data, width: info.width, height: info.height };
+    // Bleed `extend`: the photo's own edge mirrored outward where it has no more pixels. A
+    // second, cell-sized pass: sharp drops an extend that follows a post-resize extract.
+    const padded =
+      pad && (width !== region.width || height !== region.height)
+        ? await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } }).extend({ ...pad, extendWith: 'mirror' }).raw().toBuffer()
+        : data;
+    if (padded.length !== width * height * 4) throw new Error(`bleed extension returned ${padded.length} bytes`);
+    flattenOnto(padded, background);
+    return { data: packRgb(padded), width, height };
   } catch (error) {
     throw new ImageError(src, `cannot decode ${header.format.toUpperCase()}: ${firstLine(error)}`, { cause: error });
   }
+}
+
+/**
+ * Transparency composited over the page colour, in sRGB. (libvips' own flatten runs in the
+ * image's space, so a grey + alpha PNG over a blue page would get a grey background.)
+ */
+function flattenOnto(rgba: Buffer, background: Rgba): void {
+  for (let i = 3; i < rgba.length; i += 4) {
+    const a = rgba[i]!;
+    if (a === 255) continue;
+    const t = a / 255;
+    rgba[i - 3] = Math.round(rgba[i - 3]! * t + background.r * (1 - t));
+    rgba[i - 2] = Math.round(rgba[i - 2]! * t + background.g * (1 - t));
+    rgba[i - 1] = Math.round(rgba[i - 1]! * t + background.b * (1 - t));
+    rgba[i] = 255;
+  }
+}
+
+/** RGBA → packed RGB (the poster's format), alpha already flattened. */
+function packRgb(rgba: Buffer): Buffer {
+  const rgb = Buffer.allocUnsafe((rgba.length / 4) * 3);
+  for (let from = 0, to = 0; from < rgba.length; from += 4, to += 3) {
+    rgb[to] = rgba[from]!;
+    rgb[to + 1] = rgba[from + 1]!;
+    rgb[to + 2] = rgba[from + 2]!;
+  }
+  return rgb;
+}
+
+/** sharp for everything libvips reads; Skia for BMP; the optional WASM libheif for HEIC. */
+async function decoderFor(bytes: Buffer, header: ImageHeader): Promise<Sharp> {
+  if (header.format === 'bmp' || header.cmykProfile) return decodeWithSkia(bytes);
+  if (header.format === 'heic') return decodeHeic(bytes);
+  return sharp(bytes, { limitInputPixels: false });
+}
+
+async function decodeHeic(bytes: Buffer): Promise<Sharp> {
+  const image = await decodeHeicRgba(bytes);
+  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
+    raw: { width: image.width, height: image.height, channels: 4 },
+  });
 }
 
 async function decodeWithSkia(bytes: Buffer): Promise<Sharp> {

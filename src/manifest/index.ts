@@ -1,8 +1,9 @@
 /** Stage 1, manifest: parse, validate, normalise units. */
 import { readManifestFile, type RawManifest } from './read.js';
 import { normalizeManifest, type CollageSpec, type ManifestOverrides } from './normalize.js';
+export { outputSize } from './normalize.js';
 
-export { manifestJsonSchema, type ManifestInput, type OutputFormat, type Fit, type OnError, ON_ERROR } from './schema.js';
+export { manifestJsonSchema, type ManifestInput, type OutputFormat, type Fit, type OnError, type BleedMode, ON_ERROR, FORMATS, BLEED_MODES } from './schema.js';
 export type { CollageSpec, ImageSpec, ImageLocation, LayoutSpec, ManifestOverrides } from './normalize.js';
 export type { Rgba } from './units.js';
 export { cssColor } from './units.js';

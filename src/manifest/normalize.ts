@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import { closest } from './suggest.js';
-import { KNOWN_KEYS, ManifestSchema, ON_ERROR, type Fit, type OnError, type ImageEntryInput, type ManifestInput, type OutputFormat } from './schema.js';
+import { KNOWN_KEYS, ManifestSchema, ON_ERROR, type BleedMode, type Fit, type OnError, type ImageEntryInput, type ManifestInput, type OutputFormat } from './schema.js';
 import { lengthToInches, lengthToPixels, parseColor, parseLength, parseSizeOption, type Rgba } from './units.js';
 import type { RawManifest } from './read.js';
 import { captionFonts, resolveLook, type Look, type StyleInput } from './style.js';
@@ -102,17 +102,41 @@ export interface CollageSpec {
   headers: Record<string, Record<string, string>>;
   /** Which photo takes which cell. `images` is already shuffled for `shuffle`; `date` needs the photos' EXIF. */
   order: ImageOrder;
+  /**
+   * Bleed on every side of the trim box, px (0: none). `width`, `height`, `margin` and the
+   * layout are the trim box's; the output is `outputSize(spec)`, trim + 2 × bleed.
+   */
+  bleed: { size: number; mode: BleedMode };
+  /** Trim marks drawn in the bleed. */
+  cropMarks: boolean;
+}
+
+/** The output file's pixel size: trim + 2 × bleed. */
+export function outputSize(spec: Pick<CollageSpec, 'width' | 'height' | 'bleed'>): { width: number; height: number } {
+  return { width: spec.width + 2 * spec.bleed.size, height: spec.height + 2 * spec.bleed.size };
 }
 
 /** Largest poster: its RGB buffer (3 bytes a pixel) must fit one Node 20 Buffer (4 GiB). */
 export const MAX_POSTER_PIXELS = 1_400_000_000;
 /** libjpeg's per-side limit. */
 export const JPEG_MAX_SIDE = 65_500;
+/** libwebp's per-side limit. */
+export const WEBP_MAX_SIDE = 16_383;
+/** Largest PDF page side readers accept without UserUnit: 200 in (14,400 pt). */
+export const PDF_MAX_INCHES = 200;
 export const DEFAULT_DPI = 300;
 export const DEFAULT_QUALITY = 92;
 
-const EXTENSION_FORMATS: Record<string, OutputFormat> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg' };
-const FORMAT_EXTENSIONS: Record<OutputFormat, string> = { png: '.png', jpeg: '.jpg' };
+const EXTENSION_FORMATS: Record<string, OutputFormat> = {
+  '.png': 'png',
+  '.jpg': 'jpeg',
+  '.jpeg': 'jpeg',
+  '.tif': 'tiff',
+  '.tiff': 'tiff',
+  '.webp': 'webp',
+  '.pdf': 'pdf',
+};
+const FORMAT_EXTENSIONS: Record<OutputFormat, string> = { png: '.png', jpeg: '.jpg', tiff: '.tif', webp: '.webp', pdf: '.pdf' };
 
 export function normalizeManifest(
   raw: RawManifest,
@@ -170,7 +194,7 @@ function applyOverrides(raw: RawManifest, o: ManifestOverrides, problems: Manife
     if (!(ON_ERROR as readonly string[]).includes(o.onError)) problems.push({ path: '--on-error', message: `must be one of ${ON_ERROR.join(', ')}` });
     input.onError = o.onError;
   }
-  if (o.format !== undefined) input.format = o.format === 'jpg' ? 'jpeg' : o.format;
+  if (o.format !== undefined) input.format = o.format === 'jpg' ? 'jpeg' : o.format === 'tif' ? 'tiff' : o.format;
   return input;
 }
 
@@ -191,10 +215,18 @@ function toSpec(
   const height = px(m.size.height);
   if (width < 1) problems.push({ path: 'size.width', message: `is less than one pixel at ${dpi} dpi` });
   if (height < 1) problems.push({ path: 'size.height', message: `is less than one pixel at ${dpi} dpi` });
-  if (width * height > MAX_POSTER_PIXELS) {
+  const bleedInput = typeof m.bleed === 'object' ? m.bleed : m.bleed === undefined ? undefined : { size: m.bleed };
+  const bleed = { size: bleedInput ? px(bleedInput.size) : 0, mode: bleedInput?.mode ?? ('extend' as const) };
+  const cropMarks = m.cropMarks ?? false;
+  if (cropMarks && bleed.size === 0) {
+    problems.push({ path: 'cropMarks', message: 'crop marks are drawn in the bleed: set "bleed", e.g. "3mm"' });
+  }
+  const full = outputSize({ width, height, bleed });
+  const withBleed = bleed.size > 0 ? ` with ${bleed.size} px bleed per side` : '';
+  if (full.width * full.height > MAX_POSTER_PIXELS) {
     problems.push({
       path: 'size',
-      message: `${width}×${height} px (${describeSize(m.size.width, m.size.height, dpi)}) is ${(width * height / 1e6).toFixed(0)} Mpx, over the ${MAX_POSTER_PIXELS / 1e6} Mpx one poster can hold; lower the dpi or the size`,
+      message: `${full.width}×${full.height} px (${describeSize(m.size.width, m.size.height, dpi)}${withBleed}) is ${(full.width * full.height / 1e6).toFixed(0)} Mpx, over the ${MAX_POSTER_PIXELS / 1e6} Mpx one poster can hold; lower the dpi or the size`,
     });
   }
   const margin = px(m.margin ?? 0);
@@ -205,8 +237,19 @@ function toSpec(
 
   const output = resolveOutput(m, manifestFile, baseDir, o, problems);
   const format = resolveFormat(m.format, output, problems);
-  if (format === 'jpeg' && (width > JPEG_MAX_SIDE || height > JPEG_MAX_SIDE)) {
-    problems.push({ path: 'size', message: `${width}×${height} px exceeds JPEG's ${JPEG_MAX_SIDE} px per side; use png or a smaller size` });
+  const sideLimit = format === 'jpeg' ? JPEG_MAX_SIDE : format === 'webp' ? WEBP_MAX_SIDE : undefined;
+  if (sideLimit !== undefined && (full.width > sideLimit || full.height > sideLimit)) {
+    const name = format === 'jpeg' ? 'JPEG' : 'WebP';
+    problems.push({
+      path: 'size',
+      message: `${full.width}×${full.height} px${withBleed} exceeds ${name}'s ${sideLimit.toLocaleString('en-US')} px per side; lower the dpi or the size, or use png or tiff`,
+    });
+  }
+  if (format === 'pdf' && Math.max(full.width, full.height) / dpi > PDF_MAX_INCHES) {
+    problems.push({
+      path: 'size',
+      message: `a ${+(full.width / dpi).toFixed(2)}×${+(full.height / dpi).toFixed(2)} in page${withBleed} is over PDF's ${PDF_MAX_INCHES} in (14,400 pt) per side; use a smaller size, or png or tiff`,
+    });
   }
 
   const layoutFit: Fit = m.layout?.fit ?? 'cover';
@@ -235,6 +278,8 @@ function toSpec(
     onError: m.onError ?? 'fail',
     headers: m.headers ?? {},
     order,
+    bleed,
+    cropMarks,
   };
 }
 
@@ -289,7 +334,7 @@ function resolveFormat(declared: OutputFormat | undefined, output: string, probl
   if (output) {
     problems.push({
       path: 'output',
-      message: `cannot tell the format from "${path.basename(output)}": use a .png, .jpg or .jpeg name, or set "format"`,
+      message: `cannot tell the format from "${path.basename(output)}": use a .png, .jpg, .jpeg, .tif, .tiff, .webp or .pdf name, or set "format"`,
     });
   }
   return 'jpeg';
@@ -367,6 +412,7 @@ function knownKeysAt(parent: (string | number)[]): readonly string[] {
   if (parent.length === 0) return KNOWN_KEYS.root;
   const [first] = parent;
   if (first === 'size') return KNOWN_KEYS.size;
+  if (first === 'bleed') return KNOWN_KEYS.bleed;
   if (first === 'layout') return KNOWN_KEYS.layout;
   if (first === 'images' || first === 'style') {
     const at = first === 'images' ? parent.slice(2) : parent;

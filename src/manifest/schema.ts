@@ -7,12 +7,14 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import { LENGTH_PATTERN, parseColor } from './units.js';
 import { CaptionTextSchema, STYLE_KEYS, StyleSchema } from './style.js';
 
-export const FORMATS = ['png', 'jpeg'] as const;
+export const FORMATS = ['png', 'jpeg', 'tiff', 'webp', 'pdf'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 export const FITS = ['cover', 'contain'] as const;
 export const ON_ERROR = ['fail', 'skip', 'placeholder'] as const;
 export type OnError = (typeof ON_ERROR)[number];
 export type Fit = (typeof FITS)[number];
+export const BLEED_MODES = ['extend', 'mirror', 'color'] as const;
+export type BleedMode = (typeof BLEED_MODES)[number];
 
 const Length = v.pipe(
   v.union(
@@ -120,16 +122,33 @@ export const SizeSchema = v.strictObject({
   dpi: v.optional(v.pipe(v.number(), v.minValue(1, 'dpi must be at least 1'), v.maxValue(10000, 'dpi must be at most 10000'), v.description('Dots per inch (default 300); converts physical units and is written into the file.'))),
 });
 
+const BleedMode = v.pipe(
+  v.picklist(BLEED_MODES),
+  v.description('extend (default): edge photos continue into the bleed. mirror: the edge band is mirrored outward. color: background only.'),
+);
+
+export const BleedObjectSchema = v.strictObject({
+  size: Length,
+  mode: v.optional(BleedMode),
+});
+
+const Bleed = v.pipe(
+  v.union([Length, BleedObjectSchema], 'Invalid bleed: expected a length such as "3mm", or { "size": "1.5in", "mode": "mirror" }'),
+  v.description('Extra area on every side of the trim size; the output is trim + 2 × bleed. A length, or { size, mode }.'),
+);
+
 const ManifestObjectSchema = v.strictObject({
   $schema: v.optional(v.string()),
   version: v.optional(v.literal(1)),
   output: v.optional(v.pipe(v.string(), v.minLength(1), v.description('Output file, relative to the manifest folder. -o overrides.'))),
-  format: v.optional(v.pipe(v.picklist(FORMATS), v.description('Output format; else taken from the output file extension.'))),
-  quality: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100), v.description('JPEG quality 1-100 (default 92).'))),
+  format: v.optional(v.pipe(v.picklist(FORMATS), v.description('Output format: png, jpeg, tiff, webp or pdf; else taken from the output file extension.'))),
+  quality: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100), v.description('JPEG and WebP quality 1-100 (default 92); PNG, TIFF and PDF are lossless.'))),
   size: SizeSchema,
   background: v.optional(Color),
   margin: v.optional(Length),
   gap: v.optional(Length),
+  bleed: v.optional(Bleed),
+  cropMarks: v.optional(v.pipe(v.boolean(), v.description('Draw trim marks in the bleed (needs a bleed).'))),
   layout: v.optional(LayoutSchema),
   style: v.optional(StyleSchema),
   focus: v.optional(v.pipe(FocusOrAuto, v.description('Default focus for every image: [x, y] or "auto" (an image\'s own focus wins).'))),
@@ -166,6 +185,7 @@ export type ImageEntryInput = v.InferInput<typeof ImageEntrySchema>;
 export const KNOWN_KEYS = {
   root: Object.keys(ManifestObjectSchema.entries),
   size: Object.keys(SizeSchema.entries),
+  bleed: Object.keys(BleedObjectSchema.entries),
   layout: [...new Set([GridLayoutSchema, JustifiedLayoutSchema, MasonryLayoutSchema, MosaicLayoutSchema].flatMap((s) => Object.keys(s.entries)))],
   image: ['src', 'caption', 'focus', 'fit', 'weight', 'style'],
   order: ['type', 'seed'],
