@@ -11,7 +11,7 @@ import { encodeImage, writeOutput } from './output/index.js';
 import { layoutSpec } from './plan.js';
 import { createPoster, drawPhoto, posterPixels, type Poster } from './render/index.js';
 import type { Box } from './layout/index.js';
-import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions } from './sources/index.js';
+import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type InputValidators } from './sources/index.js';
 
 export type ProgressEvent =
   | { type: 'start'; total: number; width: number; height: number; output: string }
@@ -26,6 +26,8 @@ export interface BuildOptions extends ManifestOverrides {
   maxPixels?: number;
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  /** (batch) Put each input's validators in `BuildReport.inputs`. */
+  recordInputs?: boolean;
 }
 
 export interface BuildReport {
@@ -33,6 +35,8 @@ export interface BuildReport {
   images: { total: number; fetched: number; cached: number; failed: ImageFailure[] };
   /** Milliseconds. fetch/decode/draw are summed over images (they overlap); the rest are wall time. */
   timings: { manifest: number; images: number; fetch: number; decode: number; draw: number; encode: number; write: number; total: number };
+  /** With `recordInputs`: per image (manifest order), what identifies the bytes used; null when it failed. */
+  inputs?: (InputValidators | null)[];
 }
 
 export async function build(manifest: ManifestSource, options: BuildOptions = {}): Promise<BuildReport> {
@@ -57,6 +61,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
   const failures: ImageFailure[] = [];
   const counts = { done: 0, fetched: 0, cached: 0, bytes: 0 };
   const policy = spec.onError;
+  const inputs: (InputValidators | null)[] | undefined = options.recordInputs ? spec.images.map(() => null) : undefined;
   let poster = createPoster(spec.width, spec.height, spec.background);
 
   const fail = (image: ImageSpec, error: unknown) => {
@@ -75,6 +80,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
       if (source.origin === 'network') counts.fetched++;
       if (source.origin === 'cache') counts.cached++;
       counts.bytes += source.bytes.length;
+      if (inputs && source.validators) inputs[image.index] = source.validators;
       return source.bytes;
     } catch (error) {
       fail(image, error);
@@ -170,6 +176,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
   timings.images = performance.now() - imagesStarted;
   sortFailures(failures, spec.images);
   if (failures.length > 0 && policy === 'fail') throw new ImagesFailedError(failures, total);
+  options.signal?.throwIfAborted();
 
   let t = performance.now();
   progress({ type: 'encode', format: spec.format });
@@ -186,6 +193,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
     output: { path: spec.output, format: spec.format, width: spec.width, height: spec.height, dpi: spec.dpi, bytes: encoded.length },
     images: { total, fetched: counts.fetched, cached: counts.cached, failed: failures },
     timings: roundTimings(timings),
+    ...(inputs && { inputs }),
   };
 }
 
