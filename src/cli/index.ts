@@ -9,6 +9,9 @@ import { manifestJsonSchema, type ManifestOverrides } from '../manifest/index.js
 import { plan } from '../plan.js';
 import { validate } from '../validate.js';
 import { createProgressReporter } from './progress.js';
+import { runBatch } from './batch.js';
+import type { BatchOptions, LockMode } from '../batch/index.js';
+import type { FetchOptions } from '../sources/index.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -56,9 +59,9 @@ const positiveNumber = (name: string) => (value: string) => {
   return n;
 };
 
-function addManifestOptions(command: Command): Command {
+function addManifestOptions(command: Command, { output = true } = {}): Command {
+  if (output) command.option('-o, --output <file>', 'output file (overrides the manifest; format from its extension)');
   return command
-    .option('-o, --output <file>', 'output file (overrides the manifest; format from its extension)')
     .addOption(new Option('--format <format>', 'output format').choices(['png', 'jpeg', 'jpg']))
     .option('--quality <1-100>', 'JPEG quality (default 92)', integer('--quality', 1, 100))
     .option('--dpi <n>', 'dots per inch; overrides size.dpi (e.g. --dpi 30 for a quick proof)', positiveNumber('--dpi'))
@@ -75,9 +78,53 @@ function addManifestOptions(command: Command): Command {
     .option('-v, --verbose', 'print timings, and stack traces on errors');
 }
 
+/** Network, cache and failure options shared by `build` and `batch`. */
+function addFetchOptions(command: Command): Command {
+  return command
+    .option('--concurrency <n>', 'images downloaded and processed at once (default 16)', integer('--concurrency', 1, 256))
+    .option('--per-host <n>', 'connections per host (default 6)', integer('--per-host', 1, 64))
+    .option('--timeout <seconds>', 'connect, response and stalled-download timeout (default 30)', positiveNumber('--timeout'))
+    .option('--max-download <MB>', 'largest image file accepted (default 100)', positiveNumber('--max-download'))
+    .option('--max-pixels <Mpx>', 'largest decoded image in megapixels (default 120)', positiveNumber('--max-pixels'))
+    .addOption(new Option('--on-error <policy>', 'when images fail: fail (write nothing, exit 3), skip (lay out the rest), placeholder (grey cell)').choices(['fail', 'skip', 'placeholder']))
+    .option('--retries <n>', 'retries per image on network errors, 408, 429 and 5xx (default 3)', integer('--retries', 0, 20))
+    .option('--retry-delay <seconds>', 'backoff base: retry n waits up to base × 2^(n-1) (default 0.5)', positiveNumber('--retry-delay'))
+    .option('--download-timeout <seconds>', 'longest one download attempt may take in all (default 120)', positiveNumber('--download-timeout'))
+    .option('--cache-dir <dir>', 'download cache folder (default $XDG_CACHE_HOME/collage or ~/.cache/collage)')
+    .option('--no-cache', 'neither read nor write the download cache')
+    .option('--block-private-addresses', 'refuse loopback, link-local and private addresses (checked after DNS and on every redirect) and local files');
+}
+
+function fetchOptionsFrom(flags: BuildFlags, headers: FetchOptions['headers']): Partial<FetchOptions> {
+  return {
+    ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
+    ...(flags.perHost !== undefined && { perHost: flags.perHost }),
+    ...(flags.timeout !== undefined && {
+      connectTimeout: flags.timeout * 1000,
+      headersTimeout: flags.timeout * 1000,
+      bodyTimeout: flags.timeout * 1000,
+    }),
+    ...(flags.maxDownload !== undefined && { maxBytes: Math.round(flags.maxDownload * 1024 * 1024) }),
+    ...(flags.retries !== undefined && { retries: flags.retries }),
+    ...(flags.retryDelay !== undefined && { retryBaseDelay: flags.retryDelay * 1000 }),
+    ...(flags.downloadTimeout !== undefined && { downloadTimeout: flags.downloadTimeout * 1000 }),
+    cacheDir: flags.cache === false ? null : (flags.cacheDir ?? defaultCacheDir()),
+    blockPrivateAddresses: Boolean(flags.blockPrivateAddresses),
+    headers,
+  };
+}
+
 function overridesFrom(flags: CommonFlags): ManifestOverrides {
   const { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap } = flags;
   return { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap };
+}
+
+interface BatchFlags extends BuildFlags {
+  jobs?: number;
+  force?: boolean;
+  lock?: string;
+  report?: string;
+  logFormat?: string;
 }
 
 let verbose = false;
@@ -90,46 +137,20 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  addManifestOptions(
-    program
-      .command('build')
-      .description('fetch, lay out, render and write one collage')
-      .argument('<manifest>', 'JSON manifest, or a text file with one image URL or path per line'),
-  )
-    .option('--concurrency <n>', 'images downloaded and processed at once (default 16)', integer('--concurrency', 1, 256))
-    .option('--per-host <n>', 'connections per host (default 6)', integer('--per-host', 1, 64))
-    .option('--timeout <seconds>', 'connect, response and stalled-download timeout (default 30)', positiveNumber('--timeout'))
-    .option('--max-download <MB>', 'largest image file accepted (default 100)', positiveNumber('--max-download'))
-    .option('--max-pixels <Mpx>', 'largest decoded image in megapixels (default 120)', positiveNumber('--max-pixels'))
-    .addOption(new Option('--on-error <policy>', 'when images fail: fail (write nothing, exit 3), skip (lay out the rest), placeholder (grey cell)').choices(['fail', 'skip', 'placeholder']))
-    .option('--retries <n>', 'retries per image on network errors, 408, 429 and 5xx (default 3)', integer('--retries', 0, 20))
-    .option('--retry-delay <seconds>', 'backoff base: retry n waits up to base × 2^(n-1) (default 0.5)', positiveNumber('--retry-delay'))
-    .option('--download-timeout <seconds>', 'longest one download attempt may take in all (default 120)', positiveNumber('--download-timeout'))
-    .option('--cache-dir <dir>', 'download cache folder (default $XDG_CACHE_HOME/collage or ~/.cache/collage)')
-    .option('--no-cache', 'neither read nor write the download cache')
-    .option('--block-private-addresses', 'refuse loopback, link-local and private addresses (checked after DNS and on every redirect) and local files')
-    .action(async (manifest: string, flags: BuildFlags) => {
+  addFetchOptions(
+    addManifestOptions(
+      program
+        .command('build')
+        .description('fetch, lay out, render and write one collage')
+        .argument('<manifest>', 'JSON manifest, or a text file with one image URL or path per line'),
+    ),
+  ).action(async (manifest: string, flags: BuildFlags) => {
       setModes(flags);
       const headers = parseHeadersEnv(process.env.COLLAGE_HTTP_HEADERS);
       const progress = createProgressReporter(process.stderr, flags.quiet || flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
       const options: BuildOptions = {
         ...overridesFrom(flags),
-        fetch: {
-          ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
-          ...(flags.perHost !== undefined && { perHost: flags.perHost }),
-          ...(flags.timeout !== undefined && {
-            connectTimeout: flags.timeout * 1000,
-            headersTimeout: flags.timeout * 1000,
-            bodyTimeout: flags.timeout * 1000,
-          }),
-          ...(flags.maxDownload !== undefined && { maxBytes: Math.round(flags.maxDownload * 1024 * 1024) }),
-          ...(flags.retries !== undefined && { retries: flags.retries }),
-          ...(flags.retryDelay !== undefined && { retryBaseDelay: flags.retryDelay * 1000 }),
-          ...(flags.downloadTimeout !== undefined && { downloadTimeout: flags.downloadTimeout * 1000 }),
-          cacheDir: flags.cache === false ? null : (flags.cacheDir ?? defaultCacheDir()),
-          blockPrivateAddresses: Boolean(flags.blockPrivateAddresses),
-          headers,
-        },
+        fetch: fetchOptionsFrom(flags, headers),
         ...(flags.onError !== undefined && { onError: flags.onError }),
         ...(flags.maxPixels !== undefined && { maxPixels: Math.round(flags.maxPixels * 1e6) }),
         onProgress: progress,
@@ -174,6 +195,34 @@ export function createProgram(): Command {
       process.stdout.write(`${manifest}: valid — ${spec.images.length} images, ${spec.width}×${spec.height} px at ${spec.dpi} dpi → ${spec.output}\n`);
     }
   });
+
+  addFetchOptions(
+    addManifestOptions(
+      program
+        .command('batch')
+        .description('build many manifests, N at a time; skip those up to date; one report at the end')
+        .argument('<manifest|dir|glob...>', 'manifest files, folders (every *.json inside) or glob patterns'),
+      { output: false },
+    ),
+  )
+    .option('-j, --jobs <n>', 'manifests built at once (default: one per core, within memory)', integer('--jobs', 1, 64))
+    .option('--force', 'rebuild even when the output is up to date')
+    .addOption(new Option('--lock <mode>', 'when another run is building the same output: wait for it, or skip the job').choices(['wait', 'skip']).default('wait'))
+    .option('--report <file>', 'also write the JSON report to this file')
+    .addOption(new Option('--log-format <format>', 'stderr events: text lines, or one JSON object per line').choices(['text', 'json']).default('text'))
+    .action(async (inputs: string[], flags: BatchFlags) => {
+      setModes(flags);
+      const options: BatchOptions = {
+        ...overridesFrom(flags),
+        fetch: fetchOptionsFrom(flags, parseHeadersEnv(process.env.COLLAGE_HTTP_HEADERS)),
+        ...(flags.onError !== undefined && { onError: flags.onError }),
+        ...(flags.maxPixels !== undefined && { maxPixels: Math.round(flags.maxPixels * 1e6) }),
+        ...(flags.jobs !== undefined && { jobs: flags.jobs }),
+        force: Boolean(flags.force),
+        lock: flags.lock as LockMode,
+      };
+      process.exitCode = await runBatch(inputs, options, flags);
+    });
 
   const cache = program.command('cache').description('see or free the download cache');
   cache
