@@ -26,15 +26,9 @@ export async function startImageServer(count: number): Promise<ImageServer> {
     if (req.headers['if-none-match'] === image.etag) return void res.writeHead(304, { etag: image.etag }).end();
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': image.bytes.length, etag: image.etag, 'cache-control': 'no-cache' }).end(image.bytes);
   });
-  return Object.assign(server, {
-    set,
-    get latencyMs() {
-      return state.latencyMs;
-    },
-    set latencyMs(ms: number) {
-      state.latencyMs = ms;
-    },
-  });
+  // A real accessor (Object.assign would copy the getter's value, not the property).
+  Object.defineProperty(server, 'latencyMs', { get: () => state.latencyMs, set: (ms: number) => void (state.latencyMs = ms) });
+  return Object.assign(server, { set }) as unknown as ImageServer;
 }
 
 export const manifestName = (i: number) => `m${String(i).padStart(2, '0')}.json`;
