@@ -8,7 +8,7 @@ import { encodeImage, writeOutput } from './output/index.js';
 import { layoutSpec, needsHeadersFirst, orderByDate } from './plan.js';
 import { createPoster, fillBox, posterPixels, type Poster } from './render/index.js';
 import { finishBleed } from './render/bleed.js';
-import type { FetchOptions } from './sources/index.js';
+import type { FetchOptions, InputValidators } from './sources/index.js';
 
 export type ProgressEvent =
   | { type: 'start'; total: number; width: number; height: number; output: string }
@@ -23,6 +23,8 @@ export interface BuildOptions extends ManifestOverrides {
   maxPixels?: number;
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  /** (batch) Put each input's validators in `BuildReport.inputs`. */
+  recordInputs?: boolean;
 }
 
 export interface BuildReport {
@@ -30,6 +32,8 @@ export interface BuildReport {
   images: { total: number; fetched: number; cached: number; failed: ImageFailure[] };
   /** Milliseconds. fetch/decode/draw are summed over images (they overlap); the rest are wall time. */
   timings: { manifest: number; images: number; fetch: number; decode: number; draw: number; encode: number; write: number; total: number };
+  /** With `recordInputs`: per image (manifest order), what identifies the bytes used; null when it failed. */
+  inputs?: (InputValidators | null)[];
 }
 
 /** Placeholder cells are a neutral grey, so a missing photo is visible but not loud. */
@@ -62,6 +66,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
   Object.assign(timings, session.timings);
   const failed = session.report();
   if (failed.length > 0 && (spec.onError === 'fail' || failed.length === total)) throw new ImagesFailedError(failed, total);
+  options.signal?.throwIfAborted();
 
   let t = performance.now();
   progress({ type: 'encode', format: spec.format });
@@ -80,6 +85,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
     output: { path: spec.output, format: spec.format, width: size.width, height: size.height, dpi: spec.dpi, bytes: encoded.length },
     images: { total, fetched: session.counts.fetched, cached: session.counts.cached, failed },
     timings: roundTimings(timings),
+    ...(session.inputs && { inputs: session.inputs }),
   };
 }
 

@@ -16,7 +16,7 @@ import { drawBitmap, type Poster } from './render/index.js';
 import { drawWithLook, planLook, territory } from './render/looks.js';
 import { salientFocus } from './decode/saliency.js';
 import { extendPlacement, trimBox } from './render/bleed.js';
-import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type SourceLoader } from './sources/index.js';
+import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type InputValidators, type SourceLoader } from './sources/index.js';
 
 export interface ImageCounts {
   done: number;
@@ -35,6 +35,8 @@ export interface SessionOptions {
   fetch?: Partial<FetchOptions>;
   maxPixels?: number;
   signal?: AbortSignal;
+  /** Keep each input's validators (ETag, Last-Modified, file size and mtime) for `inputs`. */
+  recordInputs?: boolean;
   /** Called after each image's first pass (fetched, and drawn or probed), success or not. */
   onImage?: (counts: ImageCounts, failed: number) => void;
 }
@@ -50,6 +52,8 @@ export class ImageSession {
   readonly failures: (ImageFailure & { index: number })[] = [];
   readonly counts: ImageCounts = { done: 0, fetched: 0, cached: 0, bytes: 0 };
   readonly timings: ImageTimings = { fetch: 0, decode: 0, draw: 0 };
+  /** With `recordInputs`: per image (manifest order), what identifies the bytes used; null when it failed. */
+  readonly inputs?: (InputValidators | null)[];
   private readonly loader: SourceLoader;
   /** Images in flight: bounds sockets and the compressed bytes held in memory. */
   readonly inFlight: LimitFunction;
@@ -70,6 +74,7 @@ export class ImageSession {
     this.loader = createSourceLoader({ ...options.fetch, headers: mergeHostHeaders(spec.headers, options.fetch?.headers) });
     this.inFlight = pLimit(options.fetch?.concurrency ?? DEFAULT_FETCH_OPTIONS.concurrency);
     this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+    if (options.recordInputs) this.inputs = spec.images.map(() => null);
     const { size, mode } = spec.bleed;
     this.extend = size > 0 && mode === 'extend' ? { trim: trimBox(spec.width, spec.height, size), size } : null;
   }
@@ -102,6 +107,7 @@ export class ImageSession {
       if (source.origin === 'network') this.counts.fetched++;
       if (source.origin === 'cache') this.counts.cached++;
       this.counts.bytes += source.bytes.length;
+      if (this.inputs && source.validators) this.inputs[image.index] = source.validators;
       return source.bytes;
     } catch (error) {
       this.fail(image, error);

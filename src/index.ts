@@ -1,13 +1,31 @@
 /**
  * collage: headless print-resolution photo collages.
  *
- *   import { build, plan } from 'collage';
+ *   import { build, plan, batch } from 'collage';
  *   const report = await build('poster.json', { output: 'poster.jpg' });
  */
 export { build, type BuildOptions, type BuildReport, type ProgressEvent } from './build.js';
 export { plan, type Plan, type PlanOptions, type Placement } from './plan.js';
 export { validate } from './validate.js';
+export {
+  batch,
+  defaultJobs,
+  discoverManifests,
+  formatTable,
+  formatEventLine,
+  formatEventText,
+  statePath,
+  lockPath,
+  type BatchOptions,
+  type BatchReport,
+  type BatchSummary,
+  type BatchEvent,
+  type JobReport,
+  type JobStatus,
+  type JobState,
+  type LockMode,
+} from './batch/index.js';
 export { loadManifest, manifestJsonSchema } from './manifest/index.js';
 export type { CollageSpec, ImageSpec, ManifestInput, ManifestOverrides, ManifestSource, OutputFormat, Fit } from './manifest/index.js';
 export { CollageError, ManifestError, ImageError, ImagesFailedError, ExitCode, type ImageFailure, type ManifestProblem } from './errors.js';
-export { DEFAULT_FETCH_OPTIONS, type FetchOptions } from './sources/index.js';
+export { DEFAULT_FETCH_OPTIONS, createHttpDispatcher, defaultCacheDir, type FetchOptions, type InputValidators } from './sources/index.js';

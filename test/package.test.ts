@@ -1,6 +1,7 @@
 /**
  * The published package works as users get it: `npm pack`, install the tarball in an empty
- * folder, `npx collage build` the demo. Dependencies come from the npm registry (or its cache).
+ * folder, `npx collage build` the demo, and `npx collage batch` under `env -i` with no TTY.
+ * Dependencies come from the npm registry (or its cache).
  */
 import { execFile } from 'node:child_process';
 import { cp, readFile, readdir } from 'node:fs/promises';
@@ -16,7 +17,7 @@ const run = promisify(execFile);
 describe('npm pack → install → npx collage', () => {
   const tempDir = useTempDirs();
 
-  it('installs from the tarball and builds the demo', { timeout: 240_000 }, async () => {
+  it('installs from the tarball, builds the demo, and batches it under env -i without a TTY', { timeout: 240_000 }, async () => {
     const packDir = await tempDir();
     const { stdout } = await run('npm', ['pack', '--pack-destination', packDir, '--ignore-scripts', '--json'], { cwd: ROOT });
     const [{ filename, files }] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
@@ -30,5 +31,15 @@ describe('npm pack → install → npx collage', () => {
     await run('npx', ['collage', 'build', 'demo/manifest.json', '-o', 'out.jpg', '--dpi', '60', '--quiet'], { cwd: app });
     expect(await readdir(app)).toContain('out.jpg');
     expect(readJfifDensity(await readFile(path.join(app, 'out.jpg')))).toEqual({ units: 1, x: 60, y: 60 });
+
+    // Unattended: an empty environment (only PATH and HOME), no TTY (pipes), no prompt.
+    const home = await tempDir();
+    const batch = () => run('env', ['-i', `PATH=${process.env.PATH}`, `HOME=${home}`, 'npx', 'collage', 'batch', 'demo', '--dpi', '20'], { cwd: app, timeout: 120_000 });
+    const first = await batch();
+    expect(first.stdout).toMatch(/^1 job: 1 built, 0 skipped, 0 failed, 0 invalid in /m);
+    expect(first.stdout + first.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(readJfifDensity(await readFile(path.join(app, 'demo', 'poster.jpg')))).toEqual({ units: 1, x: 20, y: 20 });
+    const second = await batch();
+    expect(second.stdout).toMatch(/^1 job: 0 built, 1 skipped, 0 failed, 0 invalid in /m);
   });
 });

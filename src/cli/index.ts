@@ -9,6 +9,9 @@ import { manifestJsonSchema, type ManifestOverrides } from '../manifest/index.js
 import { plan } from '../plan.js';
 import { validate } from '../validate.js';
 import { createProgressReporter } from './progress.js';
+import { runBatch } from './batch.js';
+import type { BatchOptions, LockMode } from '../batch/index.js';
+import type { FetchOptions } from '../sources/index.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -45,9 +48,9 @@ const positiveNumber = (name: string) => (value: string) => {
   return n;
 };
 
-function addManifestOptions(command: Command): Command {
+function addManifestOptions(command: Command, { output = true } = {}): Command {
+  if (output) command.option('-o, --output <file>', 'output file (overrides the manifest; format from its extension)');
   return command
-    .option('-o, --output <file>', 'output file (overrides the manifest; format from its extension)')
     .addOption(new Option('--format <format>', 'output format').choices(['png', 'jpeg', 'jpg', 'tiff', 'tif', 'webp', 'pdf']))
     .option('--quality <1-100>', 'JPEG quality (default 92)', integer('--quality', 1, 100))
     .option('--dpi <n>', 'dots per inch; overrides size.dpi (e.g. --dpi 30 for a quick proof)', positiveNumber('--dpi'))
@@ -107,6 +110,14 @@ function fetchOptionsFrom(flags: BuildFlags): Pick<BuildOptions, 'fetch' | 'maxP
 function overridesFrom(flags: CommonFlags): ManifestOverrides {
   const { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap } = flags;
   return { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap };
+}
+
+interface BatchFlags extends BuildFlags {
+  jobs?: number;
+  force?: boolean;
+  lock?: string;
+  report?: string;
+  logFormat?: string;
 }
 
 let verbose = false;
@@ -177,6 +188,32 @@ export function createProgram(): Command {
       process.stdout.write(`${manifest}: valid — ${spec.images.length} images, ${spec.width}×${spec.height} px at ${spec.dpi} dpi → ${spec.output}\n`);
     }
   });
+
+  addFetchOptions(
+    addManifestOptions(
+      program
+        .command('batch')
+        .description('build many manifests, N at a time; skip those up to date; one report at the end')
+        .argument('<manifest|dir|glob...>', 'manifest files, folders (every *.json inside) or glob patterns'),
+      { output: false },
+    ),
+  )
+    .option('-j, --jobs <n>', 'manifests built at once (default: one per core, within memory)', integer('--jobs', 1, 64))
+    .option('--force', 'rebuild even when the output is up to date')
+    .addOption(new Option('--lock <mode>', 'when another run is building the same output: wait for it, or skip the job').choices(['wait', 'skip']).default('wait'))
+    .option('--report <file>', 'also write the JSON report to this file')
+    .addOption(new Option('--log-format <format>', 'stderr events: text lines, or one JSON object per line').choices(['text', 'json']).default('text'))
+    .action(async (inputs: string[], flags: BatchFlags) => {
+      setModes(flags);
+      const options: BatchOptions = {
+        ...overridesFrom(flags),
+        ...fetchOptionsFrom(flags),
+        ...(flags.jobs !== undefined && { jobs: flags.jobs }),
+        force: Boolean(flags.force),
+        lock: flags.lock as LockMode,
+      };
+      process.exitCode = await runBatch(inputs, options, flags);
+    });
 
   const cache = program.command('cache').description('see or free the download cache');
   cache

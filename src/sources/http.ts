@@ -13,7 +13,7 @@ import { ImageError } from '../errors.js';
 import { DownloadCache, makePolicy, policyRequest, type CachedEntry } from './cache.js';
 import { BlockedAddressError, checkLiteralHost, guardedConnector } from './guard.js';
 import { RETRY_STATUSES, RetryBudget, errorCode, isRetryableError, parseRetryAfter, retryDelay, sleep } from './retry.js';
-import type { FetchOptions } from './types.js';
+import type { FetchOptions, InputValidators } from './types.js';
 
 const USER_AGENT = 'collage (+https://www.npmjs.com/package/collage)';
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -45,6 +45,19 @@ export interface Download {
   bytes: Buffer;
   origin: 'network' | 'cache';
   attempts: number;
+  validators: InputValidators;
+}
+
+/** ETag and Last-Modified of the response the bytes came from (or of the cached one). */
+function validatorsOf(url: URL, headers: Record<string, string | string[] | undefined>): InputValidators {
+  const etag = headers.etag;
+  const lastModified = headers['last-modified'];
+  return {
+    kind: 'url',
+    url: url.href,
+    ...(typeof etag === 'string' && { etag }),
+    ...(typeof lastModified === 'string' && { lastModified }),
+  };
 }
 
 /** A final (non-redirect) response that is not a usable 200/304. */
@@ -76,7 +89,7 @@ export async function downloadImage(url: URL, src: string, ctx: HttpContext, sig
   let cached = cache ? await cache.lookup(url) : null;
   if (cached && cached.policy.satisfiesWithoutRevalidation(policyRequest(url))) {
     const bytes = await cache!.read(url, cached);
-    if (bytes) return { bytes, origin: 'cache', attempts: 0 };
+    if (bytes) return { bytes, origin: 'cache', attempts: 0, validators: validatorsOf(url, cached.policy.responseHeaders()) };
     cached = null; // missing or corrupt (and now dropped): a plain download
   }
   const conditional = cached ? revalidationHeaders(url, cached) : {};
@@ -91,7 +104,7 @@ export async function downloadImage(url: URL, src: string, ctx: HttpContext, sig
         if (bytes) {
           const { policy } = cached.policy.revalidatedPolicy(policyRequest(url), { status: 304, headers: response.headers });
           await cache.store(url, policy, bytes);
-          return { bytes, origin: 'cache', attempts };
+          return { bytes, origin: 'cache', attempts, validators: validatorsOf(url, policy.responseHeaders()) };
         }
         // The cached body vanished or was corrupt: fetch it in full (not a retry).
         Object.keys(conditional).forEach((k) => delete conditional[k]);
@@ -105,7 +118,7 @@ export async function downloadImage(url: URL, src: string, ctx: HttpContext, sig
         if (policy.storable()) await cache.store(url, policy, bytes);
         else if (cached) await cache.remove(url);
       }
-      return { bytes, origin: 'network', attempts };
+      return { bytes, origin: 'network', attempts, validators: validatorsOf(url, response.headers) };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       const retryable = error instanceof StatusError ? RETRY_STATUSES.has(error.status) : !(error instanceof FinalError) && isRetryableError(error);

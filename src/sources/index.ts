@@ -11,14 +11,16 @@ import { readImageFile } from './file.js';
 import { RetryBudget } from './retry.js';
 import { DEFAULT_FETCH_OPTIONS, type FetchOptions, type LoadedSource, type SourceLoader } from './types.js';
 
-export { DEFAULT_FETCH_OPTIONS, type FetchOptions, type LoadedSource, type SourceLoader } from './types.js';
+export { DEFAULT_FETCH_OPTIONS, type FetchOptions, type InputValidators, type LoadedSource, type SourceLoader } from './types.js';
+export { createHttpDispatcher } from './http.js';
 export { formatBytes } from './http.js';
 export { defaultCacheDir, listCache, cleanCache, type CacheListing } from './cache.js';
 export { parseHeadersEnv, mergeHostHeaders, type HostHeaders } from './headers.js';
 
 export function createSourceLoader(overrides: Partial<FetchOptions> = {}): SourceLoader {
   const options: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...overrides };
-  const dispatcher = createHttpDispatcher(options);
+  const shared = options.dispatcher;
+  const dispatcher = shared ?? createHttpDispatcher(options);
   const ctx = {
     dispatcher,
     options,
@@ -32,10 +34,12 @@ export function createSourceLoader(overrides: Partial<FetchOptions> = {}): Sourc
         if (options.blockPrivateAddresses) {
           throw new ImageError(image.src, 'local files are refused with --block-private-addresses', { attempts: 0 });
         }
-        return { bytes: await readImageFile(image.location.path, image.src, options.maxBytes), origin: 'file', attempts: 0 };
+        const file = await readImageFile(image.location.path, image.src, options.maxBytes);
+        const validators = { kind: 'file' as const, path: image.location.path, size: file.size, mtimeMs: file.mtimeMs };
+        return { bytes: file.bytes, origin: 'file', attempts: 0, validators };
       }
       return downloadImage(image.location.url, image.src, ctx, signal);
     },
-    close: () => dispatcher.close(),
+    close: () => (shared ? Promise.resolve() : dispatcher.close()),
   };
 }

@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { ImageSpec } from '../manifest/index.js';
 import type { AddressAllow } from './guard.js';
 
@@ -36,6 +37,11 @@ export interface FetchOptions {
   allowAddress?: AddressAllow;
   /** Extra request headers per host name (e.g. an Authorization token). Never logged. */
   headers: Record<string, Record<string, string>>;
+  /**
+   * An HTTP dispatcher (undici Agent) to use instead of the loader's own, so several jobs
+   * share one connection pool; the loader does not close it. Built with createHttpDispatcher().
+   */
+  dispatcher?: Dispatcher;
 }
 
 export const DEFAULT_FETCH_OPTIONS: FetchOptions = {
@@ -63,7 +69,14 @@ export interface LoadedSource {
   origin: 'network' | 'file' | 'cache';
   /** HTTP requests made (0 for files and fresh cache hits). */
   attempts: number;
+  /** What identifies the version of the input that was used (for incremental batch runs). */
+  validators?: InputValidators;
 }
+
+/** A local file's size and modified time, or a URL's ETag / Last-Modified as the server gave them. */
+export type InputValidators =
+  | { kind: 'file'; path: string; size: number; mtimeMs: number }
+  | { kind: 'url'; url: string; etag?: string; lastModified?: string };
 
 /** Turns an image's location into its bytes. The seam where caching and retries plug in. */
 export interface SourceLoader {

@@ -1,0 +1,232 @@
+/**
+ * `batch()`: build many manifests, N at a time, sharing one download cache and one HTTP
+ * connection pool; skip jobs whose output is up to date; one lock per output; one report.
+ * A broken or failing manifest never stops the others.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pLimit from 'p-limit';
+import { build, type BuildOptions } from '../build.js';
+import { CollageError, ExitCode, ImagesFailedError, ManifestError, errorMessage, formatFailure } from '../errors.js';
+import { loadManifest, type CollageSpec, type ManifestOverrides } from '../manifest/index.js';
+import { layoutSpec } from '../plan.js';
+import { createHttpDispatcher, DEFAULT_FETCH_OPTIONS, defaultCacheDir, mergeHostHeaders, type FetchOptions } from '../sources/index.js';
+import { discoverManifests } from './discover.js';
+import { lockOutput, type LockMode } from './lock.js';
+import { batchExitCode, summarize, type BatchEvent, type BatchReport, type JobReport } from './report.js';
+import { defaultJobs, estimateJobBytes, MemoryBudget } from './schedule.js';
+import { checkFreshness, clearState, readState, sha256, specHash, stampOf, writeState, STATE_VERSION, type Current, type InputRecord } from './state.js';
+
+export { discoverManifests, type Discovery } from './discover.js';
+export { lockPath, type LockMode } from './lock.js';
+export { statePath, type JobState, type InputRecord } from './state.js';
+export { defaultJobs } from './schedule.js';
+export { formatTable, formatEventLine, formatEventText, type BatchEvent, type BatchReport, type BatchSummary, type JobReport, type JobStatus } from './report.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export interface BatchOptions extends Omit<ManifestOverrides, 'output'> {
+  /** Jobs at once (default: one per core, bounded by RAM; see defaultJobs()). */
+  jobs?: number;
+  /** Rebuild even when up to date. */
+  force?: boolean;
+  /** When another run holds an output's lock: wait for it (default), or skip the job. */
+  lock?: LockMode;
+  /** Network and file limits, shared by every job (one connection pool, one cache). */
+  fetch?: Partial<FetchOptions>;
+  maxPixels?: number;
+  /** Aborting stops starting jobs and aborts running ones; nothing partial is written. */
+  signal?: AbortSignal;
+  onEvent?: (event: BatchEvent) => void;
+  /** Files never taken as manifests (e.g. this run's --report file). */
+  exclude?: string[];
+}
+
+interface Job {
+  file: string;
+  manifest: string;
+  spec?: CollageSpec;
+  current?: Current;
+  invalid?: JobReport;
+}
+
+export async function batch(inputs: string[], options: BatchOptions = {}): Promise<BatchReport> {
+  const started = performance.now();
+  const cwd = options.cwd ?? process.cwd();
+  const emit = options.onEvent ?? (() => {});
+  const signal = options.signal;
+  const { jobs: _j, force, lock = 'wait', fetch, maxPixels, signal: _s, onEvent: _e, exclude, ...overrides } = options;
+  const fetchOptions: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, cacheDir: defaultCacheDir(), ...fetch };
+  const dispatcher = fetchOptions.dispatcher ?? createHttpDispatcher(fetchOptions);
+  const concurrency = Math.max(1, options.jobs ?? defaultJobs());
+  const memory = new MemoryBudget();
+  const optionsHash = sha256(
+    JSON.stringify({ overrides: { ...overrides, cwd: undefined }, maxPixels, maxBytes: fetchOptions.maxBytes, block: fetchOptions.blockPrivateAddresses }),
+  );
+
+  const discovery = await discoverManifests(inputs, { cwd, exclude });
+  const display = (file: string) => {
+    const rel = path.relative(cwd, file);
+    return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
+  };
+
+  // Phase 1: read and validate every manifest (cheap), so outputs claimed twice are known.
+  const jobs: Job[] = await Promise.all(discovery.manifests.map((file) => prepare(file, display(file))));
+  const owners = new Map<string, Job>();
+  for (const job of jobs) {
+    if (!job.spec) continue;
+    const owner = owners.get(job.spec.output);
+    if (owner) {
+      job.invalid = invalid(job, [{ path: 'output', message: `${job.spec.output} is also the output of ${owner.manifest}` }], job.spec.output);
+    } else owners.set(job.spec.output, job);
+  }
+
+  async function prepare(file: string, manifest: string): Promise<Job> {
+    const job: Job = { file, manifest };
+    try {
+      const stamp = await stampOf(file);
+      const bytes = await readFile(file).catch(() => Buffer.alloc(0));
+      const spec = await loadManifest(file, { ...overrides, cwd });
+      layoutSpec(spec);
+      job.spec = spec;
+      job.current = {
+        collage: version,
+        manifest: { size: stamp?.size ?? 0, mtimeMs: stamp?.mtimeMs ?? 0, sha256: sha256(bytes) },
+        options: optionsHash,
+        spec: specHash(spec),
+        output: spec.output,
+      };
+    } catch (error) {
+      if (error instanceof ManifestError) job.invalid = invalid(job, error.problems, null, error);
+      else job.invalid = { manifest, output: null, status: 'invalid', reason: errorMessage(error), exitCode: ExitCode.usage, ms: 0 };
+    }
+    return job;
+  }
+
+  emit({ type: 'batch-start', jobs: jobs.length + discovery.problems.length, concurrency });
+  const limit = pLimit(concurrency);
+  const results: JobReport[] = discovery.problems.map((p) => ({
+    manifest: p.input,
+    output: null,
+    status: 'invalid' as const,
+    reason: p.reason,
+    exitCode: ExitCode.usage,
+    ms: 0,
+  }));
+  for (const r of results) emit({ type: 'job-end', job: r });
+  try {
+    results.push(
+      ...(await Promise.all(
+        jobs.map((job) =>
+          limit(async () => {
+            const report = await run(job);
+            emit({ type: 'job-end', job: report });
+            return report;
+          }),
+        ),
+      )),
+    );
+  } finally {
+    if (!fetchOptions.dispatcher) await dispatcher.close().catch(() => {});
+  }
+
+  async function run(job: Job): Promise<JobReport> {
+    if (job.invalid) return job.invalid;
+    const spec = job.spec!;
+    const t = performance.now();
+    const done = (fields: Omit<JobReport, 'manifest' | 'output' | 'ms'>): JobReport => ({
+      manifest: job.manifest,
+      output: spec.output,
+      ...fields,
+      ms: Math.round(performance.now() - t),
+    });
+    if (signal?.aborted) return done({ status: 'cancelled', reason: 'not started: the batch was interrupted', exitCode: ExitCode.unexpected });
+    const jobAbort = new AbortController();
+    const jobSignal = signal ? AbortSignal.any([signal, jobAbort.signal]) : jobAbort.signal;
+    let release: (() => Promise<void>) | null = null;
+    let freeMemory: (() => void) | null = null;
+    emit({ type: 'job-start', manifest: job.manifest, output: spec.output });
+    try {
+      release = await lockOutput(spec.output, lock, {
+        signal: jobSignal,
+        onCompromised: (error) => jobAbort.abort(new CollageError(`lost the lock on ${spec.output}: ${error.message}`, ExitCode.unexpected)),
+      });
+      if (!release) return done({ status: 'skipped', reason: 'another run holds the lock on the output (--lock skip)', exitCode: ExitCode.ok });
+      const net = { dispatcher, options: { ...fetchOptions, headers: mergeHostHeaders(spec.headers, fetchOptions.headers) }, signal: jobSignal };
+      // Checked after taking the lock: a run that waited sees what the other run just built.
+      const freshness = force ? { fresh: false, reason: 'forced (--force)' } : await checkFreshness(await readState(spec.output), job.current!, net);
+      if (freshness.fresh) {
+        return done({ status: 'skipped', reason: freshness.reason, exitCode: ExitCode.ok, bytes: (await stampOf(spec.output))?.size ?? 0 });
+      }
+      await clearState(spec.output);
+      freeMemory = await memory.acquire(estimateJobBytes(spec.width, spec.height));
+      jobSignal.throwIfAborted();
+      const buildOptions: BuildOptions = {
+        ...overrides,
+        cwd,
+        fetch: { ...fetchOptions, dispatcher },
+        ...(maxPixels !== undefined && { maxPixels }),
+        signal: jobSignal,
+        recordInputs: true,
+      };
+      const report = await build(job.file, buildOptions);
+      const failed = new Map(report.images.failed.map((f) => [f.src, f.reason]));
+      const inputs: InputRecord[] = spec.images.map((image, i) => {
+        const v = report.inputs?.[i];
+        const reason = failed.get(image.src);
+        return reason !== undefined || !v ? { src: image.src, kind: 'failed', reason: reason ?? 'no record' } : { src: image.src, ...v };
+      });
+      const output = (await stampOf(spec.output)) ?? { size: report.output.bytes, mtimeMs: 0 };
+      await writeState(spec.output, {
+        stateVersion: STATE_VERSION,
+        ...job.current!,
+        output,
+        inputs,
+        builtAt: new Date().toISOString(),
+      });
+      const partial = report.images.failed.length > 0 ? `; ${report.images.failed.length} image(s) failed (${spec.onError})` : '';
+      return done({ status: 'built', reason: freshness.reason + partial, exitCode: ExitCode.ok, bytes: report.output.bytes, images: report.images });
+    } catch (error) {
+      if (jobSignal.aborted) {
+        const why = jobAbort.signal.aborted ? errorMessage(jobAbort.signal.reason) : 'interrupted; nothing written';
+        return done({ status: jobAbort.signal.aborted ? 'failed' : 'cancelled', reason: why, exitCode: ExitCode.unexpected });
+      }
+      if (error instanceof ManifestError) return { ...invalid(job, error.problems, spec.output, error), ms: Math.round(performance.now() - t) };
+      if (error instanceof ImagesFailedError) {
+        const first = error.failures[0];
+        const more = error.failures.length > 1 ? ` (and ${error.failures.length - 1} more)` : '';
+        return done({
+          status: 'failed',
+          reason: `${error.failures.length} of ${spec.images.length} images failed, nothing written: ${first ? formatFailure(first) : ''}${more}`,
+          exitCode: ExitCode.imagesFailed,
+          images: { total: spec.images.length, fetched: 0, cached: 0, failed: error.failures },
+        });
+      }
+      const exitCode = error instanceof CollageError ? error.exitCode : ExitCode.unexpected;
+      return done({ status: 'failed', reason: errorMessage(error).split('\n')[0]!, exitCode });
+    } finally {
+      freeMemory?.();
+      await release?.();
+    }
+  }
+
+  const summary = summarize(results);
+  const report: BatchReport = {
+    jobs: results,
+    summary,
+    concurrency,
+    ms: Math.round(performance.now() - started),
+    interrupted: Boolean(signal?.aborted),
+    exitCode: batchExitCode(summary),
+  };
+  emit({ type: 'batch-end', summary, ms: report.ms, exitCode: report.exitCode, interrupted: report.interrupted });
+  return report;
+}
+
+function invalid(job: Job, problems: ManifestError['problems'], output: string | null, error?: ManifestError): JobReport {
+  const first = problems[0];
+  const reason = first ? `invalid manifest: ${first.path ? `${first.path}: ` : ''}${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}` : errorMessage(error);
+  return { manifest: job.manifest, output, status: 'invalid', reason, exitCode: ExitCode.usage, ms: 0, problems };
+}
