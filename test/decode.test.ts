@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeForCell, readImageHeader, uprightSize } from '../src/decode/index.js';
 import { cellSampling } from '../src/layout/index.js';
+import { bmp } from './support/images.js';
 
 const WHITE = { r: 255, g: 255, b: 255, a: 1 };
 
@@ -11,23 +12,6 @@ async function decodeWhole(bytes: Buffer, width: number, height: number) {
   const header = await readImageHeader(bytes, 'x');
   const upright = uprightSize(header);
   return decodeForCell(bytes, header, cellSampling(upright.width, upright.height, width, height, 'cover', [0.5, 0.5]), WHITE, 'x');
-}
-
-/** A 24-bit BMP (BITMAPINFOHEADER, bottom-up rows), which libvips cannot read. */
-function bmp(width: number, height: number, rgb: [number, number, number]): Buffer {
-  const row = Math.ceil((width * 3) / 4) * 4;
-  const file = Buffer.alloc(54 + row * height);
-  file.write('BM', 0, 'latin1');
-  file.writeUInt32LE(file.length, 2);
-  file.writeUInt32LE(54, 10);
-  file.writeUInt32LE(40, 14);
-  file.writeInt32LE(width, 18);
-  file.writeInt32LE(height, 22);
-  file.writeUInt16LE(1, 26);
-  file.writeUInt16LE(24, 28);
-  file.writeUInt32LE(row * height, 34);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) file.set([rgb[2], rgb[1], rgb[0]], 54 + y * row + x * 3);
-  return file;
 }
 
 describe('decodeForCell', () => {

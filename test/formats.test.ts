@@ -7,27 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { build } from '../src/index.js';
 import { runCli } from './support/cli.js';
 import { useTempDirs } from './support/files.js';
-import { colorDistance, readPixels, type Rgb } from './support/images.js';
+import { bmp, colorDistance, readPixels, type Rgb } from './support/images.js';
 import { jpegSegments, pngChunks, readJfifDensity, readPngDensity } from './support/metadata.js';
 
 const C: Rgb = [200, 60, 30];
 const bg = { r: C[0], g: C[1], b: C[2] };
 const solid = (channels: 3 | 4 = 3) => sharp({ create: { width: 64, height: 48, channels, background: channels === 4 ? { ...bg, alpha: 1 } : bg } });
-
-function bmp(width: number, height: number, rgb: Rgb): Buffer {
-  const row = Math.ceil((width * 3) / 4) * 4;
-  const file = Buffer.alloc(54 + row * height);
-  file.write('BM', 0, 'latin1');
-  file.writeUInt32LE(file.length, 2);
-  file.writeUInt32LE(54, 10);
-  file.writeUInt32LE(40, 14);
-  file.writeInt32LE(width, 18);
-  file.writeInt32LE(height, 22);
-  file.writeUInt16LE(1, 26);
-  file.writeUInt16LE(24, 28);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) file.set([rgb[2], rgb[1], rgb[0]], 54 + y * row + x * 3);
-  return file;
-}
 
 /** Every input kind the issue lists, each a small solid image of colour C (grey ones of grey). */
 async function inputs(): Promise<Record<string, { bytes: Buffer; color: Rgb }>> {
