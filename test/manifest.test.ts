@@ -85,6 +85,8 @@ describe('manifest validation (library)', () => {
   it('suggests the closest key at the top level, and rejects an empty image list', async () => {
     expect(await problems({ ...valid, backgorund: 'white' })).toEqual(['backgorund: unknown key "backgorund"; did you mean "background"?']);
     expect(await problems({ ...valid, images: [] })).toEqual(['images: invalid images: the list is empty; add at least one image']);
+    expect(await problems({ images: ['a.jpg'] })).toEqual(['size: is required']);
+    expect(await problems({ size: { width: '2in' }, images: ['a.jpg'] })).toEqual(['size.height: is required']);
     expect(await problems({ ...valid, images: ['ftp://host/a.jpg'] })).toEqual([
       'images[0]: unsupported URL scheme "ftp:"; use http:, https:, file: or a path',
     ]);

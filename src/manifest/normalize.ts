@@ -389,6 +389,9 @@ function toProblem(outer: v.BaseIssue<unknown>): ManifestProblem {
     const suggestion = closest(key, knownKeysAt(keys.slice(0, -1)));
     return { path: pathText, message: `unknown key "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ''}` };
   }
+  if ((issue.type === 'object' || issue.type === 'strict_object') && issue.received === 'undefined' && keys.length > 0) {
+    return { path: pathText, message: 'is required' };
+  }
   const message = issue.message.replace(/^Invalid (\w+): /, (_, what: string) => (what === 'type' || what === 'key' ? 'invalid: ' : `invalid ${what}: `));
   return { path: pathText, message: message.replace(/^invalid: Expected/, 'expected') };
 }
