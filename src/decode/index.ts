@@ -35,10 +35,10 @@ export interface ImageHeader {
   /** EXIF capture time (ms of the wall-clock time written), when the photo has one. */
   taken?: number;
   /**
-   * A CMYK or YCCK JPEG: decoded by Skia (skcms), which converts relative-colorimetrically with
-   * the embedded profile, or without one with libvips' built-in CMYK profile (the one sharp
-   * assumes). sharp's own CMYK path converts perceptually and came out ΔE 4.7–10 from lcms' own
-   * conversions (test/colour.test.ts). `adobe`: an APP14 "Adobe" marker is present, so the
+   * A CMYK or YCCK JPEG: resampled in CMYK by sharp, converted to sRGB by Skia (skcms),
+   * relative-colorimetrically, with the embedded profile or, without one, libvips' built-in CMYK
+   * profile (the one sharp assumes). sharp's own CMYK → sRGB converts perceptually and came out
+   * ΔE 4.7–10 from lcms' own conversions, 7.6 for untagged CMYK (test/colour.test.ts). `adobe`: an APP14 "Adobe" marker is present, so the
    * stored values are inverted (Photoshop's convention); without it they are plain ink values,
    * which both libvips and Skia would wrongly invert too.
    */
@@ -118,7 +118,7 @@ export async function decodeForCell(
   const width = region.width + (pad ? pad.left + pad.right : 0);
   const height = region.height + (pad ? pad.top + pad.bottom : 0);
   try {
-    const input = await decoderFor(bytes, header);
+    const input = await decoderFor(bytes, header, scaledWidth, scaledHeight);
     let pipeline = input.autoOrient().resize(scaledWidth, scaledHeight, { fit: 'fill', kernel: 'lanczos3' });
     if (region.width !== scaledWidth || region.height !== scaledHeight) pipeline = pipeline.extract(region);
     const { data, info } = await pipeline
@@ -171,9 +171,13 @@ function packRgb(rgba: Buffer): Buffer {
 }
 
 /** sharp for everything libvips reads; Skia for BMP and CMYK; the optional WASM libheif for HEIC. */
-async function decoderFor(bytes: Buffer, header: ImageHeader): Promise<Sharp> {
+async function decoderFor(bytes: Buffer, header: ImageHeader, width: number, height: number): Promise<Sharp> {
   if (header.format === 'bmp') return decodeWithSkia(bytes);
-  if (header.cmyk) return decodeWithSkia(await skiaReadyCmyk(bytes, header.cmyk));
+  if (header.cmyk) {
+    // Resampled in CMYK to the upright size wanted, so Skia decodes a cell-sized image.
+    const stored = header.orientation >= 5 ? { width: height, height: width } : { width, height };
+    return decodeWithSkia(await skiaReadyCmyk(bytes, header.cmyk, stored));
+  }
   if (header.format === 'heic') return decodeHeic(bytes);
   return sharp(bytes, { limitInputPixels: false });
 }
@@ -197,25 +201,24 @@ async function decodeWithSkia(bytes: Buffer): Promise<Sharp> {
 }
 
 /**
- * The CMYK/YCCK JPEG as Skia reads it right: stored Adobe-inverted, with a profile.
+ * The CMYK/YCCK JPEG as Skia reads it right, at `size` (as stored, before EXIF orientation).
  *
- * Skia (like libvips) takes every CMYK JPEG's values as Adobe-inverted. A JPEG without the
- * APP14 marker stores plain ink, so libvips' load of it (inverted) is negated back to the
- * right ink and written again as an Adobe CMYK JPEG (q100, 4:4:4, profile kept): rare files,
- * one extra encode. An untagged one gets libvips' built-in CMYK profile, so untagged CMYK
- * converts exactly as sharp would assume, but relative-colorimetrically like tagged CMYK.
+ * sharp resamples it in CMYK (JPEG shrink-on-load: a 12 Mpx photo bound for a 400 px cell costs
+ * ~200 ms, not the ~800 ms of a full Skia decode) and writes it again as an Adobe CMYK JPEG
+ * (q100, 4:4:4, EXIF and profile kept). Skia, like libvips, takes every CMYK JPEG's values as
+ * Adobe-inverted, but one without the APP14 marker stores plain ink: libvips' load of it
+ * (inverted) is negated back first. An untagged one gets libvips' built-in CMYK profile, so untagged CMYK converts with the
+ * profile sharp would assume, but relative-colorimetrically like tagged CMYK.
  */
-async function skiaReadyCmyk(bytes: Buffer, cmyk: { adobe: boolean; profile: boolean }): Promise<Buffer> {
-  let jpeg = bytes;
-  if (!cmyk.adobe) {
-    jpeg = await sharp(bytes, { limitInputPixels: false })
-      .pipelineColourspace('cmyk')
-      .negate({ alpha: false })
-      .toColourspace('cmyk')
-      .keepMetadata()
-      .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
-      .toBuffer();
-  }
+async function skiaReadyCmyk(bytes: Buffer, cmyk: { adobe: boolean; profile: boolean }, size: { width: number; height: number }): Promise<Buffer> {
+  let pipeline = sharp(bytes, { limitInputPixels: false }).pipelineColourspace('cmyk');
+  if (!cmyk.adobe) pipeline = pipeline.negate({ alpha: false });
+  const jpeg = await pipeline
+    .resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' })
+    .toColourspace('cmyk')
+    .keepMetadata()
+    .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+    .toBuffer();
   return cmyk.profile ? jpeg : withIcc(jpeg, await defaultCmykProfile());
 }
 
