@@ -5,8 +5,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/index.js';
-import { adobeRgbToSrgb, deltaE, displayP3ToSrgb, type Rgb } from './support/colour.js';
-import { ADOBE_RGB_ICC, sharpProfile, stripJpegIcc, tagJpeg, tagPng } from './support/icc.js';
+import { adobeRgbToSrgb, deltaE, displayP3ToSrgb, proPhotoToSrgb, type Rgb } from './support/colour.js';
+import { ADOBE_RGB_ICC, PROPHOTO_ICC, sharpProfile, stripJpegIcc, tagJpeg, tagPng } from './support/icc.js';
 import { readPixels } from './support/images.js';
 import { jpegSegments } from './support/metadata.js';
 
@@ -68,6 +68,27 @@ describe('colour management', () => {
     expect(deltaE(p3Untagged!, p3Actual)).toBeLessThanOrEqual(1);
     expect(deltaE(adobeUntagged!, adobeExpected)).toBeGreaterThan(8);
     expect(deltaE(p3Untagged!, p3Expected)).toBeGreaterThan(8);
+  });
+
+  it('converts ProPhoto RGB JPEGs (wide gamut, D50, gamma 1.8) to sRGB (ΔE ≤ 2)', async () => {
+    const warmStored: Rgb = [150, 110, 80];
+    const greenStored: Rgb = [100, 140, 120];
+    const warm = await storedJpeg(warmStored);
+    const green = await storedJpeg(greenStored);
+    const warmActual = (await readPixels(warm)).at(CELL / 2, CELL / 2);
+    const greenActual = (await readPixels(green)).at(CELL / 2, CELL / 2);
+    const [warmOut, greenOut, warmUntagged] = await render(dir, {
+      'prophoto-warm.jpg': tagJpeg(warm, PROPHOTO_ICC),
+      'prophoto-green.jpg': tagJpeg(green, PROPHOTO_ICC),
+      'prophoto-untagged.jpg': stripJpegIcc(warm),
+    });
+    // Reference: published ProPhoto and Bradford matrices, independent of lcms (LittleCMS 2.14's
+    // transicc -t1 with this profile agrees on the nominal values: 201,118,92 and 64,165,136).
+    const warmExpected = proPhotoToSrgb(warmActual);
+    const greenExpected = proPhotoToSrgb(greenActual);
+    expect(deltaE(warmOut!, warmExpected), `ProPhoto ${warmActual} → ${warmOut}, expected ${warmExpected}`).toBeLessThanOrEqual(2);
+    expect(deltaE(greenOut!, greenExpected), `ProPhoto ${greenActual} → ${greenOut}, expected ${greenExpected}`).toBeLessThanOrEqual(2);
+    expect(deltaE(warmUntagged!, warmExpected)).toBeGreaterThan(8);
   });
 
   it('converts an Adobe RGB PNG (iCCP) the same way', async () => {

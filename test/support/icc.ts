@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { jpegSegments } from './metadata.js';
 
 export const ADOBE_RGB_ICC = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'compatibleWithAdobeRGB1998.icc'));
+export const PROPHOTO_ICC = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'ProPhotoRGB.icc'));
 
 /** One of the profiles sharp ships ('srgb', 'p3', 'cmyk'), as bytes. */
 export async function sharpProfile(name: 'srgb' | 'p3' | 'cmyk'): Promise<Buffer> {
