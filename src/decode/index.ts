@@ -5,7 +5,7 @@
  * sharp (libvips) decodes: JPEG shrink-on-load makes a 12 Mpx photo bound for a 300 px
  * cell cost ~30 ms and a few MB instead of ~300 ms and 48 MB; EXIF orientation is applied,
  * embedded ICC profiles (Adobe RGB, P3, CMYK) are converted to sRGB, and Lanczos resampling
- * does not alias. Skia decodes the one format libvips lacks (BMP).
+ * does not alias. Skia decodes the one format libvips lacks (BMP), and CMYK/YCCK JPEGs.
  */
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import sharp, { type Sharp } from 'sharp';
@@ -35,12 +35,14 @@ export interface ImageHeader {
   /** EXIF capture time (ms of the wall-clock time written), when the photo has one. */
   taken?: number;
   /**
-   * A CMYK (or YCCK) JPEG with its own ICC profile: decoded by Skia (skcms), which converts it
-   * relative-colorimetrically. sharp's CMYK path converts perceptually and came out ΔE 4.7–10
-   * from lcms' own conversions (test/colour.test.ts); untagged CMYK stays on sharp, which
-   * applies its built-in CMYK profile.
+   * A CMYK or YCCK JPEG: resampled in CMYK by sharp, converted to sRGB by Skia (skcms),
+   * relative-colorimetrically, with the embedded profile or, without one, libvips' built-in CMYK
+   * profile (the one sharp assumes). sharp's own CMYK → sRGB converts perceptually and came out
+   * ΔE 4.7–10 from lcms' own conversions, 7.6 for untagged CMYK (test/colour.test.ts). `adobe`: an APP14 "Adobe" marker is present, so the
+   * stored values are inverted (Photoshop's convention); without it they are plain ink values,
+   * which both libvips and Skia would wrongly invert too.
    */
-  cmykProfile?: boolean;
+  cmyk?: { adobe: boolean; profile: boolean };
 }
 
 /** Packed 8-bit RGB pixels (transparency is flattened onto the background). */
@@ -74,14 +76,14 @@ export async function readImageHeader(bytes: Buffer, src: string): Promise<Image
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     if (!meta.width || !meta.height) throw new Error('no dimensions');
     const taken = captureTime(meta.exif);
-    const cmykProfile = format === 'jpeg' && meta.space === 'cmyk' && meta.hasProfile === true;
+    const cmyk = format === 'jpeg' && meta.space === 'cmyk' ? { adobe: hasAdobeMarker(bytes), profile: meta.hasProfile === true } : undefined;
     return {
       format,
       width: meta.width,
       height: meta.height,
       orientation: meta.orientation ?? 1,
       ...(taken !== null && { taken }),
-      ...(cmykProfile && { cmykProfile }),
+      ...(cmyk && { cmyk }),
     };
   } catch (error) {
     throw new ImageError(src, `corrupt ${format.toUpperCase()} header`, { cause: error });
@@ -116,7 +118,7 @@ export async function decodeForCell(
   const width = region.width + (pad ? pad.left + pad.right : 0);
   const height = region.height + (pad ? pad.top + pad.bottom : 0);
   try {
-    const input = await decoderFor(bytes, header);
+    const input = await decoderFor(bytes, header, scaledWidth, scaledHeight);
     let pipeline = input.autoOrient().resize(scaledWidth, scaledHeight, { fit: 'fill', kernel: 'lanczos3' });
     if (region.width !== scaledWidth || region.height !== scaledHeight) pipeline = pipeline.extract(region);
     const { data, info } = await pipeline
@@ -168,9 +170,14 @@ function packRgb(rgba: Buffer): Buffer {
   return rgb;
 }
 
-/** sharp for everything libvips reads; Skia for BMP; the optional WASM libheif for HEIC. */
-async function decoderFor(bytes: Buffer, header: ImageHeader): Promise<Sharp> {
-  if (header.format === 'bmp' || header.cmykProfile) return decodeWithSkia(bytes);
+/** sharp for everything libvips reads; Skia for BMP and CMYK; the optional WASM libheif for HEIC. */
+async function decoderFor(bytes: Buffer, header: ImageHeader, width: number, height: number): Promise<Sharp> {
+  if (header.format === 'bmp') return decodeWithSkia(bytes);
+  if (header.cmyk) {
+    // Resampled in CMYK to the upright size wanted, so Skia decodes a cell-sized image.
+    const stored = header.orientation >= 5 ? { width: height, height: width } : { width, height };
+    return decodeWithSkia(await skiaReadyCmyk(bytes, header.cmyk, stored));
+  }
   if (header.format === 'heic') return decodeHeic(bytes);
   return sharp(bytes, { limitInputPixels: false });
 }
@@ -191,6 +198,77 @@ async function decodeWithSkia(bytes: Buffer): Promise<Sharp> {
   return sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), {
     raw: { width: image.width, height: image.height, channels: 4 },
   });
+}
+
+/**
+ * The CMYK/YCCK JPEG as Skia reads it right, at `size` (as stored, before EXIF orientation).
+ *
+ * sharp resamples it in CMYK (JPEG shrink-on-load: a 12 Mpx photo bound for a 400 px cell costs
+ * ~200 ms, not the ~800 ms of a full Skia decode) and writes it again as an Adobe CMYK JPEG
+ * (q100, 4:4:4, EXIF and profile kept). Skia, like libvips, takes every CMYK JPEG's values as
+ * Adobe-inverted, but one without the APP14 marker stores plain ink: libvips' load of it
+ * (inverted) is negated back first. An untagged one gets libvips' built-in CMYK profile, so untagged CMYK converts with the
+ * profile sharp would assume, but relative-colorimetrically like tagged CMYK.
+ */
+async function skiaReadyCmyk(bytes: Buffer, cmyk: { adobe: boolean; profile: boolean }, size: { width: number; height: number }): Promise<Buffer> {
+  let pipeline = sharp(bytes, { limitInputPixels: false }).pipelineColourspace('cmyk');
+  if (!cmyk.adobe) pipeline = pipeline.negate({ alpha: false });
+  const jpeg = await pipeline
+    .resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' })
+    .toColourspace('cmyk')
+    .keepMetadata()
+    .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+    .toBuffer();
+  return cmyk.profile ? jpeg : withIcc(jpeg, await defaultCmykProfile());
+}
+
+let cmykProfile: Promise<Buffer> | undefined;
+
+/** libvips' built-in CMYK profile (Argyll's public-domain "Chemical proof"), as sharp embeds it. */
+function defaultCmykProfile(): Promise<Buffer> {
+  cmykProfile ??= sharp({ create: { width: 1, height: 1, channels: 3, background: '#fff' } })
+    .toColourspace('cmyk')
+    .withIccProfile('cmyk')
+    .jpeg()
+    .toBuffer()
+    .then(async (jpeg) => (await sharp(jpeg).metadata()).icc ?? Promise.reject(new Error('sharp has no CMYK profile')));
+  return cmykProfile;
+}
+
+/** The JPEG with `icc` in numbered APP2 "ICC_PROFILE" segments right after SOI (pixels untouched). */
+function withIcc(jpeg: Buffer, icc: Buffer): Buffer {
+  const chunk = 65_535 - 2 - 14;
+  const count = Math.ceil(icc.length / chunk);
+  const segments: Buffer[] = [jpeg.subarray(0, 2)];
+  for (let i = 0; i < count; i++) {
+    const part = icc.subarray(i * chunk, (i + 1) * chunk);
+    const head = Buffer.alloc(18);
+    head.writeUInt16BE(0xffe2, 0);
+    head.writeUInt16BE(2 + 14 + part.length, 2);
+    head.write('ICC_PROFILE\0', 4, 'latin1');
+    head[16] = i + 1;
+    head[17] = count;
+    segments.push(head, part);
+  }
+  segments.push(jpeg.subarray(2));
+  return Buffer.concat(segments);
+}
+
+/** Whether the JPEG has an APP14 "Adobe" segment before its first scan. */
+function hasAdobeMarker(jpeg: Buffer): boolean {
+  let at = 2;
+  while (at + 4 <= jpeg.length && jpeg[at] === 0xff) {
+    const marker = jpeg[at + 1]!;
+    if (marker === 0xff) {
+      at += 1; // fill byte
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) return false; // SOS, EOI
+    const length = jpeg.readUInt16BE(at + 2);
+    if (marker === 0xee && length >= 7 && jpeg.toString('latin1', at + 4, at + 9) === 'Adobe') return true;
+    at += 2 + length;
+  }
+  return false;
 }
 
 function firstLine(error: unknown): string {

@@ -31,6 +31,18 @@ const P3_TO_XYZ: Matrix = [
   [0, 0.0451134, 1.0439444],
 ];
 
+/** ProPhoto (ROMM) RGB primaries, D50, and the Bradford D50 → D65 adaptation (Lindbloom's published matrices). */
+const PROPHOTO_TO_XYZ_D50: Matrix = [
+  [0.7976749, 0.1351917, 0.0313534],
+  [0.2880402, 0.7118741, 0.0000857],
+  [0, 0, 0.82521],
+];
+const BRADFORD_D50_TO_D65: Matrix = [
+  [0.9555766, -0.0230393, 0.0631636],
+  [-0.0282895, 1.0099416, 0.0210077],
+  [0.0122982, -0.020483, 1.3299098],
+];
+
 function toSrgb(xyz: Rgb): Rgb {
   return apply(XYZ_TO_SRGB, xyz).map((v) => Math.round(255 * srgbEncode(Math.min(1, Math.max(0, v))))) as Rgb;
 }
@@ -43,6 +55,11 @@ export function adobeRgbToSrgb(rgb: Rgb): Rgb {
 /** A Display P3 colour (sRGB transfer curve) as sRGB. */
 export function displayP3ToSrgb(rgb: Rgb): Rgb {
   return toSrgb(apply(P3_TO_XYZ, rgb.map((v) => srgbDecode(v / 255)) as Rgb));
+}
+
+/** A ProPhoto RGB colour (pure gamma 1.8, as colord's ProPhotoRGB.icc) as sRGB. */
+export function proPhotoToSrgb(rgb: Rgb): Rgb {
+  return toSrgb(apply(BRADFORD_D50_TO_D65, apply(PROPHOTO_TO_XYZ_D50, rgb.map((v) => (v / 255) ** 1.8) as Rgb)));
 }
 
 export function srgbToLab(rgb: Rgb): Rgb {

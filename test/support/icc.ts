@@ -6,11 +6,16 @@ import sharp from 'sharp';
 import { jpegSegments } from './metadata.js';
 
 export const ADOBE_RGB_ICC = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'compatibleWithAdobeRGB1998.icc'));
+export const PROPHOTO_ICC = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'ProPhotoRGB.icc'));
 
 /** One of the profiles sharp ships ('srgb', 'p3', 'cmyk'), as bytes. */
 export async function sharpProfile(name: 'srgb' | 'p3' | 'cmyk'): Promise<Buffer> {
-  const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).withIccProfile(name).png().toBuffer();
-  return (await sharp(png).metadata()).icc!;
+  const image = sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } });
+  // An RGB PNG cannot carry a CMYK profile: embed that one in a CMYK JPEG.
+  const encoded = name === 'cmyk' ? await image.toColourspace('cmyk').withIccProfile(name).jpeg().toBuffer() : await image.withIccProfile(name).png().toBuffer();
+  const icc = (await sharp(encoded).metadata()).icc;
+  if (!icc) throw new Error(`sharp did not embed its ${name} profile`);
+  return icc;
 }
 
 /** The JPEG without any ICC APP2 segments. */
@@ -26,16 +31,27 @@ export function stripJpegIcc(jpeg: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-/** The JPEG with `icc` (< 64 KB) in one APP2 segment right after SOI: stored pixels unchanged. */
+/**
+ * The JPEG with `icc` in APP2 segments right after SOI (split into numbered chunks when it is
+ * over one segment's 65,519 bytes, as the ICC spec says): stored pixels unchanged.
+ */
 export function tagJpeg(jpeg: Buffer, icc: Buffer): Buffer {
-  const head = Buffer.alloc(4 + 14);
-  head.writeUInt16BE(0xffe2, 0);
-  head.writeUInt16BE(2 + 14 + icc.length, 2);
-  head.write('ICC_PROFILE\0', 4, 'latin1');
-  head[16] = 1;
-  head[17] = 1;
+  const CHUNK = 65_535 - 2 - 14;
+  const count = Math.ceil(icc.length / CHUNK);
+  if (count > 255) throw new Error(`ICC profile of ${icc.length} bytes does not fit in 255 APP2 segments`);
+  const segments: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const part = icc.subarray(i * CHUNK, (i + 1) * CHUNK);
+    const head = Buffer.alloc(4 + 14);
+    head.writeUInt16BE(0xffe2, 0);
+    head.writeUInt16BE(2 + 14 + part.length, 2);
+    head.write('ICC_PROFILE\0', 4, 'latin1');
+    head[16] = i + 1;
+    head[17] = count;
+    segments.push(head, part);
+  }
   const plain = stripJpegIcc(jpeg);
-  return Buffer.concat([plain.subarray(0, 2), head, icc, plain.subarray(2)]);
+  return Buffer.concat([plain.subarray(0, 2), ...segments, plain.subarray(2)]);
 }
 
 /** The PNG with an iCCP chunk for `icc` right after IHDR (any sRGB chunk dropped). */
