@@ -27,21 +27,27 @@ export function connect(url: string, role: 'producer' | 'blocking'): Redis {
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new CollageError(`--redis ${url}: expected a redis:// or rediss:// URL`, ExitCode.usage);
   }
-  return new Redis(url, {
+  const client = new Redis(url, {
     maxRetriesPerRequest: role === 'blocking' ? null : 3,
     enableOfflineQueue: true,
     lazyConnect: false,
   });
+  // ioredis reconnects by itself; its errors reach callers through failed commands and ready().
+  client.on('error', () => {});
+  return client;
 }
 
 /** Waits for the first connection, so a wrong URL is one clear error rather than a hang. */
 export async function ready(client: Redis, url: string, timeoutMs = 10_000): Promise<void> {
   if (client.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => done(new CollageError(`cannot reach Redis at ${url} (${timeoutMs / 1000} s)`, ExitCode.unexpected)), timeoutMs);
-    const onReady = () => done();
-    const onError = (error: Error) => lastError = error;
     let lastError: Error | null = null;
+    const timer = setTimeout(
+      () => done(new CollageError(`cannot reach Redis at ${url} within ${timeoutMs / 1000} s${lastError ? `: ${lastError.message}` : ''}`, ExitCode.unexpected)),
+      timeoutMs,
+    );
+    const onReady = () => done();
+    const onError = (error: Error) => void (lastError = error);
     const onEnd = () => done(new CollageError(`cannot reach Redis at ${url}: ${lastError?.message ?? 'connection closed'}`, ExitCode.unexpected));
     function done(error?: Error) {
       clearTimeout(timer);
@@ -58,5 +64,6 @@ export async function ready(client: Redis, url: string, timeoutMs = 10_000): Pro
 }
 
 export async function disconnect(...clients: Redis[]): Promise<void> {
-  await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+  // quit() on a client that never connected would wait for a connection forever.
+  await Promise.all(clients.map((c) => (c.status === 'ready' ? c.quit().then(() => {}, () => c.disconnect()) : c.disconnect())));
 }
