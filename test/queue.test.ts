@@ -5,6 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/index.js';
 import type { BatchReport } from '../src/batch/index.js';
@@ -62,6 +63,17 @@ describe('collage worker + batch --redis', () => {
     const report = JSON.parse(run.stdout) as BatchReport;
     expect(report.summary).toMatchObject({ total: 12, built: 12, failed: 0, invalid: 0 });
     expect(report.concurrency).toBeGreaterThanOrEqual(3);
+    // The job's return value is the build report (`collage build --json`).
+    const queue = new Queue('many', { connection: { host: '127.0.0.1', port: redis.port } });
+    try {
+      const job0 = report.jobs.find((j) => j.manifest === manifestName(0))!;
+      const id = /job ([0-9a-f]+)/.exec(job0.reason)![1]!;
+      const job = await queue.getJob(id);
+      expect(job!.returnvalue).toMatchObject({ output: { path: path.join(dir, outputName(0)), width: 100, height: 100, dpi: 50 }, images: { total: 2, failed: [] } });
+      expect(job!.progress).toMatchObject({ stage: 'written', percent: 100 });
+    } finally {
+      await queue.close();
+    }
     const perWorker = ws.map((w) => (w.log.match(/^collage: built /gm) ?? []).length);
     console.log(`jobs per worker: ${perWorker.join(', ')}`);
     expect(perWorker.reduce((a, b) => a + b, 0)).toBe(12);
@@ -123,6 +135,10 @@ describe('collage worker + batch --redis', () => {
     const enq = await runCli(['enqueue', '.', '--redis', redis.url, '--queue', 'term', ...FAST], { cwd: dir });
     expect(enq.code, enq.stderr).toBe(0);
     await w.waitFor(/started m0\d\.json/);
+    // While it downloads, the job's progress shows where it is and on which worker.
+    await expect
+      .poll(async () => (JSON.parse((await runCli(['queue', 'status', '--redis', redis.url, '--queue', 'term', '--json'])).stdout) as QueueStatus).active, { timeout: 5000 })
+      .toEqual([expect.objectContaining({ stage: expect.stringMatching(/^(start|images)$/), worker: expect.stringMatching(/:\d+$/) })]);
     w.child.kill('SIGTERM');
     expect(await w.exited).toBe(0);
     expect((w.log.match(/^collage: built /gm) ?? []).length).toBe(1);
