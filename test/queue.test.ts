@@ -90,12 +90,15 @@ describe('collage worker + batch --redis', () => {
     expect(rerun.code, rerun.stderr).toBe(0);
     expect((JSON.parse(rerun.stdout) as BatchReport).summary).toMatchObject({ total: 12, built: 0, skipped: 12 });
     expect(ws.map((w) => (w.log.match(/^collage: built /gm) ?? []).length)).toEqual(perWorker);
+    const forced = await runCli(['batch', manifestName(1), '--redis', redis.url, '--queue', 'many', '--force', '--json', ...FAST], { cwd: dir });
+    expect((JSON.parse(forced.stdout) as BatchReport).summary).toMatchObject({ total: 1, built: 1 });
 
     // A changed manifest is a new job.
     const m0 = path.join(dir, manifestName(0));
     await writeFile(m0, (await readFile(m0, 'utf8')).replace('"columns": 2', '"columns": 1'));
     const changed = await runCli(['batch', '.', '--redis', redis.url, '--queue', 'many', '--json', ...FAST], { cwd: dir });
     expect((JSON.parse(changed.stdout) as BatchReport).summary).toMatchObject({ built: 1, skipped: 11 });
+    expect(ws.map((w) => (w.log.match(/^collage: built /gm) ?? []).length).reduce((a, b) => a + b, 0)).toBe(14);
 
     for (const w of ws) expect(await stopWorker(w)).toBe(0);
   });

@@ -12,7 +12,7 @@ import type { ManifestOverrides } from '../manifest/index.js';
 import { enqueue, formatStatus, queueBatch, queueStatus, renderOptionsFrom, startWorker, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, DEFAULT_QUEUE, type WorkerEvent } from '../queue/index.js';
 import { defaultCacheDir } from '../sources/index.js';
 
-type Flags = Record<string, unknown> & { json?: boolean; quiet?: boolean; verbose?: boolean };
+type Flags = Record<string, unknown> & { json?: boolean; quiet?: boolean; verbose?: boolean; force?: boolean };
 
 export interface CliHelpers {
   addManifestOptions(command: Command, options?: { output?: boolean }): Command;
@@ -95,6 +95,7 @@ export async function runQueueBatch(inputs: string[], flags: Flags & QueueFlags 
       redis: requireRedis(flags),
       ...(flags.queue && { queue: flags.queue }),
       ...retryOf(flags),
+      force: Boolean(flags.force),
       render: renderOf(flags, h),
       signal: controller.signal,
       onEvent,
@@ -177,11 +178,12 @@ export function registerQueueCommands(program: Command, h: CliHelpers): void {
       ),
     )
       .addOption(redisOption())
-      .addOption(queueOption()),
+      .addOption(queueOption())
+      .option('--force', 'render again even when the same job (same manifest bytes and options) already completed'),
     h,
   ).action(async (inputs: string[], flags: Flags & QueueFlags) => {
     h.setModes(flags);
-    const result = await enqueue(inputs, { redis: requireRedis(flags), ...(flags.queue && { queue: flags.queue }), ...retryOf(flags), render: renderOf(flags, h) });
+    const result = await enqueue(inputs, { redis: requireRedis(flags), ...(flags.queue && { queue: flags.queue }), ...retryOf(flags), force: Boolean(flags.force), render: renderOf(flags, h) });
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (!flags.quiet) {
       for (const job of result.jobs) process.stdout.write(`${job.state.padEnd(7)}  ${job.id.slice(0, 12)}  ${job.manifest}\n`);

@@ -21,6 +21,8 @@ export interface EnqueueOptions extends QueueConnection, RetryPolicy {
   render?: RenderOptions;
   /** Files never taken as manifests. */
   exclude?: string[];
+  /** Render again even when the same job already completed (a queued or running one is not doubled). */
+  force?: boolean;
 }
 
 export type EnqueueState =
@@ -94,13 +96,13 @@ async function enqueueOn(queue: Queue<RenderJobData, RenderResult>, inputs: stri
       continue;
     }
     const id = renderJobId(data);
-    jobs.push({ id, manifest, output: data.output, state: await addOnce(queue, id, data, options) });
+    jobs.push({ id, manifest, output: data.output, state: await addOnce(queue, id, data, options, Boolean(options.force)) });
   }
   return { queue: queue.name, jobs, invalid };
 }
 
 /** Adds the job unless the same one is queued or done; a failed one is retried, a done one whose output is gone is redone. */
-async function addOnce(queue: Queue<RenderJobData, RenderResult>, id: string, data: RenderJobData, retry: RetryPolicy): Promise<EnqueueState> {
+async function addOnce(queue: Queue<RenderJobData, RenderResult>, id: string, data: RenderJobData, retry: RetryPolicy, force: boolean): Promise<EnqueueState> {
   const existing = await queue.getJob(id);
   if (existing) {
     const state = await existing.getState();
@@ -109,7 +111,7 @@ async function addOnce(queue: Queue<RenderJobData, RenderResult>, id: string, da
       return 'retried';
     }
     if (state === 'completed') {
-      if (await stat(data.output).then((s) => s.isFile(), () => false)) return 'done';
+      if (!force && (await stat(data.output).then((s) => s.isFile(), () => false))) return 'done';
       await existing.remove();
     } else if (state !== 'unknown') return 'queued';
   }
