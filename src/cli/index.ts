@@ -10,6 +10,7 @@ import { plan } from '../plan.js';
 import { validate } from '../validate.js';
 import { createProgressReporter } from './progress.js';
 import { runBatch } from './batch.js';
+import { addQueueBatchOptions, registerQueueCommands, runQueueBatch, type QueueFlags } from './queue.js';
 import type { BatchOptions, LockMode } from '../batch/index.js';
 import type { FetchOptions } from '../sources/index.js';
 
@@ -189,7 +190,8 @@ export function createProgram(): Command {
     }
   });
 
-  addFetchOptions(
+  const helpers = { addManifestOptions, addFetchOptions, fetchOptionsFrom, overridesFrom, integer, positiveNumber, setModes };
+  addQueueBatchOptions(addFetchOptions(
     addManifestOptions(
       program
         .command('batch')
@@ -197,14 +199,15 @@ export function createProgram(): Command {
         .argument('<manifest|dir|glob...>', 'manifest files, folders (every *.json inside) or glob patterns'),
       { output: false },
     ),
-  )
+  ), helpers)
     .option('-j, --jobs <n>', 'manifests built at once (default: one per core, within memory)', integer('--jobs', 1, 64))
     .option('--force', 'rebuild even when the output is up to date')
     .addOption(new Option('--lock <mode>', 'when another run is building the same output: wait for it, or skip the job').choices(['wait', 'skip']).default('wait'))
     .option('--report <file>', 'also write the JSON report to this file')
     .addOption(new Option('--log-format <format>', 'stderr events: text lines, or one JSON object per line').choices(['text', 'json']).default('text'))
-    .action(async (inputs: string[], flags: BatchFlags) => {
+    .action(async (inputs: string[], flags: BatchFlags & QueueFlags) => {
       setModes(flags);
+      if (flags.redis) return void (process.exitCode = await runQueueBatch(inputs, flags as never, helpers));
       const options: BatchOptions = {
         ...overridesFrom(flags),
         ...fetchOptionsFrom(flags),
@@ -214,6 +217,8 @@ export function createProgram(): Command {
       };
       process.exitCode = await runBatch(inputs, options, flags);
     });
+
+  registerQueueCommands(program, helpers);
 
   const cache = program.command('cache').description('see or free the download cache');
   cache

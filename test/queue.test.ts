@@ -1,0 +1,153 @@
+/**
+ * Render jobs on a real Redis queue (a redis-server child process, BullMQ, `collage worker`
+ * processes): many jobs on three workers, byte-exact against local builds; enqueuing twice
+ * renders once; a worker killed mid-job loses nothing; SIGTERM finishes the running job.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../src/index.js';
+import type { BatchReport } from '../src/batch/index.js';
+import type { QueueStatus } from '../src/queue/index.js';
+import { runCli } from './support/cli.js';
+import { useTempDirs } from './support/files.js';
+import { manifestName, outputName, startImageServer, strayFiles, writeBatchFolder, type ImageServer } from './support/batch-fixture.js';
+import { startRedis, type TestRedis } from './support/redis.js';
+import { startWorkerProcess, stopWorker, type WorkerProcess } from './support/workers.js';
+
+const tempDir = useTempDirs();
+const FAST = ['--retries', '0', '--timeout', '10'];
+/** A dead worker's job is taken again after ~1-2 s instead of BullMQ's 30 s. */
+const QUICK_STALL = ['--lock-duration', '1', '--stalled-interval', '1'];
+let redis: TestRedis;
+let server: ImageServer;
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  [redis, server] = await Promise.all([startRedis(), startImageServer(12)]);
+});
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => stopWorker(w)));
+  server.latencyMs = 0;
+});
+afterAll(async () => {
+  await Promise.all([redis?.stop(), server?.close()]);
+});
+
+async function worker(queue: string, extra: string[] = []): Promise<WorkerProcess> {
+  const cacheDir = path.join(await tempDir(), 'cache');
+  const w = await startWorkerProcess(['--redis', redis.url, '--queue', queue, '--cache-dir', cacheDir, ...extra]);
+  workers.push(w);
+  return w;
+}
+
+async function expectSameAsLocalBuild(dir: string, count: number): Promise<void> {
+  const refDir = await tempDir();
+  for (let i = 0; i < count; i++) {
+    const ref = path.join(refDir, outputName(i));
+    await build(path.join(dir, manifestName(i)), { output: ref, fetch: { cacheDir: null } });
+    expect((await readFile(path.join(dir, outputName(i)))).equals(await readFile(ref)), outputName(i)).toBe(true);
+  }
+}
+
+describe('collage worker + batch --redis', () => {
+  it('12 jobs on 3 workers: all built, byte-identical to local builds; enqueuing again renders nothing', { timeout: 60_000 }, async () => {
+    const dir = await tempDir();
+    await writeBatchFolder(dir, server, 12);
+    server.latencyMs = 40; // long enough that the three workers share the jobs
+    const ws = await Promise.all([worker('many'), worker('many'), worker('many')]);
+
+    const run = await runCli(['batch', '.', '--redis', redis.url, '--queue', 'many', '--json', ...FAST], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as BatchReport;
+    expect(report.summary).toMatchObject({ total: 12, built: 12, failed: 0, invalid: 0 });
+    expect(report.concurrency).toBeGreaterThanOrEqual(3);
+    // The job's return value is the build report (`collage build --json`).
+    const queue = new Queue('many', { connection: { host: '127.0.0.1', port: redis.port } });
+    try {
+      const job0 = report.jobs.find((j) => j.manifest === manifestName(0))!;
+      const id = /job ([0-9a-f]+)/.exec(job0.reason)![1]!;
+      const job = await queue.getJob(id);
+      expect(job!.returnvalue).toMatchObject({ output: { path: path.join(dir, outputName(0)), width: 100, height: 100, dpi: 50 }, images: { total: 2, failed: [] } });
+      expect(job!.progress).toMatchObject({ stage: 'written', percent: 100 });
+    } finally {
+      await queue.close();
+    }
+    const perWorker = ws.map((w) => (w.log.match(/^collage: built /gm) ?? []).length);
+    console.log(`jobs per worker: ${perWorker.join(', ')}`);
+    expect(perWorker.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(perWorker.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
+    await expectSameAsLocalBuild(dir, 12);
+    expect(await strayFiles(dir)).toEqual([]);
+
+    // Same bytes, same options: the same job ids, nothing rendered again.
+    const again = await runCli(['enqueue', '.', '--redis', redis.url, '--queue', 'many', '--json', ...FAST], { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    const enqueued = JSON.parse(again.stdout) as { jobs: { state: string }[] };
+    expect(enqueued.jobs.map((j) => j.state)).toEqual(Array(12).fill('done'));
+    const rerun = await runCli(['batch', '.', '--redis', redis.url, '--queue', 'many', '--json', ...FAST], { cwd: dir });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect((JSON.parse(rerun.stdout) as BatchReport).summary).toMatchObject({ total: 12, built: 0, skipped: 12 });
+    expect(ws.map((w) => (w.log.match(/^collage: built /gm) ?? []).length)).toEqual(perWorker);
+    const forced = await runCli(['batch', manifestName(1), '--redis', redis.url, '--queue', 'many', '--force', '--json', ...FAST], { cwd: dir });
+    expect((JSON.parse(forced.stdout) as BatchReport).summary).toMatchObject({ total: 1, built: 1 });
+
+    // A changed manifest is a new job.
+    const m0 = path.join(dir, manifestName(0));
+    await writeFile(m0, (await readFile(m0, 'utf8')).replace('"columns": 2', '"columns": 1'));
+    const changed = await runCli(['batch', '.', '--redis', redis.url, '--queue', 'many', '--json', ...FAST], { cwd: dir });
+    expect((JSON.parse(changed.stdout) as BatchReport).summary).toMatchObject({ built: 1, skipped: 11 });
+    expect(ws.map((w) => (w.log.match(/^collage: built /gm) ?? []).length).reduce((a, b) => a + b, 0)).toBe(14);
+
+    for (const w of ws) expect(await stopWorker(w)).toBe(0);
+  });
+
+  it('a worker SIGKILLed mid-job: another worker completes the job, nothing partial is left', { timeout: 60_000 }, async () => {
+    const dir = await tempDir();
+    await writeBatchFolder(dir, server, 1);
+    server.latencyMs = 2500; // the job waits on its download long enough to be killed in it
+    const first = await worker('kill', QUICK_STALL);
+    const enq = await runCli(['enqueue', '.', '--redis', redis.url, '--queue', 'kill', ...FAST], { cwd: dir });
+    expect(enq.code, enq.stderr).toBe(0);
+    await first.waitFor(/started m00\.json/);
+    await new Promise((r) => setTimeout(r, 300));
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    expect(first.log).not.toMatch(/built m00/);
+
+    const second = await worker('kill', QUICK_STALL);
+    const t = Date.now();
+    // batch --redis finds the same job (same id) and waits for it rather than adding another.
+    const run = await runCli(['batch', '.', '--redis', redis.url, '--queue', 'kill', '--json', ...FAST], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as BatchReport;
+    expect(report.jobs[0]).toMatchObject({ manifest: manifestName(0), status: 'built' });
+    console.log(`killed job completed by the second worker in ${Date.now() - t} ms`);
+    expect(second.log).toMatch(/built m00\.json/);
+    server.latencyMs = 0;
+    await expectSameAsLocalBuild(dir, 1);
+    expect(await strayFiles(dir)).toEqual([]);
+  });
+
+  it('SIGTERM: the running job finishes, no new one is taken, exit 0', { timeout: 60_000 }, async () => {
+    const dir = await tempDir();
+    await writeBatchFolder(dir, server, 2);
+    server.latencyMs = 1500;
+    const w = await worker('term');
+    const enq = await runCli(['enqueue', '.', '--redis', redis.url, '--queue', 'term', ...FAST], { cwd: dir });
+    expect(enq.code, enq.stderr).toBe(0);
+    await w.waitFor(/started m0\d\.json/);
+    // While it downloads, the job's progress shows where it is and on which worker.
+    await expect
+      .poll(async () => (JSON.parse((await runCli(['queue', 'status', '--redis', redis.url, '--queue', 'term', '--json'])).stdout) as QueueStatus).active, { timeout: 5000 })
+      .toEqual([expect.objectContaining({ stage: expect.stringMatching(/^(start|images)$/), worker: expect.stringMatching(/:\d+$/) })]);
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    expect((w.log.match(/^collage: built /gm) ?? []).length).toBe(1);
+    expect(w.log).toMatch(/worker stopped/);
+    const status = await runCli(['queue', 'status', '--redis', redis.url, '--queue', 'term', '--json']);
+    expect((JSON.parse(status.stdout) as QueueStatus).counts).toMatchObject({ completed: 1, waiting: 1, active: 0 });
+    expect(await strayFiles(dir)).toEqual([]);
+  });
+});
