@@ -49,11 +49,26 @@ const SPREAD = Number(process.env.MS_SPREAD ?? 0.04);
 const SPREAD_LIMIT = Math.log(Number(process.env.MS_LIMIT ?? 2.5));
 
 /** Blocks with a wider spread than this are dropped from the exhaustive lists (when others exist). */
-const KEEP_SPREAD = Math.log(3);
+const KEEP_SPREAD = Math.log(Number(process.env.MS_KEEP ?? 3));
 
-const LEAF = 0;
-const VERTICAL = 1;
-const HORIZONTAL = 2;
+/** Trees kept per group for the local search. */
+const OPTIONS = Number(process.env.MS_OPT ?? 8);
+/** Weight of a group's own cost (area shift and spread) against the page-wide crop. */
+const GROUP_AREA = Number(process.env.MS_GA ?? 0.5);
+
+/** Local-search passes over the groups. */
+const PASSES = Number(process.env.MS_PASSES ?? 3);
+/** Weights of the variance and of the excess range (beyond RANGE_FREE) of log area per weight. */
+const AREA_VARIANCE = Number(process.env.MS_AV ?? 0.1);
+const AREA_RANGE = Number(process.env.MS_AR ?? 0.05);
+const RANGE_FREE = Math.log(Number(process.env.MS_RF ?? 2.2));
+
+/** How far upper cuts move from natural proportions toward weight shares (0 = pure BRIC). */
+const BLEND = Number(process.env.MS_T ?? 0.5);
+
+const LEAF = 0 as const;
+const VERTICAL = 1 as const;
+const HORIZONTAL = 2 as const;
 
 /** A slicing tree over a contiguous group of images, with its natural size law. */
 interface Block {
@@ -174,19 +189,6 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     return mismatch + SPREAD * spread + (spread > SPREAD_LIMIT ? (spread - SPREAD_LIMIT) * 2 : 0);
   };
 
-  const bestBlock = (l: number, r: number, width: number, height: number): { block: Block; cost: number } => {
-    let best: Block | null = null;
-    let bestCost = Infinity;
-    for (const b of blocksOf(l, r)) {
-      const c = blockCost(b, width, height);
-      if (c < bestCost) {
-        bestCost = c;
-        best = b;
-      }
-    }
-    return { block: best!, cost: bestCost };
-  };
-
   /** Joins two blocks under a cut of the given kind. */
   const join = (kind: number, m: number, p: Block, q: Block): Block => {
     if (kind === VERTICAL) {
@@ -216,14 +218,48 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     };
   };
 
+  /** Keeps the `keep` cheapest trees with distinct natural laws (insertion into a short list). */
+  class TopTrees {
+    readonly blocks: Block[] = [];
+    readonly costs: number[] = [];
+    constructor(readonly keep: number) {}
+    get worst(): number {
+      return this.blocks.length < this.keep ? Infinity : this.costs[this.costs.length - 1]!;
+    }
+    offer(block: Block, cost: number): void {
+      if (cost >= this.worst) return;
+      for (let i = 0; i < this.blocks.length; i++) {
+        const other = this.blocks[i]!;
+        if (Math.abs(other.alpha - block.alpha) < 1e-9 * block.alpha && Math.abs(other.beta - block.beta) < 1e-6) {
+          if (this.costs[i]! <= cost) return;
+          this.blocks.splice(i, 1);
+          this.costs.splice(i, 1);
+          break;
+        }
+      }
+      let at = this.costs.length;
+      while (at > 0 && this.costs[at - 1]! > cost) at--;
+      this.blocks.splice(at, 0, block);
+      this.costs.splice(at, 0, cost);
+      if (this.blocks.length > this.keep) {
+        this.blocks.pop();
+        this.costs.pop();
+      }
+    }
+  }
+
   /**
-   * Best tree for a medium group (GROUP < size ≤ 2·GROUP): a top cut (either orientation, any
-   * split index leaving at most GROUP images a side) over two exhaustive subtrees, the pair chosen
-   * by matching natural sizes (sorted search) and then scored like a block.
+   * The cheapest trees for a group of at most 2·GROUP images in a width×height rectangle: every
+   * slicing tree when the group is small, otherwise a top cut (either orientation, any split index
+   * leaving at most GROUP images a side) over two exhaustive subtrees, pairs matched by natural size
+   * (sorted search) and then scored as one tree.
    */
-  const bestPair = (l: number, r: number, width: number, height: number): { block: Block; cost: number } => {
-    let best: Block | null = null;
-    let bestCost = Infinity;
+  const groupTrees = (l: number, r: number, width: number, height: number, keep: number): TopTrees => {
+    const top = new TopTrees(keep);
+    if (r - l <= GROUP) {
+      for (const b of blocksOf(l, r)) top.offer(b, blockCost(b, width, height));
+      return top;
+    }
     for (let m = Math.max(l + 1, r - GROUP); m <= Math.min(r - 1, l + GROUP); m++) {
       const left = blocksOf(l, m);
       const right = blocksOf(m, r);
@@ -243,20 +279,14 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
             else hi = mid;
           }
           for (let k = Math.max(0, lo - 3); k < Math.min(sorted.length, lo + 3); k++) {
-            const q = right[order[k]!]!;
-            const cost = blockCost(join(kind, m, p, q), width, height);
-            if (cost < bestCost) {
-              bestCost = cost;
-              best = join(kind, m, p, q);
-            }
+            const joined = join(kind, m, p, right[order[k]!]!);
+            top.offer(joined, blockCost(joined, width, height));
           }
         }
       }
     }
-    return { block: best!, cost: bestCost };
+    return top;
   };
-
-  const bestTree = (l: number, r: number, width: number, height: number) => (r - l <= GROUP ? bestBlock(l, r, width, height) : bestPair(l, r, width, height));
 
   // ---- Upper levels: candidate cuts near the weighted middle. ----
   interface Cut {
@@ -295,7 +325,7 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
   /** Estimated cost of laying out images l..r-1 in a width×height rectangle. */
   const estimate = (l: number, r: number, width: number, height: number, depth: number): number => {
     if (!(width > 0 && height > 0)) return 10;
-    if (r - l <= 2 * GROUP) return bestTree(l, r, width, height).cost;
+    if (r - l <= 2 * GROUP) return groupTrees(l, r, width, height, 1).costs[0] ?? 10;
     if (depth <= 0) {
       // Far from the leaves: prefer rectangles near the group's typical aspect (squarish blocks).
       const typical = (logAspectPrefix[r]! - logAspectPrefix[l]!) / (r - l);
@@ -350,16 +380,33 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     }
   };
 
-  const solve = (l: number, r: number, x: number, y: number, width: number, height: number): void => {
-    if (r - l === 1) {
-      place(l, x, y, width, height);
-      return;
-    }
+  // ---- Plan: the upper partition with a short list of trees per group. ----
+  interface Group {
+    kind: typeof LEAF;
+    l: number;
+    r: number;
+    options: Block[];
+    costs: number[];
+    choice: number;
+  }
+  interface Node {
+    kind: typeof VERTICAL | typeof HORIZONTAL;
+    l: number;
+    m: number;
+    r: number;
+    first: Plan;
+    second: Plan;
+  }
+  type Plan = Group | Node;
+  const groups: Group[] = [];
+
+  const plan = (l: number, r: number, width: number, height: number): Plan => {
     if (r - l <= 2 * GROUP) {
-      const bb = bestTree(l, r, width, height);
-      if (process.env.MOSAIC_DEBUG) console.log(r - l, (width / height).toFixed(2), bb.cost.toFixed(3), aspects.slice(l, r).map((a) => a.toFixed(2)).join(','), bb.block.kind, (bb.block.maxLog - bb.block.minLog).toFixed(2));
-      realise(bb.block, x, y, width, height);
-      return;
+      const top = groupTrees(l, r, width, height, OPTIONS);
+      if (top.blocks.length === 0) throw fitError(images, content, gap);
+      const group: Group = { kind: LEAF, l, r, options: top.blocks, costs: top.costs, choice: 0 };
+      groups.push(group);
+      return group;
     }
     let best: Cut | null = null;
     let bestCost = Infinity;
@@ -372,19 +419,176 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
       }
     }
     if (!best) throw fitError(images, content, gap);
-    if (best.kind === VERTICAL) {
-      const a = splitSpan(width, best.first);
-      if (gap > 0) gaps.push({ x: x + a, y, width: gap, height });
-      solve(l, best.m, x, y, a, height);
-      solve(best.m, r, x + a + gap, y, width - gap - a, height);
-    } else {
-      const a = splitSpan(height, best.first);
-      if (gap > 0) gaps.push({ x, y: y + a, width, height: gap });
-      solve(l, best.m, x, y, width, a);
-      solve(best.m, r, x, y + a + gap, width, height - gap - a);
-    }
+    const [w1, h1, w2, h2] = childRects(best, width, height);
+    return { kind: best.kind as typeof VERTICAL, l, m: best.m, r, first: plan(l, best.m, w1, h1), second: plan(best.m, r, w2, h2) };
   };
 
-  solve(0, n, content.x, content.y, content.width, content.height);
+  /** Natural law (width = alpha·height + beta) of a plan with its current choices. */
+  const law = (node: Plan): [number, number] => {
+    if (node.kind === LEAF) {
+      const b = node.options[node.choice]!;
+      return [b.alpha, b.beta];
+    }
+    const [a1, b1] = law(node.first);
+    const [a2, b2] = law(node.second);
+    if (node.kind === VERTICAL) return [a1 + a2, b1 + b2 + gap];
+    const alpha = 1 / (1 / a1 + 1 / a2);
+    return [alpha, alpha * (b1 / a1 + b2 / a2 - gap)];
+  };
+  const rootMismatch = (root: Plan): number => {
+    const [alpha, beta] = law(root);
+    const natural = alpha * content.height + beta;
+    return natural > 0 ? Math.abs(Math.log(content.width / natural)) : 10;
+  };
+
+  const build = (node: Plan): Block => (node.kind === LEAF ? node.options[node.choice]! : join(node.kind, node.m, build(node.first), build(node.second)));
+
+  const root = plan(0, n, content.width, content.height);
+
+  /** The first child's weight share at an upper node. */
+  const weightShare = (node: Node) => (prefix[node.m]! - prefix[node.l]!) / (prefix[node.r]! - prefix[node.l]!);
+  /** Split fraction between the natural one and the weight share (odds blended geometrically). */
+  const blend = (natural: number, share?: number): number => {
+    if (share === undefined || BLEND === 0) return natural;
+    const odds = Math.pow(natural / (1 - natural), 1 - BLEND) * Math.pow(share / (1 - share), BLEND);
+    return odds / (1 + odds);
+  };
+
+  // Score of the current choices, from a float realisation (BRIC: every rectangle split by its
+  // children's natural sizes): mean crop, plus the variance and range of log area per weight.
+  const logArea = new Float64Array(n);
+  const crop = new Float64Array(n);
+  const lawOf = new Map<Plan, [number, number]>();
+  const laws = (node: Plan): [number, number] => {
+    let result: [number, number];
+    if (node.kind === LEAF) {
+      const b = node.options[node.choice]!;
+      result = [b.alpha, b.beta];
+    } else {
+      const [a1, b1] = laws(node.first);
+      const [a2, b2] = laws(node.second);
+      if (node.kind === VERTICAL) result = [a1 + a2, b1 + b2 + gap];
+      else {
+        const alpha = 1 / (1 / a1 + 1 / a2);
+        result = [alpha, alpha * (b1 / a1 + b2 / a2 - gap)];
+      }
+    }
+    lawOf.set(node, result);
+    return result;
+  };
+  const spread = (kind: number, width: number, height: number, p: [number, number], q: [number, number], visit: (first: boolean, w: number, h: number) => void, share?: number) => {
+    if (kind === VERTICAL) {
+      const wp = Math.max(1e-9, p[0] * height + p[1]);
+      const wq = Math.max(1e-9, q[0] * height + q[1]);
+      const a = Math.max(1e-6, (width - gap) * blend(wp / (wp + wq), share));
+      visit(true, a, height);
+      visit(false, Math.max(1e-6, width - gap - a), height);
+    } else {
+      const hp = Math.max(1e-9, (width - p[1]) / p[0]);
+      const hq = Math.max(1e-9, (width - q[1]) / q[0]);
+      const a = Math.max(1e-6, (height - gap) * blend(hp / (hp + hq), share));
+      visit(true, width, a);
+      visit(false, width, Math.max(1e-6, height - gap - a));
+    }
+  };
+  const floatBlock = (b: Block, width: number, height: number): void => {
+    if (b.kind === LEAF) {
+      logArea[b.at] = Math.log((width * height) / weights[b.at]!);
+      crop[b.at] = coverCropFraction(aspects[b.at]!, width, height);
+      return;
+    }
+    spread(b.kind, width, height, [b.first!.alpha, b.first!.beta], [b.second!.alpha, b.second!.beta], (first, w, h) => floatBlock(first ? b.first! : b.second!, w, h));
+  };
+  const floatPlan = (node: Plan, width: number, height: number): void => {
+    if (node.kind === LEAF) {
+      floatBlock(node.options[node.choice]!, width, height);
+      return;
+    }
+    spread(node.kind, width, height, lawOf.get(node.first)!, lawOf.get(node.second)!, (first, w, h) => floatPlan(first ? node.first : node.second, w, h), weightShare(node));
+  };
+  const evaluate = (): number => {
+    laws(root);
+    floatPlan(root, content.width, content.height);
+    let sum = 0;
+    let sumSq = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    let crops = 0;
+    for (let i = 0; i < n; i++) {
+      const v = logArea[i]!;
+      sum += v;
+      sumSq += v * v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      crops += crop[i]!;
+    }
+    const mean = sum / n;
+    const variance = Math.max(0, sumSq / n - mean * mean);
+    return crops / n + AREA_VARIANCE * variance + AREA_RANGE * Math.max(0, hi - lo - RANGE_FREE);
+  };
+
+  // Local search over the groups' trees (first improvement, a few passes).
+  let score = evaluate();
+  for (let pass = 0; pass < PASSES; pass++) {
+    let improved = false;
+    for (const g of groups) {
+      const current = g.choice;
+      let bestChoice = current;
+      let bestScore = score;
+      for (let o = 0; o < g.options.length; o++) {
+        if (o === current) continue;
+        g.choice = o;
+        const total = evaluate();
+        if (total < bestScore - 1e-9) {
+          bestScore = total;
+          bestChoice = o;
+        }
+      }
+      g.choice = bestChoice;
+      if (bestChoice !== current) {
+        improved = true;
+        score = bestScore;
+      }
+    }
+    if (!improved) break;
+  }
+  if (process.env.MOSAIC_DEBUG) {
+    let lo = 0, hi = 0;
+    for (let i = 0; i < n; i++) { if (logArea[i]! < logArea[lo]!) lo = i; if (logArea[i]! > logArea[hi]!) hi = i; }
+    for (const i of [lo, hi]) {
+      const g = groups.find((x) => x.l <= i && i < x.r)!;
+      const b = g.options[g.choice]!;
+      console.log('img', i, 'area', Math.exp(logArea[i]!).toFixed(0), 'group', g.l, g.r, 'spread', (b.maxLog - b.minLog).toFixed(2), 'cost', g.costs[g.choice]!.toFixed(3), 'choice', g.choice, 'areas', Array.from(logArea.slice(g.l, g.r), (v) => Math.exp(v).toFixed(0)).join(','));
+    }
+    const avg = groups.map((g) => { let t = 0; for (let i = g.l; i < g.r; i++) t += Math.exp(logArea[i]!); return t / (g.r - g.l); });
+    console.log('group mean area min', Math.min(...avg).toFixed(0), 'max', Math.max(...avg).toFixed(0));
+  }
+  const mismatch = score;
+  if (process.env.MOSAIC_DEBUG) console.log('groups', groups.length, 'root mismatch', mismatch);
+  laws(root);
+  const realisePlan = (node: Plan, x: number, y: number, width: number, height: number): void => {
+    if (node.kind === LEAF) {
+      realise(node.options[node.choice]!, x, y, width, height);
+      return;
+    }
+    const p = lawOf.get(node.first)!;
+    const q = lawOf.get(node.second)!;
+    if (node.kind === VERTICAL) {
+      const wp = Math.max(1e-9, p[0] * height + p[1]);
+      const wq = Math.max(1e-9, q[0] * height + q[1]);
+      const a = splitSpan(width, (width - gap) * blend(wp / (wp + wq), weightShare(node)));
+      if (gap > 0) gaps.push({ x: x + a, y, width: gap, height });
+      realisePlan(node.first, x, y, a, height);
+      realisePlan(node.second, x + a + gap, y, width - gap - a, height);
+    } else {
+      const hp = Math.max(1e-9, (width - p[1]) / p[0]);
+      const hq = Math.max(1e-9, (width - q[1]) / q[0]);
+      const a = splitSpan(height, (height - gap) * blend(hp / (hp + hq), weightShare(node)));
+      if (gap > 0) gaps.push({ x, y: y + a, width, height: gap });
+      realisePlan(node.first, x, y, width, a);
+      realisePlan(node.second, x, y + a + gap, width, height - gap - a);
+    }
+  };
+  realisePlan(root, content.x, content.y, content.width, content.height);
   return { boxes, gaps };
 }
