@@ -22,6 +22,7 @@
  * good partitions are picked differently. `weight` is a relative area hint.
  */
 import { mulberry32 } from './random.js';
+import { planRows } from './rows.js';
 import { LayoutError, checkImages, coverCropFraction, normalizedWeights, type Box, type ImageShape, type PlacedBox } from './types.js';
 
 export interface MosaicOptions {
@@ -44,27 +45,28 @@ export interface MosaicResult {
 /** Largest group searched exhaustively (all slicing trees over the group's order). */
 const GROUP = 5;
 /** Weight of the spread of log areas (per weight) inside a group against crop. */
-const SPREAD = Number(process.env.MS_SPREAD ?? 0.04);
+const SPREAD = 0.04;
 /** Spread (log) above which a group is penalised hard (area ratio ≈ 2.5). */
-const SPREAD_LIMIT = Math.log(Number(process.env.MS_LIMIT ?? 2.5));
+const SPREAD_LIMIT = Math.log(2.5);
 
 /** Blocks with a wider spread than this are dropped from the exhaustive lists (when others exist). */
-const KEEP_SPREAD = Math.log(Number(process.env.MS_KEEP ?? 3));
+const KEEP_SPREAD = Math.log(3);
 
 /** Trees kept per group for the local search. */
-const OPTIONS = Number(process.env.MS_OPT ?? 8);
-/** Weight of a group's own cost (area shift and spread) against the page-wide crop. */
-const GROUP_AREA = Number(process.env.MS_GA ?? 0.5);
+const OPTIONS = 16;
 
 /** Local-search passes over the groups. */
-const PASSES = Number(process.env.MS_PASSES ?? 3);
+const PASSES = 3;
 /** Weights of the variance and of the excess range (beyond RANGE_FREE) of log area per weight. */
-const AREA_VARIANCE = Number(process.env.MS_AV ?? 0.1);
-const AREA_RANGE = Number(process.env.MS_AR ?? 0.05);
-const RANGE_FREE = Math.log(Number(process.env.MS_RF ?? 2.2));
+const AREA_VARIANCE = 0.1;
+const AREA_RANGE = 1;
+const RANGE_FREE = Math.log(2.5);
 
 /** How far upper cuts move from natural proportions toward weight shares (0 = pure BRIC). */
-const BLEND = Number(process.env.MS_T ?? 0.5);
+const BLEND: number = 0.3;
+
+/** Largest group laid out as one block (rows or columns); larger sets are partitioned. */
+const BIG = 96;
 
 const LEAF = 0 as const;
 const VERTICAL = 1 as const;
@@ -254,8 +256,12 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
    * leaving at most GROUP images a side) over two exhaustive subtrees, pairs matched by natural size
    * (sorted search) and then scored as one tree.
    */
-  const groupTrees = (l: number, r: number, width: number, height: number, keep: number): TopTrees => {
+  const groupTrees = (l: number, r: number, width: number, height: number, keep: number, rich = false): TopTrees => {
     const top = new TopTrees(keep);
+    if (r - l > 2 * GROUP) {
+      stripOptions(l, r, width, height, top, rich);
+      return top;
+    }
     if (r - l <= GROUP) {
       for (const b of blocksOf(l, r)) top.offer(b, blockCost(b, width, height));
       return top;
@@ -286,6 +292,88 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
       }
     }
     return top;
+  };
+
+  /** A leaf whose natural law uses the weighted aspect (a heavier image gets a wider cell). */
+  const weightedLeaf = (i: number): Block => {
+    const a = aspects[i]! * weights[i]!;
+    return { kind: LEAF, at: i, first: null, second: null, alpha: a, beta: 0, aspect: a, minLog: -logWeights[i]!, maxLog: -logWeights[i]! };
+  };
+  /** Images l..r-1 as `count` strips (rows, or columns when `columns`) of near-equal natural size. */
+  /** Images l..r-1 as strips starting at the given (absolute) indices. */
+  const stripsAt = (l: number, r: number, starts: readonly number[], columns: boolean): Block => {
+    const chain = columns ? HORIZONTAL : VERTICAL;
+    const across = columns ? VERTICAL : HORIZONTAL;
+    let result: Block | null = null;
+    starts.forEach((start, s) => {
+      const end = s + 1 < starts.length ? starts[s + 1]! : r;
+      let strip = weightedLeaf(start);
+      for (let i = start + 1; i < end; i++) strip = join(chain, i, strip, weightedLeaf(i));
+      result = result ? join(across, start, result, strip) : strip;
+    });
+    return result!;
+  };
+  const strips = (l: number, r: number, count: number, columns: boolean, variants?: (block: Block) => void): Block => {
+    const along = (i: number) => (columns ? 1 / weightedLeaf(i).alpha : weightedLeaf(i).alpha);
+    let total = 0;
+    for (let i = l; i < r; i++) total += along(i);
+    const chain = columns ? HORIZONTAL : VERTICAL;
+    const across = columns ? VERTICAL : HORIZONTAL;
+    const starts: number[] = [];
+    let start = l;
+    let cumulative = 0;
+    for (let s = 0; s < count; s++) {
+      const goal = (total * (s + 1)) / count;
+      let end = start + 1;
+      cumulative += along(start);
+      // Extend while the next image brings the running sum closer to the goal (leave one per strip).
+      while (end < r - (count - s - 1) && (s === count - 1 || Math.abs(cumulative + along(end) - goal) < Math.abs(cumulative - goal))) {
+        cumulative += along(end);
+        end++;
+      }
+      starts.push(start);
+      start = end;
+    }
+    if (variants) {
+      // Each break moved by one image either way: more natural laws to choose from.
+      for (let s = 1; s < starts.length; s++) {
+        for (const d of [-1, 1]) {
+          const moved = starts[s]! + d;
+          if (moved <= starts[s - 1]! || moved >= (s + 1 < starts.length ? starts[s + 1]! : r)) continue;
+          const copy = starts.slice();
+          copy[s] = moved;
+          variants(stripsAt(l, r, copy, columns));
+        }
+      }
+    }
+    return stripsAt(l, r, starts, columns);
+  };
+  /** Rows and columns arrangements of a group, row/column counts around the ones that fit. */
+  const stripOptions = (l: number, r: number, width: number, height: number, top: TopTrees, rich: boolean): void => {
+    const k = r - l;
+    let sumA = 0;
+    let sumInv = 0;
+    for (let i = l; i < r; i++) {
+      sumA += weightedLeaf(i).alpha;
+      sumInv += 1 / weightedLeaf(i).alpha;
+    }
+    for (const columns of [false, true]) {
+      const ideal = columns ? Math.sqrt((width * sumInv) / height) : Math.sqrt((height * sumA) / width);
+      for (let c = Math.max(1, Math.floor(ideal) - 1); c <= Math.min(k, Math.ceil(ideal) + 1); c++) {
+        const b = strips(l, r, c, columns, rich ? (v) => top.offer(v, blockCost(v, width, height)) : undefined);
+        top.offer(b, blockCost(b, width, height));
+      }
+      // Breaks chosen for the whole group at once (shortest path, as for justified rows).
+      try {
+        const items: { alpha: number; beta: number }[] = [];
+        for (let i = l; i < r; i++) items.push({ alpha: columns ? 1 / weightedLeaf(i).alpha : weightedLeaf(i).alpha, beta: 0 });
+        const planned = planRows(items, columns ? { width: height, height: width, y: 0, gap } : { width, height, y: 0, gap });
+        const b = stripsAt(l, r, planned.starts.map((st) => st + l), columns);
+        top.offer(b, blockCost(b, width, height));
+      } catch (error) {
+        if (!(error instanceof LayoutError)) throw error;
+      }
+    }
   };
 
   // ---- Upper levels: candidate cuts near the weighted middle. ----
@@ -325,7 +413,7 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
   /** Estimated cost of laying out images l..r-1 in a width×height rectangle. */
   const estimate = (l: number, r: number, width: number, height: number, depth: number): number => {
     if (!(width > 0 && height > 0)) return 10;
-    if (r - l <= 2 * GROUP) return groupTrees(l, r, width, height, 1).costs[0] ?? 10;
+    if (r - l <= BIG) return groupTrees(l, r, width, height, 1).costs[0] ?? 10;
     if (depth <= 0) {
       // Far from the leaves: prefer rectangles near the group's typical aspect (squarish blocks).
       const typical = (logAspectPrefix[r]! - logAspectPrefix[l]!) / (r - l);
@@ -401,8 +489,23 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
   const groups: Group[] = [];
 
   const plan = (l: number, r: number, width: number, height: number): Plan => {
-    if (r - l <= 2 * GROUP) {
-      const top = groupTrees(l, r, width, height, OPTIONS);
+    if (r - l <= BIG) {
+      const rough = groupTrees(l, r, width, height, 4 * OPTIONS, true);
+      // Re-score the short list on a float realisation (gaps included): crop and area range.
+      const top = new TopTrees(OPTIONS);
+      rough.blocks.forEach((b) => {
+        floatBlock(b, width, height);
+        let crops = 0;
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let i = l; i < r; i++) {
+          crops += crop[i]!;
+          lo = Math.min(lo, logArea[i]!);
+          hi = Math.max(hi, logArea[i]!);
+        }
+        const range = hi - lo;
+        top.offer(b, crops / (r - l) + SPREAD * range + (range > SPREAD_LIMIT ? (range - SPREAD_LIMIT) * 2 : 0));
+      });
       if (top.blocks.length === 0) throw fitError(images, content, gap);
       const group: Group = { kind: LEAF, l, r, options: top.blocks, costs: top.costs, choice: 0 };
       groups.push(group);
@@ -422,28 +525,6 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     const [w1, h1, w2, h2] = childRects(best, width, height);
     return { kind: best.kind as typeof VERTICAL, l, m: best.m, r, first: plan(l, best.m, w1, h1), second: plan(best.m, r, w2, h2) };
   };
-
-  /** Natural law (width = alpha·height + beta) of a plan with its current choices. */
-  const law = (node: Plan): [number, number] => {
-    if (node.kind === LEAF) {
-      const b = node.options[node.choice]!;
-      return [b.alpha, b.beta];
-    }
-    const [a1, b1] = law(node.first);
-    const [a2, b2] = law(node.second);
-    if (node.kind === VERTICAL) return [a1 + a2, b1 + b2 + gap];
-    const alpha = 1 / (1 / a1 + 1 / a2);
-    return [alpha, alpha * (b1 / a1 + b2 / a2 - gap)];
-  };
-  const rootMismatch = (root: Plan): number => {
-    const [alpha, beta] = law(root);
-    const natural = alpha * content.height + beta;
-    return natural > 0 ? Math.abs(Math.log(content.width / natural)) : 10;
-  };
-
-  const build = (node: Plan): Block => (node.kind === LEAF ? node.options[node.choice]! : join(node.kind, node.m, build(node.first), build(node.second)));
-
-  const root = plan(0, n, content.width, content.height);
 
   /** The first child's weight share at an upper node. */
   const weightShare = (node: Node) => (prefix[node.m]! - prefix[node.l]!) / (prefix[node.r]! - prefix[node.l]!);
@@ -527,6 +608,7 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     return crops / n + AREA_VARIANCE * variance + AREA_RANGE * Math.max(0, hi - lo - RANGE_FREE);
   };
 
+  const root = plan(0, n, content.width, content.height);
   // Local search over the groups' trees (first improvement, a few passes).
   let score = evaluate();
   for (let pass = 0; pass < PASSES; pass++) {
@@ -552,19 +634,6 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     }
     if (!improved) break;
   }
-  if (process.env.MOSAIC_DEBUG) {
-    let lo = 0, hi = 0;
-    for (let i = 0; i < n; i++) { if (logArea[i]! < logArea[lo]!) lo = i; if (logArea[i]! > logArea[hi]!) hi = i; }
-    for (const i of [lo, hi]) {
-      const g = groups.find((x) => x.l <= i && i < x.r)!;
-      const b = g.options[g.choice]!;
-      console.log('img', i, 'area', Math.exp(logArea[i]!).toFixed(0), 'group', g.l, g.r, 'spread', (b.maxLog - b.minLog).toFixed(2), 'cost', g.costs[g.choice]!.toFixed(3), 'choice', g.choice, 'areas', Array.from(logArea.slice(g.l, g.r), (v) => Math.exp(v).toFixed(0)).join(','));
-    }
-    const avg = groups.map((g) => { let t = 0; for (let i = g.l; i < g.r; i++) t += Math.exp(logArea[i]!); return t / (g.r - g.l); });
-    console.log('group mean area min', Math.min(...avg).toFixed(0), 'max', Math.max(...avg).toFixed(0));
-  }
-  const mismatch = score;
-  if (process.env.MOSAIC_DEBUG) console.log('groups', groups.length, 'root mismatch', mismatch);
   laws(root);
   const realisePlan = (node: Plan, x: number, y: number, width: number, height: number): void => {
     if (node.kind === LEAF) {
