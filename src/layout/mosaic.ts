@@ -313,7 +313,8 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     });
     return result!;
   };
-  const strips = (l: number, r: number, count: number, columns: boolean, variants?: (block: Block) => void): Block => {
+  /** Strip starts (absolute indices) splitting l..r-1 into `count` strips of near-equal aspect sums. */
+  const stripStarts = (l: number, r: number, count: number, columns: boolean): number[] => {
     const along = (i: number) => (columns ? 1 / weightedLeaf(i).alpha : weightedLeaf(i).alpha);
     let total = 0;
     for (let i = l; i < r; i++) total += along(i);
@@ -334,6 +335,10 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
       starts.push(start);
       start = end;
     }
+    return starts;
+  };
+  const strips = (l: number, r: number, count: number, columns: boolean, variants?: (block: Block) => void): Block => {
+    const starts = stripStarts(l, r, count, columns);
     if (variants) {
       // Each break moved by one image either way: more natural laws to choose from.
       for (let s = 1; s < starts.length; s++) {
@@ -348,6 +353,64 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     }
     return stripsAt(l, r, starts, columns);
   };
+  /** Cost of a strips arrangement computed from its law directly (no tree built): for look-ahead. */
+  const stripsCost = (l: number, r: number, starts: readonly number[], columns: boolean, width: number, height: number): number => {
+    let alpha = 0;
+    let beta = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    starts.forEach((start, s) => {
+      const end = s + 1 < starts.length ? starts[s + 1]! : r;
+      let sum = 0;
+      for (let i = start; i < end; i++) sum += columns ? 1 / weightedLeaf(i).alpha : weightedLeaf(i).alpha;
+      const count = end - start;
+      // Rows: law (sum, (count − 1)·gap), stacked harmonically; columns: law (1/sum, −(count − 1)·gap/sum), side by side.
+      if (columns) {
+        alpha += 1 / sum;
+        beta += -((count - 1) * gap) / sum;
+      } else {
+        alpha += 1 / sum;
+        beta += (count - 1) * gap / sum;
+      }
+      for (let i = start; i < end; i++) {
+        const a = weightedLeaf(i).alpha;
+        const v = (columns ? -Math.log(a) : Math.log(a)) - 2 * Math.log(sum) - logWeights[i]!;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    });
+    const strips = starts.length;
+    let lawAlpha: number;
+    let lawBeta: number;
+    if (columns) {
+      lawAlpha = alpha;
+      lawBeta = beta + (strips - 1) * gap;
+    } else {
+      lawAlpha = 1 / alpha;
+      lawBeta = lawAlpha * (beta - (strips - 1) * gap);
+    }
+    const natural = lawAlpha * height + lawBeta;
+    if (!(natural > 0)) return 10;
+    const spread = hi - lo;
+    return Math.abs(Math.log(width / natural)) + SPREAD * spread + (spread > SPREAD_LIMIT ? (spread - SPREAD_LIMIT) * 2 : 0);
+  };
+  const stripsEstimate = (l: number, r: number, width: number, height: number): number => {
+    let sumA = 0;
+    let sumInv = 0;
+    for (let i = l; i < r; i++) {
+      sumA += weightedLeaf(i).alpha;
+      sumInv += 1 / weightedLeaf(i).alpha;
+    }
+    let best = Infinity;
+    for (const columns of [false, true]) {
+      const ideal = columns ? Math.sqrt((width * sumInv) / height) : Math.sqrt((height * sumA) / width);
+      for (let c = Math.max(1, Math.floor(ideal) - 1); c <= Math.min(r - l, Math.ceil(ideal) + 1); c++) {
+        best = Math.min(best, stripsCost(l, r, stripStarts(l, r, c, columns), columns, width, height));
+      }
+    }
+    return best;
+  };
+
   /** Rows and columns arrangements of a group, row/column counts around the ones that fit. */
   const stripOptions = (l: number, r: number, width: number, height: number, top: TopTrees, rich: boolean): void => {
     const k = r - l;
@@ -363,7 +426,9 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
         const b = strips(l, r, c, columns, rich ? (v) => top.offer(v, blockCost(v, width, height)) : undefined);
         top.offer(b, blockCost(b, width, height));
       }
-      // Breaks chosen for the whole group at once (shortest path, as for justified rows).
+      // Breaks chosen for the whole group at once (shortest path, as for justified rows): only for
+      // the final choice, too slow for the look-ahead.
+      if (!rich) continue;
       try {
         const items: { alpha: number; beta: number }[] = [];
         for (let i = l; i < r; i++) items.push({ alpha: columns ? 1 / weightedLeaf(i).alpha : weightedLeaf(i).alpha, beta: 0 });
@@ -413,7 +478,8 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
   /** Estimated cost of laying out images l..r-1 in a width×height rectangle. */
   const estimate = (l: number, r: number, width: number, height: number, depth: number): number => {
     if (!(width > 0 && height > 0)) return 10;
-    if (r - l <= BIG) return groupTrees(l, r, width, height, 1).costs[0] ?? 10;
+    if (r - l <= 2 * GROUP) return groupTrees(l, r, width, height, 1).costs[0] ?? 10;
+    if (r - l <= BIG) return stripsEstimate(l, r, width, height);
     if (depth <= 0) {
       // Far from the leaves: prefer rectangles near the group's typical aspect (squarish blocks).
       const typical = (logAspectPrefix[r]! - logAspectPrefix[l]!) / (r - l);
