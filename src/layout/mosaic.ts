@@ -58,12 +58,22 @@ const OPTIONS = 16;
 /** Local-search passes over the groups. */
 const PASSES = 3;
 /** Weights of the variance and of the excess range (beyond RANGE_FREE) of log area per weight. */
-const AREA_VARIANCE = 0.1;
+const AREA_VARIANCE = 0.3;
+/** Weight of the largest crop. */
+const WORST_CROP = 0.1;
 const AREA_RANGE = 1;
-const RANGE_FREE = Math.log(2.5);
+const RANGE_FREE = Math.log(2.8);
 
-/** How far upper cuts move from natural proportions toward weight shares (0 = pure BRIC). */
-const BLEND: number = 0.3;
+/**
+ * How far upper cuts move from natural proportions toward weight shares (0 = pure BRIC, natural
+ * proportions, no crop but uneven areas; 1 = exact weight shares): each is tried, best kept.
+ */
+/**
+ * Strip kinds tried for a block: rows only. Columns (`true`) fit tall blocks too but give portrait
+ * and landscape images opposite area ratios to rows, which widens the page-wide area spread.
+ */
+const STRIP_KINDS: readonly boolean[] = [false];
+const BLENDS = [0, 0.1, 0.2, 0.3];
 
 /** Largest group laid out as one block (rows or columns); larger sets are partitioned. */
 const BIG = 96;
@@ -256,7 +266,7 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
    * leaving at most GROUP images a side) over two exhaustive subtrees, pairs matched by natural size
    * (sorted search) and then scored as one tree.
    */
-  const groupTrees = (l: number, r: number, width: number, height: number, keep: number, rich = false): TopTrees => {
+  const groupTrees = (l: number, r: number, width: number, height: number, keep: number, rich: boolean | 'planned' = false): TopTrees => {
     const top = new TopTrees(keep);
     if (r - l > 2 * GROUP) {
       stripOptions(l, r, width, height, top, rich);
@@ -296,7 +306,8 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
 
   /** A leaf whose natural law uses the weighted aspect (a heavier image gets a wider cell). */
   const weightedLeaf = (i: number): Block => {
-    const a = aspects[i]! * weights[i]!;
+    // w^1.5: in a row the heavier image's row also comes out shorter, so widen it a bit more.
+    const a = aspects[i]! * Math.pow(weights[i]!, 1.5);
     return { kind: LEAF, at: i, first: null, second: null, alpha: a, beta: 0, aspect: a, minLog: -logWeights[i]!, maxLog: -logWeights[i]! };
   };
   /** Images l..r-1 as `count` strips (rows, or columns when `columns`) of near-equal natural size. */
@@ -402,7 +413,7 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
       sumInv += 1 / weightedLeaf(i).alpha;
     }
     let best = Infinity;
-    for (const columns of [false, true]) {
+    for (const columns of STRIP_KINDS) {
       const ideal = columns ? Math.sqrt((width * sumInv) / height) : Math.sqrt((height * sumA) / width);
       for (let c = Math.max(1, Math.floor(ideal) - 1); c <= Math.min(r - l, Math.ceil(ideal) + 1); c++) {
         best = Math.min(best, stripsCost(l, r, stripStarts(l, r, c, columns), columns, width, height));
@@ -412,7 +423,7 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
   };
 
   /** Rows and columns arrangements of a group, row/column counts around the ones that fit. */
-  const stripOptions = (l: number, r: number, width: number, height: number, top: TopTrees, rich: boolean): void => {
+  const stripOptions = (l: number, r: number, width: number, height: number, top: TopTrees, rich: boolean | 'planned'): void => {
     const k = r - l;
     let sumA = 0;
     let sumInv = 0;
@@ -420,10 +431,10 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
       sumA += weightedLeaf(i).alpha;
       sumInv += 1 / weightedLeaf(i).alpha;
     }
-    for (const columns of [false, true]) {
+    for (const columns of STRIP_KINDS) {
       const ideal = columns ? Math.sqrt((width * sumInv) / height) : Math.sqrt((height * sumA) / width);
       for (let c = Math.max(1, Math.floor(ideal) - 1); c <= Math.min(k, Math.ceil(ideal) + 1); c++) {
-        const b = strips(l, r, c, columns, rich ? (v) => top.offer(v, blockCost(v, width, height)) : undefined);
+        const b = strips(l, r, c, columns, rich === true ? (v) => top.offer(v, blockCost(v, width, height)) : undefined);
         top.offer(b, blockCost(b, width, height));
       }
       // Breaks chosen for the whole group at once (shortest path, as for justified rows): only for
@@ -479,7 +490,7 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
   const estimate = (l: number, r: number, width: number, height: number, depth: number): number => {
     if (!(width > 0 && height > 0)) return 10;
     if (r - l <= 2 * GROUP) return groupTrees(l, r, width, height, 1).costs[0] ?? 10;
-    if (r - l <= BIG) return stripsEstimate(l, r, width, height);
+    if (r - l <= BIG) return groupTrees(l, r, width, height, 1, 'planned').costs[0] ?? 10;
     if (depth <= 0) {
       // Far from the leaves: prefer rectangles near the group's typical aspect (squarish blocks).
       const typical = (logAspectPrefix[r]! - logAspectPrefix[l]!) / (r - l);
@@ -594,10 +605,11 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
 
   /** The first child's weight share at an upper node. */
   const weightShare = (node: Node) => (prefix[node.m]! - prefix[node.l]!) / (prefix[node.r]! - prefix[node.l]!);
+  let blendT = 0;
   /** Split fraction between the natural one and the weight share (odds blended geometrically). */
   const blend = (natural: number, share?: number): number => {
-    if (share === undefined || BLEND === 0) return natural;
-    const odds = Math.pow(natural / (1 - natural), 1 - BLEND) * Math.pow(share / (1 - share), BLEND);
+    if (share === undefined || blendT === 0) return natural;
+    const odds = Math.pow(natural / (1 - natural), 1 - blendT) * Math.pow(share / (1 - share), blendT);
     return odds / (1 + odds);
   };
 
@@ -661,6 +673,7 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     let lo = Infinity;
     let hi = -Infinity;
     let crops = 0;
+    let worst = 0;
     for (let i = 0; i < n; i++) {
       const v = logArea[i]!;
       sum += v;
@@ -668,38 +681,48 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
       if (v < lo) lo = v;
       if (v > hi) hi = v;
       crops += crop[i]!;
+      if (crop[i]! > worst) worst = crop[i]!;
     }
     const mean = sum / n;
     const variance = Math.max(0, sumSq / n - mean * mean);
-    return crops / n + AREA_VARIANCE * variance + AREA_RANGE * Math.max(0, hi - lo - RANGE_FREE);
+    return crops / n + WORST_CROP * worst + AREA_VARIANCE * variance + AREA_RANGE * Math.max(0, hi - lo - RANGE_FREE);
   };
 
   const root = plan(0, n, content.width, content.height);
-  // Local search over the groups' trees (first improvement, a few passes).
-  let score = evaluate();
-  for (let pass = 0; pass < PASSES; pass++) {
-    let improved = false;
-    for (const g of groups) {
-      const current = g.choice;
-      let bestChoice = current;
-      let bestScore = score;
-      for (let o = 0; o < g.options.length; o++) {
-        if (o === current) continue;
-        g.choice = o;
-        const total = evaluate();
-        if (total < bestScore - 1e-9) {
-          bestScore = total;
-          bestChoice = o;
+  // For each blend, a local search over the groups' trees (first improvement, a few passes);
+  // the best blend and choices win.
+  let best: { score: number; blend: number; choices: number[] } | null = null;
+  for (const t of BLENDS) {
+    blendT = t;
+    for (const g of groups) g.choice = 0;
+    let score = evaluate();
+    for (let pass = 0; pass < PASSES; pass++) {
+      let improved = false;
+      for (const g of groups) {
+        const current = g.choice;
+        let bestChoice = current;
+        let bestScore = score;
+        for (let o = 0; o < g.options.length; o++) {
+          if (o === current) continue;
+          g.choice = o;
+          const total = evaluate();
+          if (total < bestScore - 1e-9) {
+            bestScore = total;
+            bestChoice = o;
+          }
+        }
+        g.choice = bestChoice;
+        if (bestChoice !== current) {
+          improved = true;
+          score = bestScore;
         }
       }
-      g.choice = bestChoice;
-      if (bestChoice !== current) {
-        improved = true;
-        score = bestScore;
-      }
+      if (!improved) break;
     }
-    if (!improved) break;
+    if (!best || score < best.score) best = { score, blend: t, choices: groups.map((g) => g.choice) };
   }
+  blendT = best!.blend;
+  groups.forEach((g, k) => (g.choice = best!.choices[k]!));
   laws(root);
   const realisePlan = (node: Plan, x: number, y: number, width: number, height: number): void => {
     if (node.kind === LEAF) {
