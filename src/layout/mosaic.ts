@@ -4,22 +4,28 @@
  * internal nodes cut their rectangle vertically or horizontally with exactly `gap` px between the
  * halves, so boxes and gutters tile the content box to the pixel.
  *
- * Two regimes:
- * - Upper levels (more than `GROUP` images): a top-down partition. The rectangle is cut (either
- *   orientation) at a split index near the weighted middle, and the two halves get areas exactly
- *   proportional to their weight sums, which keeps areas balanced across the page. The cut and the
- *   split index are chosen by looking ahead: each candidate is scored by the best achievable cost of
- *   its halves (exact for small halves, one more level of look-ahead otherwise).
- * - Small groups (at most `GROUP` images): an exhaustive search over every slicing tree of the group
- *   (both cut orientations at every node). Every subtree has an exact affine width law at its
- *   natural, crop-free size, gaps included (`width = alpha·height + beta`: a leaf is its aspect,
- *   a vertical cut adds the laws plus the gap, a horizontal cut combines them harmonically), and
- *   the tree whose law best matches the group's rectangle, with the most even areas per weight,
- *   wins. It is then realised top-down on integer pixels, each rectangle split by its children's
- *   natural proportions; the residual mismatch becomes small cover crops.
+ * Every subtree has an exact affine law at its natural, crop-free size, gaps included
+ * (`width = alpha·height + beta`: a leaf is its aspect, a vertical cut adds the laws plus the gap,
+ * a horizontal cut combines them harmonically).
  *
- * Deterministic; a non-zero `seed` adds a small deterministic jitter to candidate scores so equally
- * good partitions are picked differently. `weight` is a relative area hint.
+ * 1. Plan. Above `BIG` images the set is cut in two near its weighted middle, vertically or
+ *    horizontally, each half getting an area proportional to its weight; orientation and split
+ *    index are chosen by looking ahead (the best block cost of the halves, or of their halves).
+ *    A group of at most `BIG` images becomes one block with a short list of candidate trees:
+ *    rows of near-equal aspect sums (linear partitions, their one-image break shifts, and the
+ *    shortest-path breaks of justified rows), re-scored on a float realisation (crop and area
+ *    range); a set of at most 2·GROUP images instead gets every slicing tree (exhaustive for
+ *    ≤ GROUP, a top cut over two exhaustive halves above that).
+ * 2. Choose. For each blend t in BLENDS, a local search over the groups' candidate trees scores
+ *    the whole page (mean and worst crop, variance and excess range of log area per weight); the
+ *    best blend and choices win.
+ * 3. Realise top-down on integer pixels: inside a group every rectangle is split by its children's
+ *    natural sizes (no crop when the group fits); above the groups the split fraction is the
+ *    natural one blended toward the weight share by t (odds^(1−t)·share-odds^t), so a group's
+ *    misfit turns partly into a small area shift and partly into small cover crops.
+ *
+ * Deterministic; a non-zero `seed` adds a small deterministic jitter to the plan's candidate
+ * scores so equally good partitions are picked differently. `weight` is a relative area hint.
  */
 import { mulberry32 } from './random.js';
 import { planRows } from './rows.js';
@@ -115,6 +121,11 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + weights[i]!;
   const logAspectPrefix = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) logAspectPrefix[i + 1] = logAspectPrefix[i]! + Math.log(aspects[i]!);
+  // A handful of images cannot have both even areas and their own aspects: favour the aspects.
+  const small = n <= 2 * GROUP;
+  const hard = small ? 0.15 : 2;
+  const areaVariance = small ? 0.05 : AREA_VARIANCE;
+  const areaRange = small ? 0.15 : AREA_RANGE;
   const random = seed === 0 ? null : mulberry32(seed);
   const jitter = () => (random ? random() * 0.004 : 0);
 
@@ -180,8 +191,9 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
         }
       }
     }
-    // Keep the blocks whose areas are even enough (all of them when none is), one per natural law.
-    const even = list.filter((b) => b.maxLog - b.minLog <= KEEP_SPREAD);
+    // Keep the blocks whose areas are even enough (all of them when none is, or for a handful of
+    // images), one per natural law.
+    const even = small ? list : list.filter((b) => b.maxLog - b.minLog <= KEEP_SPREAD);
     const kept = new Map<string, Block>();
     for (const b of even.length > 0 ? even : list) {
       const law = `${b.alpha.toPrecision(5)}:${b.beta.toPrecision(4)}`;
@@ -198,7 +210,7 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     if (!(natural > 0) || !(width > 0) || !(height > 0)) return 10;
     const mismatch = Math.abs(Math.log(width / natural));
     const spread = b.maxLog - b.minLog;
-    return mismatch + SPREAD * spread + (spread > SPREAD_LIMIT ? (spread - SPREAD_LIMIT) * 2 : 0);
+    return mismatch + SPREAD * spread + (spread > SPREAD_LIMIT ? (spread - SPREAD_LIMIT) * hard : 0);
   };
 
   /** Joins two blocks under a cut of the given kind. */
@@ -364,64 +376,6 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     }
     return stripsAt(l, r, starts, columns);
   };
-  /** Cost of a strips arrangement computed from its law directly (no tree built): for look-ahead. */
-  const stripsCost = (l: number, r: number, starts: readonly number[], columns: boolean, width: number, height: number): number => {
-    let alpha = 0;
-    let beta = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
-    starts.forEach((start, s) => {
-      const end = s + 1 < starts.length ? starts[s + 1]! : r;
-      let sum = 0;
-      for (let i = start; i < end; i++) sum += columns ? 1 / weightedLeaf(i).alpha : weightedLeaf(i).alpha;
-      const count = end - start;
-      // Rows: law (sum, (count − 1)·gap), stacked harmonically; columns: law (1/sum, −(count − 1)·gap/sum), side by side.
-      if (columns) {
-        alpha += 1 / sum;
-        beta += -((count - 1) * gap) / sum;
-      } else {
-        alpha += 1 / sum;
-        beta += (count - 1) * gap / sum;
-      }
-      for (let i = start; i < end; i++) {
-        const a = weightedLeaf(i).alpha;
-        const v = (columns ? -Math.log(a) : Math.log(a)) - 2 * Math.log(sum) - logWeights[i]!;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-    });
-    const strips = starts.length;
-    let lawAlpha: number;
-    let lawBeta: number;
-    if (columns) {
-      lawAlpha = alpha;
-      lawBeta = beta + (strips - 1) * gap;
-    } else {
-      lawAlpha = 1 / alpha;
-      lawBeta = lawAlpha * (beta - (strips - 1) * gap);
-    }
-    const natural = lawAlpha * height + lawBeta;
-    if (!(natural > 0)) return 10;
-    const spread = hi - lo;
-    return Math.abs(Math.log(width / natural)) + SPREAD * spread + (spread > SPREAD_LIMIT ? (spread - SPREAD_LIMIT) * 2 : 0);
-  };
-  const stripsEstimate = (l: number, r: number, width: number, height: number): number => {
-    let sumA = 0;
-    let sumInv = 0;
-    for (let i = l; i < r; i++) {
-      sumA += weightedLeaf(i).alpha;
-      sumInv += 1 / weightedLeaf(i).alpha;
-    }
-    let best = Infinity;
-    for (const columns of STRIP_KINDS) {
-      const ideal = columns ? Math.sqrt((width * sumInv) / height) : Math.sqrt((height * sumA) / width);
-      for (let c = Math.max(1, Math.floor(ideal) - 1); c <= Math.min(r - l, Math.ceil(ideal) + 1); c++) {
-        best = Math.min(best, stripsCost(l, r, stripStarts(l, r, c, columns), columns, width, height));
-      }
-    }
-    return best;
-  };
-
   /** Rows and columns arrangements of a group, row/column counts around the ones that fit. */
   const stripOptions = (l: number, r: number, width: number, height: number, top: TopTrees, rich: boolean | 'planned'): void => {
     const k = r - l;
@@ -581,7 +535,7 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
           hi = Math.max(hi, logArea[i]!);
         }
         const range = hi - lo;
-        top.offer(b, crops / (r - l) + SPREAD * range + (range > SPREAD_LIMIT ? (range - SPREAD_LIMIT) * 2 : 0));
+        top.offer(b, crops / (r - l) + SPREAD * range + (range > SPREAD_LIMIT ? (range - SPREAD_LIMIT) * hard : 0));
       });
       if (top.blocks.length === 0) throw fitError(images, content, gap);
       const group: Group = { kind: LEAF, l, r, options: top.blocks, costs: top.costs, choice: 0 };
@@ -685,7 +639,7 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     }
     const mean = sum / n;
     const variance = Math.max(0, sumSq / n - mean * mean);
-    return crops / n + WORST_CROP * worst + AREA_VARIANCE * variance + AREA_RANGE * Math.max(0, hi - lo - RANGE_FREE);
+    return crops / n + WORST_CROP * worst + areaVariance * variance + areaRange * Math.max(0, hi - lo - RANGE_FREE);
   };
 
   const root = plan(0, n, content.width, content.height);
