@@ -59,7 +59,7 @@ const SPREAD_LIMIT = Math.log(2.5);
 const KEEP_SPREAD = Math.log(3);
 
 /** Trees kept per group for the local search. */
-const OPTIONS = 16;
+const OPTIONS = 8;
 
 /** Local-search passes over the groups. */
 const PASSES = 3;
