@@ -1,19 +1,34 @@
 /**
- * Mosaic: the whole content box filled edge to edge, every image close to its own aspect ratio.
+ * Mosaic: a recursive-partition collage in the spirit of blocked recursive image composition
+ * (BRIC, Atkins 2008): a binary slicing tree over the image sequence (order preserved) whose
+ * internal nodes cut their rectangle vertically or horizontally with exactly `gap` px between the
+ * halves, so boxes and gutters tile the content box to the pixel.
  *
- * A slicing tree of a fixed shape: horizontal cuts make bands, vertical cuts split each band into
- * items, and an item is one image or a short vertical stack of images much wider than the rest
- * (stacking keeps their areas close to the others'). Each item has an exact affine width law
- * (`width = alpha·height + beta`, gaps included), so each band spans the content width with zero
- * crop; band breaks and the band count are chosen for the whole set at once (shortest path over
- * break points) so the bands fill the height; the small remaining mismatch becomes one uniform
- * vertical stretch, reported as a cover crop. When the page is taller than wide the same is done
- * on the transposed page (columns instead of bands). Deterministic; `seed` perturbs break costs
- * and stacking so equally good alternatives are picked.
+ * Every subtree has an exact affine law at its natural, crop-free size, gaps included
+ * (`width = alpha·height + beta`: a leaf is its aspect, a vertical cut adds the laws plus the gap,
+ * a horizontal cut combines them harmonically).
+ *
+ * 1. Plan. Above `BIG` images the set is cut in two near its weighted middle, vertically or
+ *    horizontally, each half getting an area proportional to its weight; orientation and split
+ *    index are chosen by looking ahead (the best block cost of the halves, or of their halves).
+ *    A group of at most `BIG` images becomes one block with a short list of candidate trees:
+ *    rows of near-equal aspect sums (linear partitions, their one-image break shifts, and the
+ *    shortest-path breaks of justified rows), re-scored on a float realisation (crop and area
+ *    range); a set of at most 2·GROUP images instead gets every slicing tree (exhaustive for
+ *    ≤ GROUP, a top cut over two exhaustive halves above that).
+ * 2. Choose. For each blend t in BLENDS, a local search over the groups' candidate trees scores
+ *    the whole page (mean and worst crop, variance and excess range of log area per weight); the
+ *    best blend and choices win.
+ * 3. Realise top-down on integer pixels: inside a group every rectangle is split by its children's
+ *    natural sizes (no crop when the group fits); above the groups the split fraction is the
+ *    natural one blended toward the weight share by t (odds^(1−t)·share-odds^t), so a group's
+ *    misfit turns partly into a small area shift and partly into small cover crops.
+ *
+ * Deterministic; a non-zero `seed` adds a small deterministic jitter to the plan's candidate
+ * scores so equally good partitions are picked differently. `weight` is a relative area hint.
  */
 import { mulberry32 } from './random.js';
-import { planRows, type RowItem } from './rows.js';
-import { splitWeighted } from './split.js';
+import { planRows } from './rows.js';
 import { LayoutError, checkImages, coverCropFraction, normalizedWeights, type Box, type ImageShape, type PlacedBox } from './types.js';
 
 export interface MosaicOptions {
@@ -31,124 +46,661 @@ export interface MosaicResult {
   boxes: PlacedBox[];
   /** The gutters: every content pixel is in exactly one box or one gap rectangle. */
   gaps: Box[];
-  /** `rows`: bands across the page; `columns`: the transposed arrangement. */
-  direction: 'rows' | 'columns';
 }
 
-/** Score under which the first direction tried is kept (about 1 % mean crop at an area ratio of 2). */
-const GOOD_ENOUGH = 0.025;
+/** Largest group searched exhaustively (all slicing trees over the group's order). */
+const GROUP = 5;
+/** Weight of the spread of log areas (per weight) inside a group against crop. */
+const SPREAD = 0.04;
+/** Spread (log) above which a group is penalised hard (area ratio ≈ 2.5). */
+const SPREAD_LIMIT = Math.log(2.5);
 
-interface Item extends RowItem {
-  /** Images stacked in this item, top to bottom (in band direction terms). */
-  members: number[];
+/** Blocks with a wider spread than this are dropped from the exhaustive lists (when others exist). */
+const KEEP_SPREAD = Math.log(3);
+
+/** Trees kept per group for the local search. */
+const OPTIONS = 8;
+
+/** Local-search passes over the groups. */
+const PASSES = 3;
+/** Weights of the variance and of the excess range (beyond RANGE_FREE) of log area per weight. */
+const AREA_VARIANCE = 0.3;
+/** Weight of the largest crop. */
+const WORST_CROP = 0.1;
+const AREA_RANGE = 1;
+const RANGE_FREE = Math.log(2.8);
+
+/**
+ * How far upper cuts move from natural proportions toward weight shares (0 = pure BRIC, natural
+ * proportions, no crop but uneven areas; 1 = exact weight shares): each is tried, best kept.
+ */
+/**
+ * Strip kinds tried for a block: rows only. Columns (`true`) fit tall blocks too but give portrait
+ * and landscape images opposite area ratios to rows, which widens the page-wide area spread.
+ */
+const STRIP_KINDS: readonly boolean[] = [false];
+const BLENDS = [0, 0.1, 0.2, 0.3];
+
+/** Largest group laid out as one block (rows or columns); larger sets are partitioned. */
+const BIG = 96;
+
+const LEAF = 0 as const;
+const VERTICAL = 1 as const;
+const HORIZONTAL = 2 as const;
+
+/** A slicing tree over a contiguous group of images, with its natural size law. */
+interface Block {
+  kind: number;
+  /** Leaf: image index; internal: split index (first image of the second child). */
+  at: number;
+  first: Block | null;
+  second: Block | null;
+  /** Natural width = alpha·height + beta (gaps included). */
+  alpha: number;
+  beta: number;
+  /** Gap-free aspect, and min/max log area fraction per weight of its leaves. */
+  aspect: number;
+  minLog: number;
+  maxLog: number;
+}
+
+function fitError(images: readonly ImageShape[], content: Box, gap: number): LayoutError {
+  return new LayoutError('layout', `${images.length} images with a ${gap} px gap do not fit in ${content.width}×${content.height} px`);
 }
 
 export function mosaicLayout(options: MosaicOptions): MosaicResult {
   const { images, content, gap } = options;
   checkImages(images);
-  if (images.length === 0) return { boxes: [], gaps: [], direction: 'rows' };
+  if (images.length === 0) return { boxes: [], gaps: [] };
+  const n = images.length;
   const seed = options.seed ?? 0;
   const weights = normalizedWeights(images);
-  // Weights scale a cell's width at its band height (cover crop) like in justified rows.
-  const aspects = images.map((image, i) => image.aspect * weights[i]!);
-  // Bands along the longer side first; the other direction only when that is not already good.
-  const wide = content.width >= content.height;
-  const transposedContent = { x: content.y, y: content.x, width: content.height, height: content.width };
-  const rowsFirst = () => arrange(aspects, content, gap, seed, false);
-  const columnsFirst = () => arrange(aspects.map((a) => 1 / a), transposedContent, gap, seed, true);
-  const primary = wide ? rowsFirst() : columnsFirst();
-  const primaryScore = primary ? score(primary.boxes, images) : Infinity;
-  let pick = primary;
-  let transposed = !wide;
-  if (primaryScore > GOOD_ENOUGH) {
-    const secondary = wide ? columnsFirst() : rowsFirst();
-    if (secondary && score(secondary.boxes, images) < primaryScore) {
-      pick = secondary;
-      transposed = wide;
+  const aspects = images.map((image) => image.aspect);
+  const logWeights = weights.map(Math.log);
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + weights[i]!;
+  const logAspectPrefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) logAspectPrefix[i + 1] = logAspectPrefix[i]! + Math.log(aspects[i]!);
+  // A handful of images cannot have both even areas and their own aspects: favour the aspects.
+  const small = n <= 2 * GROUP;
+  const hard = small ? 0.15 : 2;
+  const areaVariance = small ? 0.05 : AREA_VARIANCE;
+  const areaRange = small ? 0.15 : AREA_RANGE;
+  const random = seed === 0 ? null : mulberry32(seed);
+  const jitter = () => (random ? random() * 0.004 : 0);
+
+  // Quick feasibility: every image needs at least a pixel plus its share of gutters.
+  if (content.width < 1 || content.height < 1) throw fitError(images, content, gap);
+  {
+    const perCell = (content.width * content.height) / n;
+    if (perCell < 1 || Math.sqrt(perCell) <= gap * 0.5 + 1) throw fitError(images, content, gap);
+  }
+
+  // ---- Exhaustive blocks for small groups (memoised by interval). ----
+  const memo = new Map<number, Block[]>();
+  const blocksOf = (l: number, r: number): Block[] => {
+    const key = l * (n + 1) + r;
+    const cached = memo.get(key);
+    if (cached) return cached;
+    const list: Block[] = [];
+    if (r - l === 1) {
+      const a = aspects[l]!;
+      list.push({ kind: LEAF, at: l, first: null, second: null, alpha: a, beta: 0, aspect: a, minLog: -logWeights[l]!, maxLog: -logWeights[l]! });
+    } else {
+      for (let m = l + 1; m < r; m++) {
+        const left = blocksOf(l, m);
+        const right = blocksOf(m, r);
+        for (const p of left) {
+          for (const q of right) {
+            // Vertical cut: side by side, same height.
+            {
+              const aspect = p.aspect + q.aspect;
+              const fp = Math.log(p.aspect / aspect);
+              const fq = Math.log(q.aspect / aspect);
+              list.push({
+                kind: VERTICAL,
+                at: m,
+                first: p,
+                second: q,
+                alpha: p.alpha + q.alpha,
+                beta: p.beta + q.beta + gap,
+                aspect,
+                minLog: Math.min(p.minLog + fp, q.minLog + fq),
+                maxLog: Math.max(p.maxLog + fp, q.maxLog + fq),
+              });
+            }
+            // Horizontal cut: stacked, same width.
+            {
+              const aspect = 1 / (1 / p.aspect + 1 / q.aspect);
+              const fp = Math.log(q.aspect / (p.aspect + q.aspect));
+              const fq = Math.log(p.aspect / (p.aspect + q.aspect));
+              const alpha = 1 / (1 / p.alpha + 1 / q.alpha);
+              list.push({
+                kind: HORIZONTAL,
+                at: m,
+                first: p,
+                second: q,
+                alpha,
+                beta: alpha * (p.beta / p.alpha + q.beta / q.alpha - gap),
+                aspect,
+                minLog: Math.min(p.minLog + fp, q.minLog + fq),
+                maxLog: Math.max(p.maxLog + fp, q.maxLog + fq),
+              });
+            }
+          }
+        }
+      }
+    }
+    // Keep the blocks whose areas are even enough (all of them when none is, or for a handful of
+    // images), one per natural law.
+    const even = small ? list : list.filter((b) => b.maxLog - b.minLog <= KEEP_SPREAD);
+    const kept = new Map<string, Block>();
+    for (const b of even.length > 0 ? even : list) {
+      const law = `${b.alpha.toPrecision(5)}:${b.beta.toPrecision(4)}`;
+      const other = kept.get(law);
+      if (!other || other.maxLog - other.minLog > b.maxLog - b.minLog) kept.set(law, b);
+    }
+    const result = [...kept.values()];
+    memo.set(key, result);
+    return result;
+  };
+
+  const blockCost = (b: Block, width: number, height: number): number => {
+    const natural = b.alpha * height + b.beta;
+    if (!(natural > 0) || !(width > 0) || !(height > 0)) return 10;
+    const mismatch = Math.abs(Math.log(width / natural));
+    const spread = b.maxLog - b.minLog;
+    return mismatch + SPREAD * spread + (spread > SPREAD_LIMIT ? (spread - SPREAD_LIMIT) * hard : 0);
+  };
+
+  /** Joins two blocks under a cut of the given kind. */
+  const join = (kind: number, m: number, p: Block, q: Block): Block => {
+    if (kind === VERTICAL) {
+      const aspect = p.aspect + q.aspect;
+      const fp = Math.log(p.aspect / aspect);
+      const fq = Math.log(q.aspect / aspect);
+      return {
+        kind, at: m, first: p, second: q,
+        alpha: p.alpha + q.alpha,
+        beta: p.beta + q.beta + gap,
+        aspect,
+        minLog: Math.min(p.minLog + fp, q.minLog + fq),
+        maxLog: Math.max(p.maxLog + fp, q.maxLog + fq),
+      };
+    }
+    const aspect = 1 / (1 / p.aspect + 1 / q.aspect);
+    const fp = Math.log(q.aspect / (p.aspect + q.aspect));
+    const fq = Math.log(p.aspect / (p.aspect + q.aspect));
+    const alpha = 1 / (1 / p.alpha + 1 / q.alpha);
+    return {
+      kind, at: m, first: p, second: q,
+      alpha,
+      beta: alpha * (p.beta / p.alpha + q.beta / q.alpha - gap),
+      aspect,
+      minLog: Math.min(p.minLog + fp, q.minLog + fq),
+      maxLog: Math.max(p.maxLog + fp, q.maxLog + fq),
+    };
+  };
+
+  /** Keeps the `keep` cheapest trees with distinct natural laws (insertion into a short list). */
+  class TopTrees {
+    readonly blocks: Block[] = [];
+    readonly costs: number[] = [];
+    constructor(readonly keep: number) {}
+    get worst(): number {
+      return this.blocks.length < this.keep ? Infinity : this.costs[this.costs.length - 1]!;
+    }
+    offer(block: Block, cost: number): void {
+      if (cost >= this.worst) return;
+      for (let i = 0; i < this.blocks.length; i++) {
+        const other = this.blocks[i]!;
+        if (Math.abs(other.alpha - block.alpha) < 1e-9 * block.alpha && Math.abs(other.beta - block.beta) < 1e-6) {
+          if (this.costs[i]! <= cost) return;
+          this.blocks.splice(i, 1);
+          this.costs.splice(i, 1);
+          break;
+        }
+      }
+      let at = this.costs.length;
+      while (at > 0 && this.costs[at - 1]! > cost) at--;
+      this.blocks.splice(at, 0, block);
+      this.costs.splice(at, 0, cost);
+      if (this.blocks.length > this.keep) {
+        this.blocks.pop();
+        this.costs.pop();
+      }
     }
   }
-  if (!pick) throw new LayoutError('layout', `${images.length} images with a ${gap} px gap do not fit in ${content.width}×${content.height} px`);
-  const boxes = pick.boxes.map((b, i) => {
-    const box = transposed ? { x: b.y, y: b.x, width: b.height, height: b.width } : b;
-    return { ...box, index: i, crop: coverCropFraction(images[i]!.aspect, box.width, box.height) };
-  });
-  const gaps = transposed ? pick.gaps.map((b) => ({ x: b.y, y: b.x, width: b.height, height: b.width })) : pick.gaps;
-  for (const box of boxes) {
-    if (box.width < 1 || box.height < 1) throw new LayoutError('layout', `${images.length} images with a ${gap} px gap do not fit in ${content.width}×${content.height} px`);
-  }
-  return { boxes, gaps, direction: transposed ? 'columns' : 'rows' };
-}
 
-/** Crop and area balance of a candidate (lower is better). */
-function score(boxes: readonly Box[], images: readonly ImageShape[]): number {
-  let crop = 0;
-  let minArea = Infinity;
-  let maxArea = 0;
-  boxes.forEach((box, i) => {
-    crop += coverCropFraction(images[i]!.aspect, box.width, box.height);
-    const area = box.width * box.height;
-    minArea = Math.min(minArea, area);
-    maxArea = Math.max(maxArea, area);
-  });
-  return crop / boxes.length + 0.02 * Math.log(maxArea / Math.max(1, minArea));
-}
-
-function arrange(aspects: readonly number[], content: Box, gap: number, seed: number, transposed: boolean): { boxes: Box[]; gaps: Box[] } | null {
-  const n = aspects.length;
-  const random = seed === 0 ? null : mulberry32(seed * 2 + (transposed ? 1 : 0));
-  // The band height if every image were alone in its band, then stack images that would come out
-  // far larger than the typical one (wide images): a stack of s shares one band slot.
-  const logs = [...aspects].map(Math.log).sort((a, b) => a - b);
-  const median = Math.exp(logs[Math.floor(logs.length / 2)]!);
-  const items: Item[] = [];
-  for (let i = 0; i < n; ) {
-    const members = [i];
-    const limit = random ? 1.7 + 0.4 * random() : 1.8;
-    // Stack while the stack stays wider than the median by the limit per member.
-    let inverse = 1 / aspects[i]!;
-    while (i + members.length < n && members.length < 4) {
-      const next = aspects[i + members.length]!;
-      const combined = 1 / (inverse + 1 / next);
-      if (aspects[i]! / median < limit || next / median < limit || combined / median < limit / members.length) break;
-      members.push(i + members.length);
-      inverse += 1 / next;
+  /**
+   * The cheapest trees for a group of at most 2·GROUP images in a width×height rectangle: every
+   * slicing tree when the group is small, otherwise a top cut (either orientation, any split index
+   * leaving at most GROUP images a side) over two exhaustive subtrees, pairs matched by natural size
+   * (sorted search) and then scored as one tree.
+   */
+  const groupTrees = (l: number, r: number, width: number, height: number, keep: number, rich: boolean | 'planned' = false): TopTrees => {
+    const top = new TopTrees(keep);
+    if (r - l > 2 * GROUP) {
+      stripOptions(l, r, width, height, top, rich);
+      return top;
     }
-    const alpha = 1 / members.reduce((s, k) => s + 1 / aspects[k]!, 0);
-    // A stack of s images of width w: height = w·Σ(1/a) + (s − 1)·gap, so w = alpha·(height − (s − 1)·gap).
-    items.push({ alpha, beta: -alpha * (members.length - 1) * gap, members });
-    i += members.length;
-  }
-  const noise = random ? (() => {
-    const table = Array.from({ length: items.length + 1 }, () => random() * 1e-3);
-    return (j: number) => table[j]!;
-  })() : undefined;
-  let plan;
-  try {
-    plan = planRows(items, { width: content.width, height: content.height, y: content.y, gap, noise });
-  } catch (error) {
-    if (error instanceof LayoutError) return null;
-    throw error;
-  }
-  const boxes: Box[] = new Array(n);
-  const gaps: Box[] = [];
-  const bands = plan.starts.length;
-  for (let r = 0; r < bands; r++) {
-    const start = plan.starts[r]!;
-    const end = r + 1 < bands ? plan.starts[r + 1]! : items.length;
-    const band = plan.heights[r]!;
-    if (r > 0 && gap > 0) gaps.push({ x: content.x, y: band.start - gap, width: content.width, height: gap });
-    const bandItems = items.slice(start, end);
-    const natural = bandItems.map((item) => Math.max(1e-9, item.alpha * plan.natural[r]! + item.beta));
-    const spans = splitWeighted(content.x, content.width, natural, gap);
-    spans.forEach((span, k) => {
-      const item = bandItems[k]!;
-      if (k > 0 && gap > 0) gaps.push({ x: span.start - gap, y: band.start, width: gap, height: band.size });
-      const cells = splitWeighted(band.start, band.size, item.members.map((m) => 1 / aspects[m]!), gap);
-      cells.forEach((cell, s) => {
-        if (s > 0 && gap > 0) gaps.push({ x: span.start, y: cell.start - gap, width: span.size, height: gap });
-        boxes[item.members[s]!] = { x: span.start, y: cell.start, width: span.size, height: cell.size };
-      });
+    if (r - l <= GROUP) {
+      for (const b of blocksOf(l, r)) top.offer(b, blockCost(b, width, height));
+      return top;
+    }
+    for (let m = Math.max(l + 1, r - GROUP); m <= Math.min(r - 1, l + GROUP); m++) {
+      const left = blocksOf(l, m);
+      const right = blocksOf(m, r);
+      for (const kind of [VERTICAL, HORIZONTAL]) {
+        const along = kind === VERTICAL ? width : height;
+        const size = kind === VERTICAL ? (b: Block) => b.alpha * height + b.beta : (b: Block) => (width - b.beta) / b.alpha;
+        const sizes = right.map(size);
+        const order = right.map((_, j) => j).sort((a, b) => sizes[a]! - sizes[b]!);
+        const sorted = order.map((j) => sizes[j]!);
+        for (const p of left) {
+          const target = along - gap - size(p);
+          let lo = 0;
+          let hi = sorted.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (sorted[mid]! < target) lo = mid + 1;
+            else hi = mid;
+          }
+          for (let k = Math.max(0, lo - 3); k < Math.min(sorted.length, lo + 3); k++) {
+            const joined = join(kind, m, p, right[order[k]!]!);
+            top.offer(joined, blockCost(joined, width, height));
+          }
+        }
+      }
+    }
+    return top;
+  };
+
+  /** A leaf whose natural law uses the weighted aspect (a heavier image gets a wider cell). */
+  const weightedLeaf = (i: number): Block => {
+    // w^1.5: in a row the heavier image's row also comes out shorter, so widen it a bit more.
+    const a = aspects[i]! * Math.pow(weights[i]!, 1.5);
+    return { kind: LEAF, at: i, first: null, second: null, alpha: a, beta: 0, aspect: a, minLog: -logWeights[i]!, maxLog: -logWeights[i]! };
+  };
+  /** Images l..r-1 as `count` strips (rows, or columns when `columns`) of near-equal natural size. */
+  /** Images l..r-1 as strips starting at the given (absolute) indices. */
+  const stripsAt = (l: number, r: number, starts: readonly number[], columns: boolean): Block => {
+    const chain = columns ? HORIZONTAL : VERTICAL;
+    const across = columns ? VERTICAL : HORIZONTAL;
+    let result: Block | null = null;
+    starts.forEach((start, s) => {
+      const end = s + 1 < starts.length ? starts[s + 1]! : r;
+      let strip = weightedLeaf(start);
+      for (let i = start + 1; i < end; i++) strip = join(chain, i, strip, weightedLeaf(i));
+      result = result ? join(across, start, result, strip) : strip;
     });
+    return result!;
+  };
+  /** Strip starts (absolute indices) splitting l..r-1 into `count` strips of near-equal aspect sums. */
+  const stripStarts = (l: number, r: number, count: number, columns: boolean): number[] => {
+    const along = (i: number) => (columns ? 1 / weightedLeaf(i).alpha : weightedLeaf(i).alpha);
+    let total = 0;
+    for (let i = l; i < r; i++) total += along(i);
+    const chain = columns ? HORIZONTAL : VERTICAL;
+    const across = columns ? VERTICAL : HORIZONTAL;
+    const starts: number[] = [];
+    let start = l;
+    let cumulative = 0;
+    for (let s = 0; s < count; s++) {
+      const goal = (total * (s + 1)) / count;
+      let end = start + 1;
+      cumulative += along(start);
+      // Extend while the next image brings the running sum closer to the goal (leave one per strip).
+      while (end < r - (count - s - 1) && (s === count - 1 || Math.abs(cumulative + along(end) - goal) < Math.abs(cumulative - goal))) {
+        cumulative += along(end);
+        end++;
+      }
+      starts.push(start);
+      start = end;
+    }
+    return starts;
+  };
+  const strips = (l: number, r: number, count: number, columns: boolean, variants?: (block: Block) => void): Block => {
+    const starts = stripStarts(l, r, count, columns);
+    if (variants) {
+      // Each break moved by one image either way: more natural laws to choose from.
+      for (let s = 1; s < starts.length; s++) {
+        for (const d of [-1, 1]) {
+          const moved = starts[s]! + d;
+          if (moved <= starts[s - 1]! || moved >= (s + 1 < starts.length ? starts[s + 1]! : r)) continue;
+          const copy = starts.slice();
+          copy[s] = moved;
+          variants(stripsAt(l, r, copy, columns));
+        }
+      }
+    }
+    return stripsAt(l, r, starts, columns);
+  };
+  /** Rows and columns arrangements of a group, row/column counts around the ones that fit. */
+  const stripOptions = (l: number, r: number, width: number, height: number, top: TopTrees, rich: boolean | 'planned'): void => {
+    const k = r - l;
+    let sumA = 0;
+    let sumInv = 0;
+    for (let i = l; i < r; i++) {
+      sumA += weightedLeaf(i).alpha;
+      sumInv += 1 / weightedLeaf(i).alpha;
+    }
+    for (const columns of STRIP_KINDS) {
+      const ideal = columns ? Math.sqrt((width * sumInv) / height) : Math.sqrt((height * sumA) / width);
+      for (let c = Math.max(1, Math.floor(ideal) - 1); c <= Math.min(k, Math.ceil(ideal) + 1); c++) {
+        const b = strips(l, r, c, columns, rich === true ? (v) => top.offer(v, blockCost(v, width, height)) : undefined);
+        top.offer(b, blockCost(b, width, height));
+      }
+      // Breaks chosen for the whole group at once (shortest path, as for justified rows): only for
+      // the final choice, too slow for the look-ahead.
+      if (!rich) continue;
+      try {
+        const items: { alpha: number; beta: number }[] = [];
+        for (let i = l; i < r; i++) items.push({ alpha: columns ? 1 / weightedLeaf(i).alpha : weightedLeaf(i).alpha, beta: 0 });
+        const planned = planRows(items, columns ? { width: height, height: width, y: 0, gap } : { width, height, y: 0, gap });
+        const b = stripsAt(l, r, planned.starts.map((st) => st + l), columns);
+        top.offer(b, blockCost(b, width, height));
+      } catch (error) {
+        if (!(error instanceof LayoutError)) throw error;
+      }
+    }
+  };
+
+  // ---- Upper levels: candidate cuts near the weighted middle. ----
+  interface Cut {
+    kind: number;
+    m: number;
+    /** Size of the first child along the cut axis (float), the rest goes to the second. */
+    first: number;
   }
+  const candidates = (l: number, r: number, width: number, height: number, wide: number): Cut[] => {
+    const total = prefix[r]! - prefix[l]!;
+    const half = prefix[l]! + total / 2;
+    // Split index whose cumulative weight is nearest the middle.
+    let lo = l + 1;
+    let hi = r - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (prefix[mid]! < half) lo = mid + 1;
+      else hi = mid;
+    }
+    const centre = lo > l + 1 && Math.abs(prefix[lo - 1]! - half) < Math.abs(prefix[lo]! - half) ? lo - 1 : lo;
+    const cuts: Cut[] = [];
+    for (let d = -wide; d <= wide; d++) {
+      const m = centre + d;
+      if (m <= l || m >= r) continue;
+      const fraction = (prefix[m]! - prefix[l]!) / total;
+      if (d !== 0 && (fraction < 0.3 || fraction > 0.7)) continue;
+      if (width > gap) cuts.push({ kind: VERTICAL, m, first: (width - gap) * fraction });
+      if (height > gap) cuts.push({ kind: HORIZONTAL, m, first: (height - gap) * fraction });
+    }
+    return cuts;
+  };
+
+  const childRects = (cut: Cut, width: number, height: number): [number, number, number, number] =>
+    cut.kind === VERTICAL ? [cut.first, height, width - gap - cut.first, height] : [width, cut.first, width, height - gap - cut.first];
+
+  /** Estimated cost of laying out images l..r-1 in a width×height rectangle. */
+  const estimate = (l: number, r: number, width: number, height: number, depth: number): number => {
+    if (!(width > 0 && height > 0)) return 10;
+    if (r - l <= 2 * GROUP) return groupTrees(l, r, width, height, 1).costs[0] ?? 10;
+    if (r - l <= BIG) return groupTrees(l, r, width, height, 1, 'planned').costs[0] ?? 10;
+    if (depth <= 0) {
+      // Far from the leaves: prefer rectangles near the group's typical aspect (squarish blocks).
+      const typical = (logAspectPrefix[r]! - logAspectPrefix[l]!) / (r - l);
+      const off = Math.log(width / height) - typical;
+      return 0.05 * off * off;
+    }
+    let best = Infinity;
+    for (const cut of candidates(l, r, width, height, 1)) {
+      const [w1, h1, w2, h2] = childRects(cut, width, height);
+      const c = estimate(l, cut.m, w1, h1, depth - 1) + estimate(cut.m, r, w2, h2, depth - 1);
+      if (c < best) best = c;
+    }
+    return best === Infinity ? 10 : best / 2;
+  };
+
+  const boxes: PlacedBox[] = new Array(n);
+  const gaps: Box[] = [];
+
+  const place = (index: number, x: number, y: number, width: number, height: number) => {
+    if (width < 1 || height < 1) throw fitError(images, content, gap);
+    boxes[index] = { x, y, width, height, index, crop: coverCropFraction(aspects[index]!, width, height) };
+  };
+
+  /** Splits `length` px into two spans separated by the gap, the first near `first` (float). */
+  const splitSpan = (length: number, first: number): number => {
+    const available = length - gap;
+    if (available < 2) throw fitError(images, content, gap);
+    return Math.min(available - 1, Math.max(1, Math.round(first)));
+  };
+
+  const realise = (b: Block, x: number, y: number, width: number, height: number): void => {
+    if (b.kind === LEAF) {
+      place(b.at, x, y, width, height);
+      return;
+    }
+    const p = b.first!;
+    const q = b.second!;
+    if (b.kind === VERTICAL) {
+      const wp = Math.max(1e-9, p.alpha * height + p.beta);
+      const wq = Math.max(1e-9, q.alpha * height + q.beta);
+      const a = splitSpan(width, ((width - gap) * wp) / (wp + wq));
+      if (gap > 0) gaps.push({ x: x + a, y, width: gap, height });
+      realise(p, x, y, a, height);
+      realise(q, x + a + gap, y, width - gap - a, height);
+    } else {
+      const hp = Math.max(1e-9, (width - p.beta) / p.alpha);
+      const hq = Math.max(1e-9, (width - q.beta) / q.alpha);
+      const a = splitSpan(height, ((height - gap) * hp) / (hp + hq));
+      if (gap > 0) gaps.push({ x, y: y + a, width, height: gap });
+      realise(p, x, y, width, a);
+      realise(q, x, y + a + gap, width, height - gap - a);
+    }
+  };
+
+  // ---- Plan: the upper partition with a short list of trees per group. ----
+  interface Group {
+    kind: typeof LEAF;
+    l: number;
+    r: number;
+    options: Block[];
+    costs: number[];
+    choice: number;
+  }
+  interface Node {
+    kind: typeof VERTICAL | typeof HORIZONTAL;
+    l: number;
+    m: number;
+    r: number;
+    first: Plan;
+    second: Plan;
+  }
+  type Plan = Group | Node;
+  const groups: Group[] = [];
+
+  const plan = (l: number, r: number, width: number, height: number): Plan => {
+    if (r - l <= BIG) {
+      const rough = groupTrees(l, r, width, height, 4 * OPTIONS, true);
+      // Re-score the short list on a float realisation (gaps included): crop and area range.
+      const top = new TopTrees(OPTIONS);
+      rough.blocks.forEach((b) => {
+        floatBlock(b, width, height);
+        let crops = 0;
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let i = l; i < r; i++) {
+          crops += crop[i]!;
+          lo = Math.min(lo, logArea[i]!);
+          hi = Math.max(hi, logArea[i]!);
+        }
+        const range = hi - lo;
+        top.offer(b, crops / (r - l) + SPREAD * range + (range > SPREAD_LIMIT ? (range - SPREAD_LIMIT) * hard : 0));
+      });
+      if (top.blocks.length === 0) throw fitError(images, content, gap);
+      const group: Group = { kind: LEAF, l, r, options: top.blocks, costs: top.costs, choice: 0 };
+      groups.push(group);
+      return group;
+    }
+    let best: Cut | null = null;
+    let bestCost = Infinity;
+    for (const cut of candidates(l, r, width, height, 2)) {
+      const [w1, h1, w2, h2] = childRects(cut, width, height);
+      const c = estimate(l, cut.m, w1, h1, 1) + estimate(cut.m, r, w2, h2, 1) + jitter();
+      if (c < bestCost) {
+        bestCost = c;
+        best = cut;
+      }
+    }
+    if (!best) throw fitError(images, content, gap);
+    const [w1, h1, w2, h2] = childRects(best, width, height);
+    return { kind: best.kind as typeof VERTICAL, l, m: best.m, r, first: plan(l, best.m, w1, h1), second: plan(best.m, r, w2, h2) };
+  };
+
+  /** The first child's weight share at an upper node. */
+  const weightShare = (node: Node) => (prefix[node.m]! - prefix[node.l]!) / (prefix[node.r]! - prefix[node.l]!);
+  let blendT = 0;
+  /** Split fraction between the natural one and the weight share (odds blended geometrically). */
+  const blend = (natural: number, share?: number): number => {
+    if (share === undefined || blendT === 0) return natural;
+    const odds = Math.pow(natural / (1 - natural), 1 - blendT) * Math.pow(share / (1 - share), blendT);
+    return odds / (1 + odds);
+  };
+
+  // Score of the current choices, from a float realisation (BRIC: every rectangle split by its
+  // children's natural sizes): mean crop, plus the variance and range of log area per weight.
+  const logArea = new Float64Array(n);
+  const crop = new Float64Array(n);
+  const lawOf = new Map<Plan, [number, number]>();
+  const laws = (node: Plan): [number, number] => {
+    let result: [number, number];
+    if (node.kind === LEAF) {
+      const b = node.options[node.choice]!;
+      result = [b.alpha, b.beta];
+    } else {
+      const [a1, b1] = laws(node.first);
+      const [a2, b2] = laws(node.second);
+      if (node.kind === VERTICAL) result = [a1 + a2, b1 + b2 + gap];
+      else {
+        const alpha = 1 / (1 / a1 + 1 / a2);
+        result = [alpha, alpha * (b1 / a1 + b2 / a2 - gap)];
+      }
+    }
+    lawOf.set(node, result);
+    return result;
+  };
+  const spread = (kind: number, width: number, height: number, p: [number, number], q: [number, number], visit: (first: boolean, w: number, h: number) => void, share?: number) => {
+    if (kind === VERTICAL) {
+      const wp = Math.max(1e-9, p[0] * height + p[1]);
+      const wq = Math.max(1e-9, q[0] * height + q[1]);
+      const a = Math.max(1e-6, (width - gap) * blend(wp / (wp + wq), share));
+      visit(true, a, height);
+      visit(false, Math.max(1e-6, width - gap - a), height);
+    } else {
+      const hp = Math.max(1e-9, (width - p[1]) / p[0]);
+      const hq = Math.max(1e-9, (width - q[1]) / q[0]);
+      const a = Math.max(1e-6, (height - gap) * blend(hp / (hp + hq), share));
+      visit(true, width, a);
+      visit(false, width, Math.max(1e-6, height - gap - a));
+    }
+  };
+  const floatBlock = (b: Block, width: number, height: number): void => {
+    if (b.kind === LEAF) {
+      logArea[b.at] = Math.log((width * height) / weights[b.at]!);
+      crop[b.at] = coverCropFraction(aspects[b.at]!, width, height);
+      return;
+    }
+    spread(b.kind, width, height, [b.first!.alpha, b.first!.beta], [b.second!.alpha, b.second!.beta], (first, w, h) => floatBlock(first ? b.first! : b.second!, w, h));
+  };
+  const floatPlan = (node: Plan, width: number, height: number): void => {
+    if (node.kind === LEAF) {
+      floatBlock(node.options[node.choice]!, width, height);
+      return;
+    }
+    spread(node.kind, width, height, lawOf.get(node.first)!, lawOf.get(node.second)!, (first, w, h) => floatPlan(first ? node.first : node.second, w, h), weightShare(node));
+  };
+  const evaluate = (): number => {
+    laws(root);
+    floatPlan(root, content.width, content.height);
+    let sum = 0;
+    let sumSq = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    let crops = 0;
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      const v = logArea[i]!;
+      sum += v;
+      sumSq += v * v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      crops += crop[i]!;
+      if (crop[i]! > worst) worst = crop[i]!;
+    }
+    const mean = sum / n;
+    const variance = Math.max(0, sumSq / n - mean * mean);
+    return crops / n + WORST_CROP * worst + areaVariance * variance + areaRange * Math.max(0, hi - lo - RANGE_FREE);
+  };
+
+  const root = plan(0, n, content.width, content.height);
+  // For each blend, a local search over the groups' trees (first improvement, a few passes);
+  // the best blend and choices win.
+  let best: { score: number; blend: number; choices: number[] } | null = null;
+  for (const t of BLENDS) {
+    blendT = t;
+    for (const g of groups) g.choice = 0;
+    let score = evaluate();
+    for (let pass = 0; pass < PASSES; pass++) {
+      let improved = false;
+      for (const g of groups) {
+        const current = g.choice;
+        let bestChoice = current;
+        let bestScore = score;
+        for (let o = 0; o < g.options.length; o++) {
+          if (o === current) continue;
+          g.choice = o;
+          const total = evaluate();
+          if (total < bestScore - 1e-9) {
+            bestScore = total;
+            bestChoice = o;
+          }
+        }
+        g.choice = bestChoice;
+        if (bestChoice !== current) {
+          improved = true;
+          score = bestScore;
+        }
+      }
+      if (!improved) break;
+    }
+    if (!best || score < best.score) best = { score, blend: t, choices: groups.map((g) => g.choice) };
+  }
+  blendT = best!.blend;
+  groups.forEach((g, k) => (g.choice = best!.choices[k]!));
+  laws(root);
+  const realisePlan = (node: Plan, x: number, y: number, width: number, height: number): void => {
+    if (node.kind === LEAF) {
+      realise(node.options[node.choice]!, x, y, width, height);
+      return;
+    }
+    const p = lawOf.get(node.first)!;
+    const q = lawOf.get(node.second)!;
+    if (node.kind === VERTICAL) {
+      const wp = Math.max(1e-9, p[0] * height + p[1]);
+      const wq = Math.max(1e-9, q[0] * height + q[1]);
+      const a = splitSpan(width, (width - gap) * blend(wp / (wp + wq), weightShare(node)));
+      if (gap > 0) gaps.push({ x: x + a, y, width: gap, height });
+      realisePlan(node.first, x, y, a, height);
+      realisePlan(node.second, x + a + gap, y, width - gap - a, height);
+    } else {
+      const hp = Math.max(1e-9, (width - p[1]) / p[0]);
+      const hq = Math.max(1e-9, (width - q[1]) / q[0]);
+      const a = splitSpan(height, (height - gap) * blend(hp / (hp + hq), weightShare(node)));
+      if (gap > 0) gaps.push({ x, y: y + a, width, height: gap });
+      realisePlan(node.first, x, y, width, a);
+      realisePlan(node.second, x, y + a + gap, width, height - gap - a);
+    }
+  };
+  realisePlan(root, content.x, content.y, content.width, content.height);
   return { boxes, gaps };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutMetrics, mosaicLayout } from '../../src/layout/index.js';
+import { layoutMetrics, mosaicLayout, mulberry32 } from '../../src/layout/index.js';
 import { area, checkGaps, checkIndices, checkInside, checkNoOverlap, randomCase } from './helpers.js';
 
 const CASES = 25;
@@ -68,6 +68,42 @@ describe('mosaicLayout behaviour', () => {
     expect(m.maxCrop).toBeLessThanOrEqual(20);
     expect(m.areaRatio).toBeLessThanOrEqual(3);
     expect(elapsed).toBeLessThan(1000);
+  });
+
+  it('is a recursive partition, not rows: nested cuts of both orientations across several cells', () => {
+    // The old band layout had ~28 full-width band gutters and no vertical gutter taller than a band.
+    const random = mulberry32(1095);
+    const photos = Array.from({ length: 1095 }, () => {
+      const u = random();
+      return { aspect: u < 0.7 ? 4 / 3 : u < 0.95 ? 3 / 4 : 1 };
+    });
+    const page = { x: 75, y: 75, width: 10650, height: 7050 };
+    const gap = 24;
+    const { boxes, gaps } = mosaicLayout({ images: photos, content: page, gap });
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+    const cellWidth = median(boxes.map((b) => b.width));
+    const cellHeight = median(boxes.map((b) => b.height));
+    const horizontal = gaps.filter((g) => g.height === gap && g.width > gap);
+    const vertical = gaps.filter((g) => g.width === gap && g.height > gap);
+    // Only the root cut may span the whole page.
+    const fullSpan = gaps.filter((g) => (g.height === gap && g.width === page.width) || (g.width === gap && g.height === page.height));
+    expect(fullSpan.length).toBeLessThanOrEqual(1);
+    // Inner cuts of both orientations that separate blocks of several cells.
+    expect(vertical.filter((g) => g.height > 3 * cellHeight && g.height < page.height).length).toBeGreaterThanOrEqual(4);
+    expect(horizontal.filter((g) => g.width > 3 * cellWidth && g.width < page.width).length).toBeGreaterThanOrEqual(4);
+    // Blocks of different widths and heights, not one band structure.
+    expect(new Set(horizontal.map((g) => g.width)).size).toBeGreaterThanOrEqual(10);
+    expect(new Set(vertical.map((g) => g.height)).size).toBeGreaterThanOrEqual(10);
+  });
+
+  it('fits small sets with exhaustive slicing trees: low crop, every box inside the page', () => {
+    for (let count = 2; count <= 10; count++) {
+      const few = images.concat(images).slice(0, count);
+      const { boxes, gaps } = mosaicLayout({ images: few, content, gap: 8 });
+      expect(checkIndices(boxes, count)).toEqual([]);
+      expect(area(boxes) + area(gaps)).toBe(content.width * content.height);
+      if (count >= 5) expect(layoutMetrics(boxes, content).meanCrop).toBeLessThan(20);
+    }
   });
 
   it('throws a LayoutError when the images cannot fit', () => {
