@@ -4,7 +4,7 @@ import { ImagesFailedError, type ImageFailure } from './errors.js';
 import { ImageSession, type ProbedImage } from './images.js';
 import type { Box, ImageShape } from './layout/index.js';
 import { loadManifest, outputSize, type CollageSpec, type ImageSpec, type ManifestOverrides, type ManifestSource, type OutputFormat } from './manifest/index.js';
-import { encodeImage, writeOutput } from './output/index.js';
+import { checkOutputWritable, encodeImage, writeOutput } from './output/index.js';
 import { layoutSpec, needsHeadersFirst, orderByDate } from './plan.js';
 import { createPoster, fillBox, posterPixels, type Poster } from './render/index.js';
 import { finishBleed } from './render/bleed.js';
@@ -46,6 +46,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
   const twoPass = needsHeadersFirst(spec) || spec.onError === 'skip';
   const gridBoxes = twoPass ? null : onPoster(spec, layoutSpec(spec).boxes);
   const size = outputSize(spec);
+  await checkOutputWritable(spec.output);
   const timings = { manifest: performance.now() - started, images: 0, fetch: 0, decode: 0, draw: 0, encode: 0, write: 0, total: 0 };
   const progress = options.onProgress ?? (() => {});
   const total = spec.images.length;

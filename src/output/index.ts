@@ -1,4 +1,4 @@
 /** Stage 6, output: encode, metadata, atomic write. */
 export { encodeImage, type EncodeOptions } from './encode.js';
 export { setJfifDensity } from './jfif.js';
-export { writeOutput } from './write.js';
+export { checkOutputWritable, writeOutput } from './write.js';
