@@ -4,13 +4,12 @@
  */
 import { constants } from 'node:os';
 import { Command, Option } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
-import { formatEventLine, formatEventText, formatTable, type BatchEvent } from '../batch/index.js';
 import type { BuildOptions } from '../build.js';
 import { CollageError, ExitCode } from '../errors.js';
 import type { ManifestOverrides } from '../manifest/index.js';
 import { enqueue, formatStatus, queueBatch, queueStatus, renderOptionsFrom, startWorker, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, DEFAULT_QUEUE, type WorkerEvent } from '../queue/index.js';
 import { defaultCacheDir } from '../sources/index.js';
+import { runReporting } from './batch.js';
 
 type Flags = Record<string, unknown> & { json?: boolean; quiet?: boolean; verbose?: boolean; force?: boolean };
 
@@ -66,49 +65,23 @@ function retryOf(flags: QueueFlags) {
 }
 
 export async function runQueueBatch(inputs: string[], flags: Flags & QueueFlags & { report?: string; logFormat?: string }, h: CliHelpers): Promise<number> {
-  const controller = new AbortController();
-  let signalled: NodeJS.Signals | null = null;
-  const onSignal = (sig: NodeJS.Signals) => {
-    const code = 128 + (constants.signals[sig] ?? 1);
-    if (signalled) process.exit(code);
-    signalled = sig;
-    if (!flags.quiet) process.stderr.write(`collage: ${sig}: no longer waiting; the jobs stay on the queue for the workers\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const json = flags.logFormat === 'json';
-  const text = !json && !flags.quiet && !flags.json;
-  const onEvent = (event: BatchEvent) => {
-    if (json) process.stderr.write(formatEventLine(event));
-    else if (text) {
-      if (event.type === 'batch-start') {
-        process.stderr.write(`collage: batch of ${event.jobs} manifest${event.jobs === 1 ? '' : 's'} on queue ${flags.queue ?? DEFAULT_QUEUE} (${event.concurrency} worker connection${event.concurrency === 1 ? '' : 's'})\n`);
-        return;
-      }
-      const line = formatEventText(event);
-      if (line) process.stderr.write(line);
-    }
-  };
-  try {
-    const report = await queueBatch(inputs, {
-      redis: requireRedis(flags),
-      ...(flags.queue && { queue: flags.queue }),
-      ...retryOf(flags),
-      force: Boolean(flags.force),
-      render: renderOf(flags, h),
-      signal: controller.signal,
-      onEvent,
-      ...(flags.report && { exclude: [flags.report] }),
-    });
-    if (flags.report) await writeFileAtomic(flags.report, `${JSON.stringify(report, null, 2)}\n`);
-    if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else if (!flags.quiet) process.stdout.write(formatTable(report).replace(/\((\d+) at a time\)\n$/, '($1 worker connections)\n'));
-    return signalled ? 128 + (constants.signals[signalled] ?? 1) : report.exitCode;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  return runReporting(flags, {
+    interrupted: 'no longer waiting; the jobs stay on the queue for the workers',
+    startLine: (event) =>
+      `collage: batch of ${event.jobs} manifest${event.jobs === 1 ? '' : 's'} on queue ${flags.queue ?? DEFAULT_QUEUE} (${event.concurrency} worker connection${event.concurrency === 1 ? '' : 's'})\n`,
+    tableTotals: (table) => table.replace(/\((\d+) at a time\)\n$/, '($1 worker connections)\n'),
+    run: (signal, onEvent, exclude) =>
+      queueBatch(inputs, {
+        redis: requireRedis(flags),
+        ...(flags.queue && { queue: flags.queue }),
+        ...retryOf(flags),
+        force: Boolean(flags.force),
+        render: renderOf(flags, h),
+        signal,
+        onEvent,
+        exclude,
+      }),
+  });
 }
 
 export function registerQueueCommands(program: Command, h: CliHelpers): void {
