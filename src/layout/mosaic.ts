@@ -136,83 +136,6 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     if (perCell < 1 || Math.sqrt(perCell) <= gap * 0.5 + 1) throw fitError(images, content, gap);
   }
 
-  // ---- Exhaustive blocks for small groups (memoised by interval). ----
-  const memo = new Map<number, Block[]>();
-  const blocksOf = (l: number, r: number): Block[] => {
-    const key = l * (n + 1) + r;
-    const cached = memo.get(key);
-    if (cached) return cached;
-    const list: Block[] = [];
-    if (r - l === 1) {
-      const a = aspects[l]!;
-      list.push({ kind: LEAF, at: l, first: null, second: null, alpha: a, beta: 0, aspect: a, minLog: -logWeights[l]!, maxLog: -logWeights[l]! });
-    } else {
-      for (let m = l + 1; m < r; m++) {
-        const left = blocksOf(l, m);
-        const right = blocksOf(m, r);
-        for (const p of left) {
-          for (const q of right) {
-            // Vertical cut: side by side, same height.
-            {
-              const aspect = p.aspect + q.aspect;
-              const fp = Math.log(p.aspect / aspect);
-              const fq = Math.log(q.aspect / aspect);
-              list.push({
-                kind: VERTICAL,
-                at: m,
-                first: p,
-                second: q,
-                alpha: p.alpha + q.alpha,
-                beta: p.beta + q.beta + gap,
-                aspect,
-                minLog: Math.min(p.minLog + fp, q.minLog + fq),
-                maxLog: Math.max(p.maxLog + fp, q.maxLog + fq),
-              });
-            }
-            // Horizontal cut: stacked, same width.
-            {
-              const aspect = 1 / (1 / p.aspect + 1 / q.aspect);
-              const fp = Math.log(q.aspect / (p.aspect + q.aspect));
-              const fq = Math.log(p.aspect / (p.aspect + q.aspect));
-              const alpha = 1 / (1 / p.alpha + 1 / q.alpha);
-              list.push({
-                kind: HORIZONTAL,
-                at: m,
-                first: p,
-                second: q,
-                alpha,
-                beta: alpha * (p.beta / p.alpha + q.beta / q.alpha - gap),
-                aspect,
-                minLog: Math.min(p.minLog + fp, q.minLog + fq),
-                maxLog: Math.max(p.maxLog + fp, q.maxLog + fq),
-              });
-            }
-          }
-        }
-      }
-    }
-    // Keep the blocks whose areas are even enough (all of them when none is, or for a handful of
-    // images), one per natural law.
-    const even = small ? list : list.filter((b) => b.maxLog - b.minLog <= KEEP_SPREAD);
-    const kept = new Map<string, Block>();
-    for (const b of even.length > 0 ? even : list) {
-      const law = `${b.alpha.toPrecision(5)}:${b.beta.toPrecision(4)}`;
-      const other = kept.get(law);
-      if (!other || other.maxLog - other.minLog > b.maxLog - b.minLog) kept.set(law, b);
-    }
-    const result = [...kept.values()];
-    memo.set(key, result);
-    return result;
-  };
-
-  const blockCost = (b: Block, width: number, height: number): number => {
-    const natural = b.alpha * height + b.beta;
-    if (!(natural > 0) || !(width > 0) || !(height > 0)) return 10;
-    const mismatch = Math.abs(Math.log(width / natural));
-    const spread = b.maxLog - b.minLog;
-    return mismatch + SPREAD * spread + (spread > SPREAD_LIMIT ? (spread - SPREAD_LIMIT) * hard : 0);
-  };
-
   /** Joins two blocks under a cut of the given kind. */
   const join = (kind: number, m: number, p: Block, q: Block): Block => {
     if (kind === VERTICAL) {
@@ -241,6 +164,50 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
       maxLog: Math.max(p.maxLog + fp, q.maxLog + fq),
     };
   };
+
+  // ---- Exhaustive blocks for small groups (memoised by interval). ----
+  const memo = new Map<number, Block[]>();
+  const blocksOf = (l: number, r: number): Block[] => {
+    const key = l * (n + 1) + r;
+    const cached = memo.get(key);
+    if (cached) return cached;
+    const list: Block[] = [];
+    if (r - l === 1) {
+      const a = aspects[l]!;
+      list.push({ kind: LEAF, at: l, first: null, second: null, alpha: a, beta: 0, aspect: a, minLog: -logWeights[l]!, maxLog: -logWeights[l]! });
+    } else {
+      for (let m = l + 1; m < r; m++) {
+        const left = blocksOf(l, m);
+        const right = blocksOf(m, r);
+        for (const p of left) {
+          for (const q of right) {
+            list.push(join(VERTICAL, m, p, q), join(HORIZONTAL, m, p, q));
+          }
+        }
+      }
+    }
+    // Keep the blocks whose areas are even enough (all of them when none is, or for a handful of
+    // images), one per natural law.
+    const even = small ? list : list.filter((b) => b.maxLog - b.minLog <= KEEP_SPREAD);
+    const kept = new Map<string, Block>();
+    for (const b of even.length > 0 ? even : list) {
+      const law = `${b.alpha.toPrecision(5)}:${b.beta.toPrecision(4)}`;
+      const other = kept.get(law);
+      if (!other || other.maxLog - other.minLog > b.maxLog - b.minLog) kept.set(law, b);
+    }
+    const result = [...kept.values()];
+    memo.set(key, result);
+    return result;
+  };
+
+  const blockCost = (b: Block, width: number, height: number): number => {
+    const natural = b.alpha * height + b.beta;
+    if (!(natural > 0) || !(width > 0) || !(height > 0)) return 10;
+    const mismatch = Math.abs(Math.log(width / natural));
+    const spread = b.maxLog - b.minLog;
+    return mismatch + SPREAD * spread + (spread > SPREAD_LIMIT ? (spread - SPREAD_LIMIT) * hard : 0);
+  };
+
 
   /** Keeps the `keep` cheapest trees with distinct natural laws (insertion into a short list). */
   class TopTrees {
