@@ -32,3 +32,30 @@ report('justified', () => {
   return { boxes: result.boxes, rowHeight: result.targetRowHeight };
 });
 report('masonry', () => masonryLayout({ images, content, gap }));
+
+// Small sets, where a fixed page is hardest to fill: 12–96 photos of the same mix on landscape
+// (12×8 in at 150 dpi), portrait and square pages, three draws each.
+console.log('\nmosaic, small sets (3 draws × 3 pages each): mean crop (mean of the 9 / worst), largest area ratio, slowest plan');
+for (const count of [12, 20, 40, 60, 96]) {
+  const crops: number[] = [];
+  let ratio = 0;
+  let slowest = 0;
+  for (const seed of [1, 2, 3]) {
+    const draw = mulberry32(seed * 1000 + count);
+    const photos = Array.from({ length: count }, () => {
+      const u = draw();
+      return { aspect: u < 0.7 ? 4 / 3 : u < 0.95 ? 3 / 4 : 1 };
+    });
+    for (const [width, height] of [[1740, 1140], [7140, 10740], [2940, 2940]] as const) {
+      const page = { x: 30, y: 30, width, height };
+      const started = performance.now();
+      const { boxes } = mosaicLayout({ images: photos, content: page, gap: 12 });
+      slowest = Math.max(slowest, performance.now() - started);
+      const m = layoutMetrics(boxes, page);
+      crops.push(m.meanCrop);
+      ratio = Math.max(ratio, m.areaRatio);
+    }
+  }
+  const mean = crops.reduce((s, c) => s + c, 0) / crops.length;
+  console.log(`${String(count).padStart(4)} photos  crop ${mean.toFixed(2)} % / ${Math.max(...crops).toFixed(2)} %  area max/min ${ratio.toFixed(2)}  ${slowest.toFixed(0)} ms`);
+}

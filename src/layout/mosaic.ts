@@ -11,11 +11,17 @@
  * 1. Plan. Above `BIG` images the set is cut in two near its weighted middle, vertically or
  *    horizontally, each half getting an area proportional to its weight; orientation and split
  *    index are chosen by looking ahead (the best block cost of the halves, or of their halves).
- *    A group of at most `BIG` images becomes one block with a short list of candidate trees:
- *    rows of near-equal aspect sums (linear partitions, their one-image break shifts, and the
- *    shortest-path breaks of justified rows), re-scored on a float realisation (crop and area
- *    range); a set of at most 2·GROUP images instead gets every slicing tree (exhaustive for
- *    ≤ GROUP, a top cut over two exhaustive halves above that).
+ *    A group of at most `BIG` images becomes one block with a short list of candidate trees, by one
+ *    of three strategies: `rows` (strips of near-equal aspect sums: linear partitions, their
+ *    one-image break shifts, and the shortest-path breaks of justified rows), `nested` (a pruned
+ *    programme over intervals that keeps, per interval, its most even trees across the range of
+ *    aspects, so blocks nest mixed cuts at every level), or `split` (upper cuts down to groups of
+ *    at most 2·GROUP images, each with every slicing tree). Candidates are re-scored on a float
+ *    realisation (crop and area range).
+ *    Up to BIG images, all three strategies run (a few ms to a few hundred) and the final pixels
+ *    decide (mean and worst crop, area ratio, weighted images' areas), rows with a handicap: rows
+ *    alone cannot fit most pages with few photos (5 rows too wide, 6 too narrow) and a mosaic
+ *    should not look like justified rows. Above BIG, `rows` blocks only (time).
  * 2. Choose. For each blend t in BLENDS, a local search over the groups' candidate trees scores
  *    the whole page (mean and worst crop, variance and excess range of log area per weight); the
  *    best blend and choices win.
@@ -68,6 +74,10 @@ const AREA_VARIANCE = 0.3;
 /** Weight of the largest crop. */
 const WORST_CROP = 0.1;
 const AREA_RANGE = 1;
+/** |log weight| (weights normalised to geometric mean 1) above which an image counts as weighted. */
+const HINT = 0.1;
+/** Weight of each weighted image's distance (log area per weight) from the page mean. */
+const HINTED = 0.2;
 const RANGE_FREE = Math.log(2.8);
 
 /**
@@ -83,6 +93,16 @@ const BLENDS = [0, 0.1, 0.2, 0.3];
 
 /** Largest group laid out as one block (rows or columns); larger sets are partitioned. */
 const BIG = 96;
+/** Score points (≈ % of mean crop) by which rows must beat a nested tree to be chosen. */
+const ROWS_HANDICAP = 1.5;
+/** Largest/smallest displayed area (per weight) the final choice tolerates freely. */
+const AREA_LIMIT = 3;
+/** Nested blocks: trees kept per interval, aspect bucket width (log), and the area spread counted as even. */
+const NESTED_KEEP = 16;
+const NESTED_STEP = 0.04;
+const NESTED_EVEN = Math.log(3);
+/** Buckets either side of aspect 1 (log aspect ±NESTED_RANGE·NESTED_STEP ≈ e^±8). */
+const NESTED_RANGE = 200;
 
 const LEAF = 0 as const;
 const VERTICAL = 1 as const;
@@ -108,11 +128,70 @@ function fitError(images: readonly ImageShape[], content: Box, gap: number): Lay
   return new LayoutError('layout', `${images.length} images with a ${gap} px gap do not fit in ${content.width}×${content.height} px`);
 }
 
+/**
+ * How blocks of at most BIG images are built: `rows` (strips of near-equal aspect sums), `nested`
+ * (the pruned interval programme below: real mixed-cut trees), or `split` (upper cuts all the way
+ * down to exhaustive groups of at most 2·GROUP images).
+ */
+type Strategy = 'rows' | 'nested' | 'split';
+
 export function mosaicLayout(options: MosaicOptions): MosaicResult {
+  checkImages(options.images);
+  const n = options.images.length;
+  if (n === 0) return { boxes: [], gaps: [] };
+  // Above BIG only the row-block plan is fast enough; below it, each strategy is a few ms: keep the
+  // one that scores best on the final pixels. Rows must win clearly, the layout is asked to be a mosaic.
+  if (n <= 2 * GROUP || n > BIG) return planMosaic(options, 'rows');
+  const weights = normalizedWeights(options.images);
+  // Nested blocks keep the most even tree per aspect, which a single weighted image hardly moves:
+  // with weights, the strategies that size cells by weight directly.
+  const strategies: Strategy[] = weights.some((w) => Math.abs(Math.log(w)) > HINT) ? ['split', 'rows'] : ['nested', 'split', 'rows'];
+  let best: { result: MosaicResult; score: number } | null = null;
+  for (const strategy of strategies) {
+    let result: MosaicResult;
+    try {
+      result = planMosaic(options, strategy);
+    } catch (error) {
+      if (error instanceof LayoutError && strategy !== 'rows') continue;
+      throw error;
+    }
+    const score = finalScore(result.boxes, weights) + (strategy === 'rows' ? ROWS_HANDICAP : 0);
+    if (!best || score < best.score) best = { result, score };
+  }
+  return best!.result;
+}
+
+/**
+ * Mean crop % + a tenth of the worst crop % + a steep charge for an area ratio (per weight) above
+ * AREA_LIMIT + a charge for every weighted image whose area per weight strays from the page's (a
+ * weight is asked for explicitly, so it must show even where a mean would not notice one image).
+ */
+function finalScore(boxes: readonly PlacedBox[], weights: readonly number[]): number {
+  let crops = 0;
+  let worst = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let sum = 0;
+  for (const box of boxes) {
+    crops += box.crop;
+    worst = Math.max(worst, box.crop);
+    const area = Math.log((box.width * box.height) / weights[box.index]!);
+    sum += area;
+    lo = Math.min(lo, area);
+    hi = Math.max(hi, area);
+  }
+  const mean = sum / boxes.length;
+  let hinted = 0;
+  for (const box of boxes) {
+    if (Math.abs(Math.log(weights[box.index]!)) > HINT) hinted += Math.abs(Math.log((box.width * box.height) / weights[box.index]!) - mean);
+  }
+  return (100 * crops) / boxes.length + 10 * worst + 20 * Math.max(0, Math.exp(hi - lo) - AREA_LIMIT) + 100 * HINTED * hinted;
+}
+
+function planMosaic(options: MosaicOptions, strategy: Strategy): MosaicResult {
   const { images, content, gap } = options;
-  checkImages(images);
-  if (images.length === 0) return { boxes: [], gaps: [] };
   const n = images.length;
+  const big = strategy === 'split' ? 2 * GROUP : BIG;
   const seed = options.seed ?? 0;
   const weights = normalizedWeights(images);
   const aspects = images.map((image) => image.aspect);
@@ -197,6 +276,98 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     }
     const result = [...kept.values()];
     memo.set(key, result);
+    return result;
+  };
+
+  // ---- Nested blocks: a pruned programme over intervals. Each interval keeps, per bucket of natural
+  // aspect, its most even tree (least spread of log area) built from its sub-intervals' kept trees;
+  // then NESTED_KEEP of them, evenly spaced in aspect among the even ones, so parents can fit
+  // rectangles of any shape. Splits far from the weighted middle are skipped for longer intervals. ----
+  const nestedMemo = new Map<number, Block[]>();
+  const BUCKETS = 2 * NESTED_RANGE + 1;
+  const bucketSpread = new Float64Array(BUCKETS).fill(Infinity);
+  const bucketChoice = new Float64Array(BUCKETS);
+  const touched: number[] = [];
+  /** The kept trees of a bucket table: evenly spaced (in aspect) even ones, then the most even others. */
+  const keepBuckets = (): number[] => {
+    touched.sort((a, b) => a - b);
+    const even = touched.filter((t) => bucketSpread[t]! <= NESTED_EVEN);
+    let kept: number[];
+    if (even.length >= NESTED_KEEP) kept = Array.from({ length: NESTED_KEEP }, (_, i) => even[Math.round((i * (even.length - 1)) / (NESTED_KEEP - 1))]!);
+    else {
+      const rest = touched.filter((t) => bucketSpread[t]! > NESTED_EVEN).sort((a, b) => bucketSpread[a]! - bucketSpread[b]!);
+      kept = even.concat(rest.slice(0, NESTED_KEEP - even.length));
+    }
+    return kept;
+  };
+  const clearBuckets = () => {
+    for (const t of touched) bucketSpread[t] = Infinity;
+    touched.length = 0;
+  };
+  const offerBucket = (logAspect: number, spread: number, choice: number) => {
+    const bucket = Math.max(0, Math.min(BUCKETS - 1, Math.round(logAspect / NESTED_STEP) + NESTED_RANGE));
+    const current = bucketSpread[bucket]!;
+    if (current === Infinity) touched.push(bucket);
+    if (spread < current) {
+      bucketSpread[bucket] = spread;
+      bucketChoice[bucket] = choice;
+    }
+  };
+  const nestedBlocks = (l: number, r: number): Block[] => {
+    const key = l * (n + 1) + r;
+    const cached = nestedMemo.get(key);
+    if (cached) return cached;
+    let result: Block[];
+    if (r - l <= GROUP) {
+      const all = blocksOf(l, r);
+      all.forEach((b, i) => offerBucket(Math.log(b.aspect), b.maxLog - b.minLog, i));
+      result = keepBuckets().map((t) => all[bucketChoice[t]!]!);
+      clearBuckets();
+    } else {
+      const total = prefix[r]! - prefix[l]!;
+      const lists: [number, Block[], Block[]][] = [];
+      for (let m = l + 1; m < r; m++) {
+        const share = (prefix[m]! - prefix[l]!) / total;
+        const reach = 0.25;
+        if (r - l > 8 && (share < reach || share > 1 - reach)) continue;
+        lists.push([m, nestedBlocks(l, m), nestedBlocks(m, r)]);
+      }
+      // The bucket table is shared: fill it only once every sub-interval is built.
+      for (let s = 0; s < lists.length; s++) {
+        const [, left, right] = lists[s]!;
+        const leftLog = left.map((b) => Math.log(b.aspect));
+        const rightLog = right.map((b) => Math.log(b.aspect));
+        for (let pi = 0; pi < left.length; pi++) {
+          const p = left[pi]!;
+          const lp = leftLog[pi]!;
+          for (let qi = 0; qi < right.length; qi++) {
+            const q = right[qi]!;
+            const lq = rightLog[qi]!;
+            const lsum = Math.log(p.aspect + q.aspect);
+            // Vertical: aspects add, each side's area fraction is its aspect share.
+            let fp = lp - lsum;
+            let fq = lq - lsum;
+            const choice = (s * 64 + pi) * 64 + qi;
+            offerBucket(lsum, Math.max(p.maxLog + fp, q.maxLog + fq) - Math.min(p.minLog + fp, q.minLog + fq), 2 * choice);
+            // Horizontal: aspects combine harmonically, area fractions swap.
+            fp = lq - lsum;
+            fq = lp - lsum;
+            offerBucket(lp + lq - lsum, Math.max(p.maxLog + fp, q.maxLog + fq) - Math.min(p.minLog + fp, q.minLog + fq), 2 * choice + 1);
+          }
+        }
+      }
+      result = keepBuckets().map((t) => {
+        const code = bucketChoice[t]!;
+        const kind = code % 2 === 0 ? VERTICAL : HORIZONTAL;
+        const choice = Math.floor(code / 2);
+        const qi = choice % 64;
+        const pi = Math.floor(choice / 64) % 64;
+        const [m, left, right] = lists[Math.floor(choice / 4096)]!;
+        return join(kind, m, left[pi]!, right[qi]!);
+      });
+      clearBuckets();
+    }
+    nestedMemo.set(key, result);
     return result;
   };
 
@@ -411,7 +582,7 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
   const estimate = (l: number, r: number, width: number, height: number, depth: number): number => {
     if (!(width > 0 && height > 0)) return 10;
     if (r - l <= 2 * GROUP) return groupTrees(l, r, width, height, 1).costs[0] ?? 10;
-    if (r - l <= BIG) return groupTrees(l, r, width, height, 1, 'planned').costs[0] ?? 10;
+    if (r - l <= big) return groupTrees(l, r, width, height, 1, 'planned').costs[0] ?? 10;
     if (depth <= 0) {
       // Far from the leaves: prefer rectangles near the group's typical aspect (squarish blocks).
       const typical = (logAspectPrefix[r]! - logAspectPrefix[l]!) / (r - l);
@@ -487,22 +658,27 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
   const groups: Group[] = [];
 
   const plan = (l: number, r: number, width: number, height: number): Plan => {
-    if (r - l <= BIG) {
-      const rough = groupTrees(l, r, width, height, 4 * OPTIONS, true);
-      // Re-score the short list on a float realisation (gaps included): crop and area range.
+    if (r - l <= big) {
+      const rough = strategy === 'nested' && r - l > 2 * GROUP ? nestedBlocks(l, r) : groupTrees(l, r, width, height, 4 * OPTIONS, true).blocks;
+      // Re-score the short list on a float realisation (gaps included): crop, area range, and how far
+      // weighted images stray from the group's mean area per weight.
       const top = new TopTrees(OPTIONS);
-      rough.blocks.forEach((b) => {
+      rough.forEach((b) => {
         floatBlock(b, width, height);
         let crops = 0;
         let lo = Infinity;
         let hi = -Infinity;
+        let sum = 0;
         for (let i = l; i < r; i++) {
           crops += crop[i]!;
+          sum += logArea[i]!;
           lo = Math.min(lo, logArea[i]!);
           hi = Math.max(hi, logArea[i]!);
         }
+        let strayed = 0;
+        for (const i of hinted) if (i >= l && i < r) strayed += Math.abs(logArea[i]! - sum / (r - l));
         const range = hi - lo;
-        top.offer(b, crops / (r - l) + SPREAD * range + (range > SPREAD_LIMIT ? (range - SPREAD_LIMIT) * hard : 0));
+        top.offer(b, crops / (r - l) + SPREAD * range + (range > SPREAD_LIMIT ? (range - SPREAD_LIMIT) * hard : 0) + HINTED * strayed + jitter());
       });
       if (top.blocks.length === 0) throw fitError(images, content, gap);
       const group: Group = { kind: LEAF, l, r, options: top.blocks, costs: top.costs, choice: 0 };
@@ -606,9 +782,13 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
     }
     const mean = sum / n;
     const variance = Math.max(0, sumSq / n - mean * mean);
-    return crops / n + WORST_CROP * worst + areaVariance * variance + areaRange * Math.max(0, hi - lo - RANGE_FREE);
+    let strayed = 0;
+    for (const i of hinted) strayed += Math.abs(logArea[i]! - mean);
+    return crops / n + WORST_CROP * worst + areaVariance * variance + areaRange * Math.max(0, hi - lo - RANGE_FREE) + HINTED * strayed;
   };
 
+  // Images with an explicit weight: their area per weight is held to the page's individually.
+  const hinted = weights.flatMap((w, i) => (Math.abs(Math.log(w)) > HINT ? [i] : []));
   const root = plan(0, n, content.width, content.height);
   // For each blend, a local search over the groups' trees (first improvement, a few passes);
   // the best blend and choices win.
