@@ -13,9 +13,9 @@
  *    index are chosen by looking ahead (the best block cost of the halves, or of their halves).
  *    A group of at most `BIG` images becomes one block with a short list of candidate trees, by one
  *    of three strategies: `rows` (strips of near-equal aspect sums: linear partitions, their
- *    one-image break shifts, and the shortest-path breaks of justified rows), `nested` (a pruned
- *    programme over intervals that keeps, per interval, its most even trees across the range of
- *    aspects, so blocks nest mixed cuts at every level), or `split` (upper cuts down to groups of
+ *    one-image break shifts, and the shortest-path breaks of justified rows), `nested` (blocks of at
+ *    most NESTED_GROUP images from a pruned programme over intervals that keeps, per interval, its
+ *    most even trees across the range of aspects, so blocks nest mixed cuts at every level), or `split` (upper cuts down to groups of
  *    at most 2·GROUP images, each with every slicing tree). Candidates are re-scored on a float
  *    realisation (crop and area range).
  *    Up to BIG images, all three strategies run (a few ms to a few hundred) and the final pixels
@@ -101,6 +101,11 @@ const AREA_LIMIT = 3;
 const NESTED_KEEP = 16;
 const NESTED_STEP = 0.04;
 const NESTED_EVEN = Math.log(3);
+/**
+ * Largest block the nested programme builds (its cost grows with the cube of the block size); a
+ * larger set is first cut near its weighted middle, as above BIG.
+ */
+const NESTED_GROUP = 32;
 /** Buckets either side of aspect 1 (log aspect ±NESTED_RANGE·NESTED_STEP ≈ e^±8). */
 const NESTED_RANGE = 200;
 
@@ -146,6 +151,8 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
   // Nested blocks keep the most even tree per aspect, which a single weighted image hardly moves:
   // with weights, the strategies that size cells by weight directly.
   const strategies: Strategy[] = weights.some((w) => Math.abs(Math.log(w)) > HINT) ? ['split', 'rows'] : ['nested', 'split', 'rows'];
+  // With a seed, strategies within a point of each other are equally good.
+  const pick = options.seed ? mulberry32(options.seed ^ 0x5eed) : null;
   let best: { result: MosaicResult; score: number } | null = null;
   for (const strategy of strategies) {
     let result: MosaicResult;
@@ -155,7 +162,7 @@ export function mosaicLayout(options: MosaicOptions): MosaicResult {
       if (error instanceof LayoutError && strategy !== 'rows') continue;
       throw error;
     }
-    const score = finalScore(result.boxes, weights) + (strategy === 'rows' ? ROWS_HANDICAP : 0);
+    const score = finalScore(result.boxes, weights) + (strategy === 'rows' ? ROWS_HANDICAP : 0) + (pick ? pick() : 0);
     if (!best || score < best.score) best = { result, score };
   }
   return best!.result;
@@ -191,7 +198,7 @@ function finalScore(boxes: readonly PlacedBox[], weights: readonly number[]): nu
 function planMosaic(options: MosaicOptions, strategy: Strategy): MosaicResult {
   const { images, content, gap } = options;
   const n = images.length;
-  const big = strategy === 'split' ? 2 * GROUP : BIG;
+  const big = strategy === 'split' ? 2 * GROUP : strategy === 'nested' ? NESTED_GROUP : BIG;
   const seed = options.seed ?? 0;
   const weights = normalizedWeights(images);
   const aspects = images.map((image) => image.aspect);
@@ -206,7 +213,9 @@ function planMosaic(options: MosaicOptions, strategy: Strategy): MosaicResult {
   const areaVariance = small ? 0.05 : AREA_VARIANCE;
   const areaRange = small ? 0.15 : AREA_RANGE;
   const random = seed === 0 ? null : mulberry32(seed);
-  const jitter = () => (random ? random() * 0.004 : 0);
+  const jitter = () => (random ? random() * (n <= BIG ? 0.02 : 0.004) : 0);
+  /** With a seed, a group's trees within about a point of crop are equally good: pick among them. */
+  const vary = () => (random ? random() * 0.01 : 0);
 
   // Quick feasibility: every image needs at least a pixel plus its share of gutters.
   if (content.width < 1 || content.height < 1) throw fitError(images, content, gap);
@@ -304,7 +313,9 @@ function planMosaic(options: MosaicOptions, strategy: Strategy): MosaicResult {
     for (const t of touched) bucketSpread[t] = Infinity;
     touched.length = 0;
   };
-  const offerBucket = (logAspect: number, spread: number, choice: number) => {
+  const offerBucket = (logAspect: number, evenness: number, choice: number) => {
+    // With a seed, trees of nearly the same evenness are equally good: noise picks among them.
+    const spread = random ? evenness + random() * 0.1 : evenness;
     const bucket = Math.max(0, Math.min(BUCKETS - 1, Math.round(logAspect / NESTED_STEP) + NESTED_RANGE));
     const current = bucketSpread[bucket]!;
     if (current === Infinity) touched.push(bucket);
@@ -678,7 +689,7 @@ function planMosaic(options: MosaicOptions, strategy: Strategy): MosaicResult {
         let strayed = 0;
         for (const i of hinted) if (i >= l && i < r) strayed += Math.abs(logArea[i]! - sum / (r - l));
         const range = hi - lo;
-        top.offer(b, crops / (r - l) + SPREAD * range + (range > SPREAD_LIMIT ? (range - SPREAD_LIMIT) * hard : 0) + HINTED * strayed + jitter());
+        top.offer(b, crops / (r - l) + SPREAD * range + (range > SPREAD_LIMIT ? (range - SPREAD_LIMIT) * hard : 0) + HINTED * strayed + vary());
       });
       if (top.blocks.length === 0) throw fitError(images, content, gap);
       const group: Group = { kind: LEAF, l, r, options: top.blocks, costs: top.costs, choice: 0 };

@@ -120,6 +120,18 @@ describe('mosaicLayout behaviour', () => {
     expect(gaps.filter((g) => g.height === gap && g.width === page.width).length).toBeLessThanOrEqual(2);
   });
 
+  it('a seed varies a demo-sized mosaic among near-equal trees, each still a good fit', () => {
+    const page = { x: 38, y: 38, width: 1724, height: 1124 };
+    const photos = flickrMix(40, 40);
+    const layouts = [0, 1, 2, 3, 4, 5].map((seed) => mosaicLayout({ images: photos, content: page, gap: 12, seed }));
+    expect(new Set(layouts.map((l) => JSON.stringify(l.boxes))).size).toBeGreaterThanOrEqual(4);
+    for (const { boxes } of layouts) {
+      const m = layoutMetrics(boxes, page);
+      expect(m.meanCrop).toBeLessThanOrEqual(6);
+      expect(m.areaRatio).toBeLessThanOrEqual(3.1);
+    }
+  });
+
   it('fits sets of 12–96 photos on landscape, portrait and square pages with little crop', () => {
     const crops: number[] = [];
     for (const count of [12, 20, 40, 60, 96]) {
