@@ -106,12 +106,21 @@ const NESTED_EVEN = Math.log(3);
  * larger set is first cut near its weighted middle, as above BIG.
  */
 const NESTED_GROUP = 32;
+/** Cells a strip (row or column) may have in a nested block before it costs evenness (per extra cell). */
+const MAX_STRIP = 3;
+const STRIP_COST = 0.1;
 /** Buckets either side of aspect 1 (log aspect ±NESTED_RANGE·NESTED_STEP ≈ e^±8). */
 const NESTED_RANGE = 200;
 
 const LEAF = 0 as const;
 const VERTICAL = 1 as const;
 const HORIZONTAL = 2 as const;
+
+/** Strip lengths of a join: same-kind children extend the strip, others are one cell of it. */
+function runs(kind: number, p: Block, q: Block): { run: number; maxRun: number } {
+  const run = (p.kind === kind ? p.run : 1) + (q.kind === kind ? q.run : 1);
+  return { run, maxRun: Math.max(run, p.maxRun, q.maxRun) };
+}
 
 /** A slicing tree over a contiguous group of images, with its natural size law. */
 interface Block {
@@ -127,6 +136,9 @@ interface Block {
   aspect: number;
   minLog: number;
   maxLog: number;
+  /** Cells in the strip this node heads (a chain of same-kind cuts), and the longest strip inside. */
+  run: number;
+  maxRun: number;
 }
 
 function fitError(images: readonly ImageShape[], content: Box, gap: number): LayoutError {
@@ -237,6 +249,7 @@ function planMosaic(options: MosaicOptions, strategy: Strategy): MosaicResult {
         aspect,
         minLog: Math.min(p.minLog + fp, q.minLog + fq),
         maxLog: Math.max(p.maxLog + fp, q.maxLog + fq),
+        ...runs(kind, p, q),
       };
     }
     const aspect = 1 / (1 / p.aspect + 1 / q.aspect);
@@ -250,6 +263,7 @@ function planMosaic(options: MosaicOptions, strategy: Strategy): MosaicResult {
       aspect,
       minLog: Math.min(p.minLog + fp, q.minLog + fq),
       maxLog: Math.max(p.maxLog + fp, q.maxLog + fq),
+      ...runs(kind, p, q),
     };
   };
 
@@ -262,7 +276,7 @@ function planMosaic(options: MosaicOptions, strategy: Strategy): MosaicResult {
     const list: Block[] = [];
     if (r - l === 1) {
       const a = aspects[l]!;
-      list.push({ kind: LEAF, at: l, first: null, second: null, alpha: a, beta: 0, aspect: a, minLog: -logWeights[l]!, maxLog: -logWeights[l]! });
+      list.push({ kind: LEAF, at: l, first: null, second: null, alpha: a, beta: 0, aspect: a, minLog: -logWeights[l]!, maxLog: -logWeights[l]!, run: 1, maxRun: 1 });
     } else {
       for (let m = l + 1; m < r; m++) {
         const left = blocksOf(l, m);
@@ -359,11 +373,15 @@ function planMosaic(options: MosaicOptions, strategy: Strategy): MosaicResult {
             let fp = lp - lsum;
             let fq = lq - lsum;
             const choice = (s * 64 + pi) * 64 + qi;
-            offerBucket(lsum, Math.max(p.maxLog + fp, q.maxLog + fq) - Math.min(p.minLog + fp, q.minLog + fq), 2 * choice);
+            const runV = (p.kind === VERTICAL ? p.run : 1) + (q.kind === VERTICAL ? q.run : 1);
+            const stripV = Math.max(0, Math.max(runV, p.maxRun, q.maxRun) - MAX_STRIP);
+            offerBucket(lsum, Math.max(p.maxLog + fp, q.maxLog + fq) - Math.min(p.minLog + fp, q.minLog + fq) + STRIP_COST * stripV, 2 * choice);
             // Horizontal: aspects combine harmonically, area fractions swap.
             fp = lq - lsum;
             fq = lp - lsum;
-            offerBucket(lp + lq - lsum, Math.max(p.maxLog + fp, q.maxLog + fq) - Math.min(p.minLog + fp, q.minLog + fq), 2 * choice + 1);
+            const runH = (p.kind === HORIZONTAL ? p.run : 1) + (q.kind === HORIZONTAL ? q.run : 1);
+            const stripH = Math.max(0, Math.max(runH, p.maxRun, q.maxRun) - MAX_STRIP);
+            offerBucket(lp + lq - lsum, Math.max(p.maxLog + fp, q.maxLog + fq) - Math.min(p.minLog + fp, q.minLog + fq) + STRIP_COST * stripH, 2 * choice + 1);
           }
         }
       }
@@ -469,7 +487,7 @@ function planMosaic(options: MosaicOptions, strategy: Strategy): MosaicResult {
   const weightedLeaf = (i: number): Block => {
     // w^1.5: in a row the heavier image's row also comes out shorter, so widen it a bit more.
     const a = aspects[i]! * Math.pow(weights[i]!, 1.5);
-    return { kind: LEAF, at: i, first: null, second: null, alpha: a, beta: 0, aspect: a, minLog: -logWeights[i]!, maxLog: -logWeights[i]! };
+    return { kind: LEAF, at: i, first: null, second: null, alpha: a, beta: 0, aspect: a, minLog: -logWeights[i]!, maxLog: -logWeights[i]!, run: 1, maxRun: 1 };
   };
   /** Images l..r-1 as `count` strips (rows, or columns when `columns`) of near-equal natural size. */
   /** Images l..r-1 as strips starting at the given (absolute) indices. */
