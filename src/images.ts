@@ -55,8 +55,14 @@ export class ImageSession {
   /** With `recordInputs`: per image (manifest order), what identifies the bytes used; null when it failed. */
   readonly inputs?: (InputValidators | null)[];
   private readonly loader: SourceLoader;
-  /** Images in flight: bounds sockets and the compressed bytes held in memory. */
+  /**
+   * Images in progress (downloading, or downloaded and waiting for a decode slot): bounds the
+   * compressed bytes held in memory. Twice the downloads, so a download slot is free again as
+   * soon as its bytes arrive, and downloads go on while decodes are the bottleneck.
+   */
   readonly inFlight: LimitFunction;
+  /** Downloads at once (`fetch.concurrency`); the per-host limit is the HTTP agent's. */
+  private readonly downloading: LimitFunction;
   /** Decodes at once: each holds a full-size bitmap, so no more than the cores can use. */
   private readonly decoding = pLimit(Math.max(1, os.availableParallelism()));
   private readonly maxPixels: number;
@@ -72,7 +78,9 @@ export class ImageSession {
   ) {
     this.spread = Math.floor(spec.gap / 2);
     this.loader = createSourceLoader({ ...options.fetch, headers: mergeHostHeaders(spec.headers, options.fetch?.headers) });
-    this.inFlight = pLimit(options.fetch?.concurrency ?? DEFAULT_FETCH_OPTIONS.concurrency);
+    const downloads = options.fetch?.concurrency ?? DEFAULT_FETCH_OPTIONS.concurrency;
+    this.downloading = pLimit(downloads);
+    this.inFlight = pLimit(2 * downloads);
     this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
     if (options.recordInputs) this.inputs = spec.images.map(() => null);
     const { size, mode } = spec.bleed;
@@ -83,7 +91,7 @@ export class ImageSession {
     return this.failures.length > 0;
   }
 
-  /** Runs `work` for every image, `inFlight` at a time, ticking progress after each. */
+  /** Runs `work` for every image, `inFlight` at a time (`load` takes a download slot), ticking progress after each. */
   async forEach(images: readonly ImageSpec[], work: (image: ImageSpec, i: number) => Promise<void>): Promise<void> {
     await Promise.all(
       images.map((image, i) =>
@@ -103,7 +111,7 @@ export class ImageSession {
   async load(image: ImageSpec): Promise<Buffer | null> {
     const started = performance.now();
     try {
-      const source = await this.loader.load(image, this.options.signal);
+      const source = await this.downloading(() => this.loader.load(image, this.options.signal));
       if (source.origin === 'network') this.counts.fetched++;
       if (source.origin === 'cache') this.counts.cached++;
       this.counts.bytes += source.bytes.length;
