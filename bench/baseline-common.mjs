@@ -1,5 +1,5 @@
 // Shared by the baselines: the job file, downloads with the same undici settings as collage
-// (16 in flight, 6 connections per host, request() API), and the timing report.
+// (the job's images in flight and connections per host, request() API), and the timing report.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';

@@ -14,7 +14,7 @@ import { DATA_DIR, ensureInputs, flickrSpec, originalSpec, type InputFile } from
 import { measure, type Measurement } from './measure.js';
 
 const ROOT = path.join(import.meta.dirname, '..');
-const CLI = path.join(ROOT, 'dist', 'cli', 'index.js');
+let CLI = path.join(ROOT, 'dist', 'cli', 'index.js');
 const OUT_DIR = path.join(import.meta.dirname, 'out');
 const SYSTEMS = ['collage', 'sharp', 'naive'] as const;
 type System = (typeof SYSTEMS)[number];
@@ -35,9 +35,12 @@ Default: a quick set (grid-100/300/1095 JPEG, grid-300 PNG, originals-120 JPEG) 
   --dpi N             poster resolution (default 300 → 10800×7200; 150 → 5400×3600)
   --only LIST         systems to run, comma-separated: collage,sharp,naive (default all)
   --latency MS        server latency per response (default 40)
+  --per-host N        connections per host for every system (default: collage's, ${DEFAULT_FETCH_OPTIONS.perHost})
+  --concurrency N     images in flight for every system (default: collage's, ${DEFAULT_FETCH_OPTIONS.concurrency})
   --force             run the naive baseline even when it would hold > 10 GB of decoded photos
   --keep              keep the rendered posters in bench/out/work/
   --no-warmup         skip the untimed warm-up run
+  --dist DIR          run collage from another build of it (e.g. one of main) instead of dist/, for A/B
   scenario-filter     substrings of scenario names to keep, e.g. "originals" or "grid-300"
 
 Results: a table on stdout and bench/out/results.json. Inputs are cached in bench/.data/.`;
@@ -80,9 +83,12 @@ function parseCli() {
       dpi: { type: 'string', default: '300' },
       only: { type: 'string' },
       latency: { type: 'string', default: '40' },
+      'per-host': { type: 'string' },
+      concurrency: { type: 'string' },
       force: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'no-warmup': { type: 'boolean', default: false },
+      dist: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -98,6 +104,7 @@ function parseCli() {
   };
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SYSTEMS];
   for (const system of only) if (!SYSTEMS.includes(system as System)) fail(`--only: unknown system "${system}" (use ${SYSTEMS.join(', ')})`);
+  if (values.dist) CLI = path.resolve(values.dist, 'cli', 'index.js');
   if (values.format && values.format !== 'jpeg' && values.format !== 'png') fail('--format must be jpeg or png');
   return {
     full: values.full,
@@ -107,6 +114,8 @@ function parseCli() {
     dpi: number('dpi', values.dpi, 1)!,
     systems: SYSTEMS.filter((s) => only.includes(s)),
     latency: number('latency', values.latency, 0)!,
+    perHost: number('per-host', values['per-host'], 1) ?? DEFAULT_FETCH_OPTIONS.perHost,
+    concurrency: number('concurrency', values.concurrency, 1) ?? DEFAULT_FETCH_OPTIONS.concurrency,
     force: values.force,
     keep: values.keep,
     warmup: !values['no-warmup'],
@@ -187,7 +196,7 @@ interface Plan {
 }
 
 /** The job file the baselines read: collage's own plan, so every system draws the same cells. */
-function writeJob(dir: string, format: Format): { width: number; height: number } {
+function writeJob(dir: string, format: Format, fetch: { concurrency: number; perHost: number }): { width: number; height: number } {
   const plan = JSON.parse(execFileSync(process.execPath, [CLI, 'plan', 'manifest.json'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 })) as Plan;
   const [r = 255, g = 255, b = 255] = (plan.canvas.background.match(/\d+/g) ?? []).map(Number);
   const job = {
@@ -197,8 +206,8 @@ function writeJob(dir: string, format: Format): { width: number; height: number 
     format,
     quality: 92,
     output: '',
-    concurrency: DEFAULT_FETCH_OPTIONS.concurrency,
-    perHost: DEFAULT_FETCH_OPTIONS.perHost,
+    concurrency: fetch.concurrency,
+    perHost: fetch.perHost,
     placements: plan.placements.map(({ src, x, y, width, height }) => ({ url: src, x, y, width, height })),
   };
   for (const system of ['naive', 'sharp'] as const) {
@@ -212,10 +221,22 @@ function outputFile(dir: string, system: System, format: Format): string {
   return path.join(dir, `${system}.${ext}`);
 }
 
-async function runSystem(system: System, dir: string, format: Format): Promise<{ m: Measurement; timings?: Record<string, number>; bytes?: number; error?: string }> {
+async function runSystem(system: System, dir: string, format: Format, fetch: { concurrency: number; perHost: number }): Promise<{ m: Measurement; timings?: Record<string, number>; bytes?: number; error?: string }> {
   const args =
     system === 'collage'
-      ? [CLI, 'build', 'manifest.json', '--json', '--no-cache', '-o', path.basename(outputFile(dir, system, format))]
+      ? [
+          CLI,
+          'build',
+          'manifest.json',
+          '--json',
+          '--no-cache',
+          '--concurrency',
+          String(fetch.concurrency),
+          '--per-host',
+          String(fetch.perHost),
+          '-o',
+          path.basename(outputFile(dir, system, format)),
+        ]
       : [path.join(import.meta.dirname, `baseline-${system}.mjs`), path.join(dir, `job-${system}.json`)];
   const m = await measure(args, { cwd: dir, timeoutMs: 30 * 60_000 });
   if (m.exitCode !== 0) {
@@ -283,10 +304,11 @@ async function main(): Promise<void> {
     totalMemGB: Math.round(os.totalmem() / 1024 ** 3),
     loadAvgAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
     commit: gitCommit(),
+    dist: path.relative(ROOT, path.dirname(path.dirname(CLI))) || '.',
     dpi: options.dpi,
     latencyMs: options.latency,
-    concurrency: DEFAULT_FETCH_OPTIONS.concurrency,
-    perHost: DEFAULT_FETCH_OPTIONS.perHost,
+    concurrency: options.concurrency,
+    perHost: options.perHost,
     montage: commandExists('montage') ? 'on PATH (not run: no montage runner yet)' : 'skipped: not on PATH',
     inputs: inputsSummary,
     command: `npm run bench --${process.argv.slice(2).map((a) => ` ${a}`).join('')}`,
@@ -302,8 +324,8 @@ async function main(): Promise<void> {
       mkdirSync(dir, { recursive: true });
       const inputs = (flickr.length ? flickr : originals).slice(0, 8);
       writeManifest(dir, server.url, inputs, 'jpeg', 30);
-      writeJob(dir, 'jpeg');
-      for (const system of options.systems) await runSystem(system, dir, 'jpeg');
+      writeJob(dir, 'jpeg', options);
+      for (const system of options.systems) await runSystem(system, dir, 'jpeg', options);
       log('warm-up done');
     }
 
@@ -313,7 +335,7 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       writeManifest(dir, server.url, inputs, scenario.format, options.dpi);
-      const { width, height } = writeJob(dir, scenario.format);
+      const { width, height } = writeJob(dir, scenario.format, options);
       let reference: Buffer | undefined;
       for (const system of options.systems) {
         if (system === 'naive' && !options.force) {
@@ -327,7 +349,7 @@ async function main(): Promise<void> {
         }
         const loadAvg1 = round(os.loadavg()[0]!, 2);
         log(`${scenario.name} ${width}×${height} ${system} (load average ${loadAvg1}) …`);
-        const { m, timings, bytes, error } = await runSystem(system, dir, scenario.format);
+        const { m, timings, bytes, error } = await runSystem(system, dir, scenario.format, options);
         const result: RunResult = {
           scenario: scenario.name,
           system,

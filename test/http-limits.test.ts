@@ -54,6 +54,17 @@ describe('HTTP sources', () => {
     expect(sockets.size).toBeLessThanOrEqual(3);
   });
 
+  it('opens 16 connections to one host by default (a CDN batch, not a browser\'s 6)', async () => {
+    const dir = await tempDir();
+    peakInFlight = 0;
+    sockets.clear();
+    const images = Array.from({ length: 40 }, (_, i) => `${server.url}/d${i}.jpg`);
+    const result = await runCli(['build', await manifest(dir, images), '-q']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(peakInFlight).toBe(16);
+    expect(sockets.size).toBeLessThanOrEqual(16);
+  });
+
   it('keeps at most --concurrency images in flight overall', async () => {
     const dir = await tempDir();
     peakInFlight = 0;

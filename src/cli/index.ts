@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { createRequire } from 'node:module';
 import { build, type BuildOptions, type BuildReport } from '../build.js';
 import { CollageError, ExitCode, ImagesFailedError, ManifestError, formatFailure } from '../errors.js';
-import { cleanCache, defaultCacheDir, formatBytes, listCache, parseHeadersEnv } from '../sources/index.js';
+import { DEFAULT_FETCH_OPTIONS, cleanCache, defaultCacheDir, formatBytes, listCache, parseHeadersEnv } from '../sources/index.js';
 import { manifestJsonSchema, type ManifestOverrides } from '../manifest/index.js';
 import { plan } from '../plan.js';
 import { validate } from '../validate.js';
@@ -71,8 +71,8 @@ function addManifestOptions(command: Command, { output = true } = {}): Command {
 /** Network, cache and decode limits: `build` and `plan` (which fetches headers for shape-aware layouts). */
 function addFetchOptions(command: Command): Command {
   return command
-    .option('--concurrency <n>', 'images downloaded and processed at once (default 16)', integer('--concurrency', 1, 256))
-    .option('--per-host <n>', 'connections per host (default 6)', integer('--per-host', 1, 64))
+    .option('--concurrency <n>', `images downloaded at once (default ${DEFAULT_FETCH_OPTIONS.concurrency})`, integer('--concurrency', 1, 256))
+    .option('--per-host <n>', `connections per host (default ${DEFAULT_FETCH_OPTIONS.perHost})`, integer('--per-host', 1, 64))
     .option('--timeout <seconds>', 'connect, response and stalled-download timeout (default 30)', positiveNumber('--timeout'))
     .option('--max-download <MB>', 'largest image file accepted (default 100)', positiveNumber('--max-download'))
     .option('--max-pixels <Mpx>', 'largest decoded image in megapixels (default 120)', positiveNumber('--max-pixels'))

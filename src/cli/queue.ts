@@ -7,7 +7,8 @@ import { Command, Option } from 'commander';
 import type { BuildOptions } from '../build.js';
 import { CollageError, ExitCode } from '../errors.js';
 import type { ManifestOverrides } from '../manifest/index.js';
-import { enqueue, formatStatus, queueBatch, queueStatus, renderOptionsFrom, startWorker, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, DEFAULT_QUEUE, type WorkerEvent } from '../queue/index.js';
+import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, DEFAULT_QUEUE } from '../queue/defaults.js';
+import type { WorkerEvent } from '../queue/index.js';
 import { defaultCacheDir } from '../sources/index.js';
 import { runReporting } from './batch.js';
 
@@ -55,9 +56,15 @@ export function addQueueBatchOptions(command: Command, h: CliHelpers): Command {
   );
 }
 
-function renderOf(flags: Flags, h: CliHelpers) {
+/**
+ * The queue module (BullMQ, ioredis) loads only when a queue command runs: every other
+ * command, `build` above all, starts ~0.15 s sooner without it.
+ */
+const queueModule = () => import('../queue/index.js');
+
+async function renderOf(flags: Flags, h: CliHelpers) {
   const { output: _o, cwd: _c, ...overrides } = h.overridesFrom(flags as never);
-  return renderOptionsFrom({ ...overrides, ...h.fetchOptionsFrom(flags as never) });
+  return (await queueModule()).renderOptionsFrom({ ...overrides, ...h.fetchOptionsFrom(flags as never) });
 }
 
 function retryOf(flags: QueueFlags) {
@@ -70,13 +77,13 @@ export async function runQueueBatch(inputs: string[], flags: Flags & QueueFlags 
     startLine: (event) =>
       `collage: batch of ${event.jobs} manifest${event.jobs === 1 ? '' : 's'} on queue ${flags.queue ?? DEFAULT_QUEUE} (${event.concurrency} worker connection${event.concurrency === 1 ? '' : 's'})\n`,
     tableTotals: (table) => table.replace(/\((\d+) at a time\)\n$/, '($1 worker connections)\n'),
-    run: (signal, onEvent, exclude) =>
-      queueBatch(inputs, {
+    run: async (signal, onEvent, exclude) =>
+      (await queueModule()).queueBatch(inputs, {
         redis: requireRedis(flags),
         ...(flags.queue && { queue: flags.queue }),
         ...retryOf(flags),
         force: Boolean(flags.force),
-        render: renderOf(flags, h),
+        render: await renderOf(flags, h),
         signal,
         onEvent,
         exclude,
@@ -116,7 +123,7 @@ export function registerQueueCommands(program: Command, h: CliHelpers): void {
                   : `error: ${event.message}`;
         process.stderr.write(`collage: ${line}\n`);
       };
-      const worker = await startWorker({
+      const worker = await (await queueModule()).startWorker({
         redis: requireRedis(flags),
         ...(flags.queue && { queue: flags.queue }),
         ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
@@ -156,7 +163,8 @@ export function registerQueueCommands(program: Command, h: CliHelpers): void {
     h,
   ).action(async (inputs: string[], flags: Flags & QueueFlags) => {
     h.setModes(flags);
-    const result = await enqueue(inputs, { redis: requireRedis(flags), ...(flags.queue && { queue: flags.queue }), ...retryOf(flags), force: Boolean(flags.force), render: renderOf(flags, h) });
+    const { enqueue } = await queueModule();
+    const result = await enqueue(inputs, { redis: requireRedis(flags), ...(flags.queue && { queue: flags.queue }), ...retryOf(flags), force: Boolean(flags.force), render: await renderOf(flags, h) });
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (!flags.quiet) {
       for (const job of result.jobs) process.stdout.write(`${job.state.padEnd(7)}  ${job.id.slice(0, 12)}  ${job.manifest}\n`);
@@ -178,6 +186,7 @@ export function registerQueueCommands(program: Command, h: CliHelpers): void {
     .option('--json', 'print JSON')
     .action(async (flags: Flags & QueueFlags & { limit?: number }) => {
       h.setModes(flags);
+      const { queueStatus, formatStatus } = await queueModule();
       const status = await queueStatus({ redis: requireRedis(flags), ...(flags.queue && { queue: flags.queue }), ...(flags.limit && { limit: flags.limit }) });
       process.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
     });

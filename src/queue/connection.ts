@@ -1,9 +1,9 @@
 /** Redis connections for the queue: one ioredis client per Queue, Worker or QueueEvents. */
 import { Redis } from 'ioredis';
 import { CollageError, ExitCode } from '../errors.js';
+import { DEFAULT_QUEUE } from './defaults.js';
 
-/** The queue's name when none is given (`--queue`). */
-export const DEFAULT_QUEUE = 'collage';
+export { DEFAULT_QUEUE };
 
 export interface QueueConnection {
   /** redis://[user:password@]host:port[/db] (rediss:// for TLS). */

@@ -9,6 +9,7 @@ import type { BuildOptions, BuildReport, ProgressEvent } from '../build.js';
 import { CollageError, ExitCode, ImagesFailedError, ManifestError, errorMessage, formatFailure } from '../errors.js';
 import type { ManifestOverrides } from '../manifest/index.js';
 import type { FetchOptions } from '../sources/index.js';
+import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS } from './defaults.js';
 
 /** The job name on the queue (one kind of job for now). */
 export const RENDER_JOB = 'render';
@@ -54,8 +55,7 @@ export interface RetryPolicy {
   backoffMs?: number;
 }
 
-export const DEFAULT_ATTEMPTS = 3;
-export const DEFAULT_BACKOFF_MS = 2000;
+export { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS };
 /** Finished jobs are kept a week: long enough that enqueuing the same manifest again is a no-op. */
 export const KEEP_FINISHED_SECONDS = 7 * 24 * 3600;
 

@@ -46,7 +46,10 @@ export interface FetchOptions {
 
 export const DEFAULT_FETCH_OPTIONS: FetchOptions = {
   concurrency: 16,
-  perHost: 6,
+  // Not the browsers' 6: a batch job fetching 1,000+ photos from a CDN at ~40 ms a response
+  // would be bound by requests ÷ 6 × latency (7.3 s for 1,095). At 16 the downloads keep
+  // ahead of decoding on 2 cores (bench: fetch-only 7.9 s at 6, 3.9 s at 12, 3.0 s at 16).
+  perHost: 16,
   connectTimeout: 10_000,
   headersTimeout: 30_000,
   bodyTimeout: 30_000,
