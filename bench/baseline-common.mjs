@@ -20,7 +20,7 @@ export function readJob() {
 }
 
 export function createTimings() {
-  return { started: performance.now(), images: 0, fetch: 0, decode: 0, draw: 0, encode: 0, write: 0, total: 0 };
+  return { started: performance.now(), images: 0, imagesCpu: 0, fetch: 0, decode: 0, draw: 0, encode: 0, write: 0, total: 0 };
 }
 
 /**
@@ -34,6 +34,7 @@ export async function forEachImage(job, timings, perImage) {
   const dispatcher = new Agent({ connections: job.perHost, keepAliveTimeout: 10_000 });
   const limit = pLimit(job.concurrency);
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   try {
     await Promise.all(
       job.placements.map((placement) =>
@@ -51,6 +52,8 @@ export async function forEachImage(job, timings, perImage) {
     await dispatcher.close();
   }
   timings.images = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
+  timings.imagesCpu = (cpu.user + cpu.system) / 1000;
 }
 
 /** Source rectangle for a centred cover crop (the same arithmetic as collage's coverCrop with focus 0.5). */

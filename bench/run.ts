@@ -450,6 +450,7 @@ function printTables(meta: Record<string, unknown>, results: RunResult[], ratios
     r.outputBytes === undefined ? '' : (r.outputBytes / 1024 / 1024).toFixed(1),
     ...PHASES.map((p) => s(r.timings?.[p])),
     s(r.timings?.images),
+    r.timings?.images && r.timings.imagesCpu !== undefined ? (r.timings.imagesCpu / r.timings.images).toFixed(2) : '',
     r.diffVsCollage === undefined ? '' : r.diffVsCollage.toFixed(2),
   ]);
   console.log(
@@ -459,10 +460,10 @@ function printTables(meta: Record<string, unknown>, results: RunResult[], ratios
     `36×24 in poster at ${meta.dpi} dpi, grid, fit cover; server latency ${meta.latencyMs} ms; ${meta.concurrency} images in flight, ${meta.perHost} connections per host; montage: ${meta.montage}`,
   );
   console.log(
-    'phase columns in seconds: fetch/decode/draw are summed over images (they overlap); encode/write and "images" (all fetch+decode+draw) are wall time.',
+    'phase columns in seconds: fetch/decode/draw are summed over images (they overlap); encode/write and "images" (all fetch+decode+draw) are wall time; "img CPU/wall" is CPU time (all threads) over wall time in the images phase.',
   );
   console.log('sharp: "decode" = fetch-side resize, "encode" = composite + encode. diff = mean |Δ| (0-255) vs collage output at 1/20 scale.\n');
-  printTable(['scenario', 'system', 'wall s', 'CPU s', 'CPU/wall', 'peak RSS MB', 'out MB', ...PHASES, 'images', 'diff'], rows);
+  printTable(['scenario', 'system', 'wall s', 'CPU s', 'CPU/wall', 'peak RSS MB', 'out MB', ...PHASES, 'images', 'img CPU/wall', 'diff'], rows);
   if (ratios.length) {
     console.log('\nratios (collage ÷ baseline; < 1 means collage is cheaper)\n');
     printTable(

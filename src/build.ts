@@ -31,7 +31,8 @@ export interface BuildReport {
   output: { path: string; format: OutputFormat; width: number; height: number; dpi: number; bytes: number };
   images: { total: number; fetched: number; cached: number; failed: ImageFailure[] };
   /** Milliseconds. fetch/decode/draw are summed over images (they overlap); the rest are wall time. */
-  timings: { manifest: number; images: number; fetch: number; decode: number; draw: number; encode: number; write: number; total: number };
+  /** Milliseconds; `imagesCpu` is the process's CPU time (all threads) during the images phase. */
+  timings: { manifest: number; images: number; imagesCpu: number; fetch: number; decode: number; draw: number; encode: number; write: number; total: number };
   /** With `recordInputs`: per image (manifest order), what identifies the bytes used; null when it failed. */
   inputs?: (InputValidators | null)[];
 }
@@ -47,7 +48,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
   const gridBoxes = twoPass ? null : onPoster(spec, layoutSpec(spec).boxes);
   const size = outputSize(spec);
   await checkOutputWritable(spec.output);
-  const timings = { manifest: performance.now() - started, images: 0, fetch: 0, decode: 0, draw: 0, encode: 0, write: 0, total: 0 };
+  const timings = { manifest: performance.now() - started, images: 0, imagesCpu: 0, fetch: 0, decode: 0, draw: 0, encode: 0, write: 0, total: 0 };
   const progress = options.onProgress ?? (() => {});
   const total = spec.images.length;
   progress({ type: 'start', total, width: size.width, height: size.height, output: spec.output });
@@ -57,6 +58,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
     onImage: (counts, failed) => progress({ type: 'image', total, failed, ...counts }),
   });
   const imagesStarted = performance.now();
+  const cpuStarted = process.cpuUsage();
   let poster: Poster;
   try {
     poster = gridBoxes ? await drawAsTheyArrive(spec, session, gridBoxes) : await probeThenDraw(spec, session);
@@ -64,6 +66,8 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
     await session.close();
   }
   timings.images = performance.now() - imagesStarted;
+  const cpu = process.cpuUsage(cpuStarted);
+  timings.imagesCpu = (cpu.user + cpu.system) / 1000;
   Object.assign(timings, session.timings);
   const failed = session.report();
   if (failed.length > 0 && (spec.onError === 'fail' || failed.length === total)) throw new ImagesFailedError(failed, total);
