@@ -13,11 +13,12 @@
  *    index are chosen by looking ahead (the best block cost of the halves, or of their halves).
  *    A group of at most `BIG` images becomes one block with a short list of candidate trees, by one
  *    of three strategies: `rows` (strips of near-equal aspect sums: linear partitions, their
- *    one-image break shifts, and the shortest-path breaks of justified rows), `nested` (blocks of at
- *    most NESTED_GROUP images from a pruned programme over intervals that keeps, per interval, its
- *    most even trees across the range of aspects, so blocks nest mixed cuts at every level), or `split` (upper cuts down to groups of
- *    at most 2·GROUP images, each with every slicing tree). Candidates are re-scored on a float
- *    realisation (crop and area range).
+ *    one-image break shifts, and the shortest-path breaks of justified rows); `nested` (blocks of
+ *    at most NESTED_GROUP images from a pruned programme over intervals that keeps, per interval,
+ *    its most even trees across the range of aspects, strips of more than MAX_STRIP cells charged,
+ *    so blocks nest mixed cuts at every level); or `split` (upper cuts down to groups of at most
+ *    2·GROUP images, each with every slicing tree). Candidates are re-scored on a float
+ *    realisation (crop, area range, weighted images' areas).
  *    Up to BIG images, all three strategies run (a few ms to a few hundred) and the final pixels
  *    decide (mean and worst crop, area ratio, weighted images' areas), rows with a handicap: rows
  *    alone cannot fit most pages with few photos (5 rows too wide, 6 too narrow) and a mosaic
