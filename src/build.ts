@@ -75,6 +75,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
 
   let t = performance.now();
   progress({ type: 'encode', format: spec.format });
+  await poster.ready;
   const pixels = posterPixels(poster);
   finishBleed(pixels, size.width, size.height, spec.bleed, spec.cropMarks, spec.dpi);
   const encoded = await encodeImage(pixels, size.width, size.height, { ...spec, bleed: spec.bleed.size });
@@ -99,10 +100,17 @@ async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, boxes:
   const poster = createPoster(outputSize(spec).width, outputSize(spec).height, spec.background);
   await session.forEach(spec.images, async (image, i) => {
     const bytes = await session.load(image);
-    // Under `fail` one failure means nothing is written: keep fetching to report every
-    // failure, but stop spending CPU on pixels.
-    const drawn = bytes !== null && !(spec.onError === 'fail' && session.failed) && (await session.draw(poster, image, bytes, boxes[i]!));
-    if (!drawn && spec.onError === 'placeholder') fillPlaceholder(poster, boxes[i]!);
+    let drawn = false;
+    if (bytes !== null) {
+      try {
+        // Under `fail` one failure means nothing is written: keep fetching to report every
+        // failure, but stop spending CPU on pixels.
+        drawn = !(spec.onError === 'fail' && session.failed) && (await session.draw(poster, image, bytes, boxes[i]!));
+      } finally {
+        session.release(bytes);
+      }
+    }
+    if (!drawn && spec.onError === 'placeholder') await fillPlaceholder(poster, boxes[i]!);
   });
   return poster;
 }
@@ -132,7 +140,7 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession): Promise<
         return source ? session.inFlight(() => session.drawProbed(poster, image, source, boxes[j]!)) : Promise.resolve(false);
       }),
     );
-    if (spec.onError === 'placeholder') placed.forEach((_, j) => drawn[j] || fillPlaceholder(poster, boxes[j]!));
+    if (spec.onError === 'placeholder') await Promise.all(placed.map((_, j) => drawn[j] || fillPlaceholder(poster, boxes[j]!)));
     // A photo whose header was fine can still fail to decode: under `skip`, lay out again without it.
     const survivors = placed.filter((_, j) => drawn[j]);
     if (spec.onError !== 'skip' || survivors.length === placed.length || survivors.length === 0) return poster;
@@ -146,7 +154,8 @@ function onPoster(spec: CollageSpec, boxes: readonly Box[]): Box[] {
   return b === 0 ? [...boxes] : boxes.map((box) => ({ ...box, x: box.x + b, y: box.y + b }));
 }
 
-function fillPlaceholder(poster: Poster, box: Box): void {
+async function fillPlaceholder(poster: Poster, box: Box): Promise<void> {
+  await poster.ready;
   fillBox(poster, box, PLACEHOLDER_COLOR);
 }
 

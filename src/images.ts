@@ -3,7 +3,7 @@
  * with the job's limits, counts, timings and failure list in one place. build() and plan()
  * drive it; it knows nothing of layouts.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -158,7 +158,14 @@ export class ImageSession {
     } catch (error) {
       this.fail(image, error);
       return null;
+    } finally {
+      this.release(bytes);
     }
+  }
+
+  /** Hands back bytes from `load` once decoded or spooled: their memory serves the next image. */
+  release(bytes: Buffer): void {
+    this.loader.release(bytes);
   }
 
   /** The header, after the pixel limit: refused before any pixel is decoded. */
@@ -186,6 +193,7 @@ export class ImageSession {
         const decode = () => decodeForCell(bytes, header, placed.sampling, poster.background, image.src, placed.pad);
         const bitmap = header.format !== 'jpeg' && header.width * header.height > FULL_SIZE_PIXELS ? await this.fullSize(decode) : await decode();
         this.timings.decode += performance.now() - started;
+        await poster.ready;
         started = performance.now();
         if (image.look && look) {
           // Slow path, only for cells with a look: shape, shadow, border, caption.
@@ -204,7 +212,18 @@ export class ImageSession {
   }
 
   async drawProbed(poster: Poster, image: ImageSpec, probed: ProbedImage, box: Box): Promise<boolean> {
-    return this.draw(poster, image, await readFile(probed.file), box, probed.header);
+    let bytes: Buffer;
+    try {
+      bytes = await this.loader.readFile(probed.file);
+    } catch (error) {
+      this.fail(image, error);
+      return false;
+    }
+    try {
+      return await this.draw(poster, image, bytes, box, probed.header);
+    } finally {
+      this.release(bytes);
+    }
   }
 
   fail(image: ImageSpec, error: unknown): void {

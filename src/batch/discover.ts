@@ -4,7 +4,6 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
 
 export interface Discovery {
   /** Absolute paths, deduplicated, in the order found (sorted within each folder or glob). */
@@ -29,6 +28,8 @@ export async function discoverManifests(inputs: string[], options: { cwd?: strin
     }
   };
 
+  // Loaded here, not at start: only batches discover manifests.
+  const { glob, isDynamicPattern } = await import('tinyglobby');
   for (const input of inputs) {
     const absolute = path.resolve(cwd, input);
     const info = await stat(absolute).catch(() => null);

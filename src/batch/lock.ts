@@ -8,7 +8,6 @@
  * detection) is where lock bugs live; this library is small, widely used and runs on Node 20.
  */
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type LockMode = 'wait' | 'skip';
@@ -33,6 +32,8 @@ export async function lockOutput(
   for (;;) {
     options.signal?.throwIfAborted();
     try {
+      // Loaded here: only batches lock, and `build` should not pay for it at start.
+      const { default: lockfile } = await import('proper-lockfile');
       const release = await lockfile.lock(output, {
         realpath: false,
         lockfilePath: lockPath(output),

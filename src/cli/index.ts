@@ -2,6 +2,7 @@
 /** The `collage` command: a thin layer over the library's build(), plan() and validate(). */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
+import sharp from 'sharp';
 import { build, type BuildOptions, type BuildReport } from '../build.js';
 import { CollageError, ExitCode, ImagesFailedError, ManifestError, formatFailure } from '../errors.js';
 import { DEFAULT_FETCH_OPTIONS, cleanCache, defaultCacheDir, formatBytes, listCache, parseHeadersEnv } from '../sources/index.js';
@@ -15,6 +16,11 @@ import type { BatchOptions, LockMode } from '../batch/index.js';
 import type { FetchOptions } from '../sources/index.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+// A job decodes every photo once, so libvips' operation cache only holds memory; without it
+// decoding costs ~7% less CPU (300 flickr-size JPEGs, 8.4 → 7.8 ms each). Process-wide, so the
+// command sets it, not the library (a host service may rely on the cache for its own work).
+sharp.cache(false);
 
 /** Commander's parsed flags: the manifest overrides under their own names, plus output modes. */
 interface CommonFlags extends Omit<ManifestOverrides, 'cwd' | 'onError'> {

@@ -7,7 +7,6 @@
  * embedded ICC profiles (Adobe RGB, P3, CMYK) are converted to sRGB, and Lanczos resampling
  * does not alias. Skia decodes the one format libvips lacks (BMP), and CMYK/YCCK JPEGs.
  */
-import { createCanvas, loadImage } from '@napi-rs/canvas';
 import sharp, { type Sharp } from 'sharp';
 import { ImageError } from '../errors.js';
 import type { CellSampling } from '../layout/index.js';
@@ -15,6 +14,7 @@ import type { Rgba } from '../manifest/index.js';
 import { decodeHeicRgba, HEIC_MISSING, heicSize } from './heic.js';
 import { describeNonImage, sniffFormat, type ImageFormat } from './sniff.js';
 import { captureTime } from './exif.js';
+import { loadSkia } from '../skia.js';
 
 export { sniffFormat, type ImageFormat } from './sniff.js';
 
@@ -190,6 +190,7 @@ async function decodeHeic(bytes: Buffer): Promise<Sharp> {
 }
 
 async function decodeWithSkia(bytes: Buffer): Promise<Sharp> {
+  const { createCanvas, loadImage } = loadSkia();
   const image = await loadImage(bytes);
   const canvas = createCanvas(image.width, image.height);
   const context = canvas.getContext('2d');

@@ -2,7 +2,6 @@
 import sharp, { type Sharp } from 'sharp';
 import type { OutputFormat } from '../manifest/index.js';
 import { setJfifDensity } from './jfif.js';
-import { encodePdf } from './pdf.js';
 
 export interface EncodeOptions {
   format: OutputFormat;
@@ -34,6 +33,8 @@ export async function encodeImage(pixels: Buffer, width: number, height: number,
       // WebP has no density field; the ICC profile goes into its ICCP chunk.
       return image.webp({ quality: options.quality, smartSubsample: true, effort: 4 }).toBuffer();
     case 'pdf':
+      // pdf-lib is loaded only for PDF output (~150 ms of start-up otherwise).
+      const { encodePdf } = await import('./pdf.js');
       return encodePdf(await encodePng(image), { width, height, dpi: options.dpi, bleed: options.bleed ?? 0, icc: await srgbProfile() });
     case 'jpeg': {
       // Baseline (photo labs refuse progressive) and 4:4:4 chroma: no colour bleeding at print size.

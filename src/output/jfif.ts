@@ -5,7 +5,8 @@
 
 const SOI_LENGTH = 2;
 
-export function setJfifDensity(jpeg: Buffer, dpi: number): Buffer {
+/** A JFIF APP0 segment (marker included) saying `dpi` in dots per inch, no thumbnail. */
+export function jfifSegment(dpi: number): Buffer {
   const density = Math.max(1, Math.min(65535, Math.round(dpi)));
   const app0 = Buffer.alloc(18);
   app0.writeUInt16BE(0xffe0, 0); // APP0
@@ -18,8 +19,11 @@ export function setJfifDensity(jpeg: Buffer, dpi: number): Buffer {
   app0.writeUInt16BE(density, 14);
   app0.writeUInt8(0, 16); // no thumbnail
   app0.writeUInt8(0, 17);
+  return app0;
+}
 
+export function setJfifDensity(jpeg: Buffer, dpi: number): Buffer {
   const hasJfif = jpeg.readUInt16BE(SOI_LENGTH) === 0xffe0 && jpeg.toString('latin1', 6, 11) === 'JFIF\0';
   const rest = hasJfif ? jpeg.subarray(SOI_LENGTH + 2 + jpeg.readUInt16BE(SOI_LENGTH + 2)) : jpeg.subarray(SOI_LENGTH);
-  return Buffer.concat([jpeg.subarray(0, SOI_LENGTH), app0, rest]);
+  return Buffer.concat([jpeg.subarray(0, SOI_LENGTH), jfifSegment(dpi), rest]);
 }

@@ -3,7 +3,8 @@
  * height allows fewer), the last line cut with an ellipsis when text is left over. A word
  * wider than a line is cut with an ellipsis too. Measured with the real font.
  */
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
+import { loadSkia } from '../skia.js';
 import type { CaptionLook } from '../manifest/style.js';
 import { registerBundledFonts } from './fonts.js';
 
@@ -23,7 +24,7 @@ let measurer: SKRSContext2D | null = null;
 
 function measuring(font: string): SKRSContext2D {
   registerBundledFonts();
-  measurer ??= createCanvas(1, 1).getContext('2d');
+  measurer ??= loadSkia().createCanvas(1, 1).getContext('2d');
   measurer.font = font;
   return measurer;
 }

@@ -6,7 +6,7 @@
  * family name; other scripts fall back to whatever fonts the machine has.
  */
 import { createRequire } from 'node:module';
-import { GlobalFonts } from '@napi-rs/canvas';
+import { loadSkia } from '../skia.js';
 import { CollageError, ExitCode } from '../errors.js';
 
 export const BUNDLED_FONTS = ['Inter'] as const;
@@ -18,6 +18,7 @@ let registered = false;
 export function registerBundledFonts(): void {
   if (registered) return;
   const require = createRequire(import.meta.url);
+  const { GlobalFonts } = loadSkia();
   for (const subset of INTER_SUBSETS) {
     const file = `@fontsource/inter/files/inter-${subset}-400-normal.woff2`;
     let where: string;
@@ -35,5 +36,5 @@ export function registerBundledFonts(): void {
 /** True when `family` can draw text: a bundled font, or one installed on this machine. */
 export function fontAvailable(family: string): boolean {
   registerBundledFonts();
-  return GlobalFonts.has(family);
+  return loadSkia().GlobalFonts.has(family);
 }

@@ -10,7 +10,8 @@
  * A cell's territory is its box grown by half the gap (never into another cell), so shadows
  * of neighbours never overlap and the output does not depend on the order photos arrive in.
  */
-import { createCanvas, ImageData, type SKRSContext2D } from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
+import { loadSkia } from '../skia.js';
 import type { Bitmap } from '../decode/index.js';
 import type { Box } from '../layout/index.js';
 import type { CaptionLook, Look } from '../manifest/style.js';
@@ -67,6 +68,7 @@ export function drawWithLook(
   plan: LookPlan,
 ): void {
   if (area.width < 1 || area.height < 1) return;
+  const { createCanvas, ImageData } = loadSkia();
   const canvas = createCanvas(area.width, area.height);
   const ctx = canvas.getContext('2d');
   ctx.putImageData(new ImageData(readRegion(poster, area), area.width, area.height), 0, 0);

@@ -6,10 +6,19 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import cacache from 'cacache';
+import type cacacheModule from 'cacache';
+type Cacache = typeof cacacheModule;
 import CachePolicy from 'http-cache-semantics';
 
 const KEY_PREFIX = 'collage-http:v1:';
+
+let loaded: Promise<Cacache> | undefined;
+
+/** cacache, loaded on first use (~50 ms of start-up that a `--no-cache` run does not need). */
+function loadCacache(): Promise<Cacache> {
+  loaded ??= import('cacache').then((m) => (m.default ?? m) as Cacache);
+  return loaded;
+}
 
 /** $XDG_CACHE_HOME/collage, else ~/.cache/collage. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -44,7 +53,8 @@ export class DownloadCache {
   constructor(readonly dir: string) {}
 
   async lookup(url: URL): Promise<CachedEntry | null> {
-    let info: cacache.CacheObject | null;
+    const cacache = await loadCacache();
+    let info: cacacheModule.CacheObject | null;
     try {
       info = await cacache.get.info(this.dir, KEY_PREFIX + url.href);
     } catch {
@@ -62,6 +72,7 @@ export class DownloadCache {
 
   /** The cached body, integrity-checked; null (and the entry dropped) when missing or corrupt. */
   async read(url: URL, entry: CachedEntry): Promise<Buffer | null> {
+    const cacache = await loadCacache();
     try {
       return await cacache.get.byDigest(this.dir, entry.integrity);
     } catch {
@@ -71,6 +82,7 @@ export class DownloadCache {
   }
 
   async store(url: URL, policy: CachePolicy, bytes: Buffer): Promise<void> {
+    const cacache = await loadCacache();
     const metadata: EntryMetadata = { url: url.href, policy: policy.toObject() };
     try {
       await cacache.put(this.dir, KEY_PREFIX + url.href, bytes, { metadata });
@@ -80,6 +92,7 @@ export class DownloadCache {
   }
 
   async remove(url: URL): Promise<void> {
+    const cacache = await loadCacache();
     await cacache.rm.entry(this.dir, KEY_PREFIX + url.href).catch(() => {});
   }
 }
@@ -91,7 +104,8 @@ export interface CacheListing {
 }
 
 export async function listCache(dir: string): Promise<CacheListing[]> {
-  const entries = await cacache.ls(dir).catch(() => ({}) as Record<string, cacache.CacheObject>);
+  const cacache = await loadCacache();
+  const entries = await cacache.ls(dir).catch(() => ({}) as Record<string, cacacheModule.CacheObject>);
   return Object.values(entries)
     .filter((e) => e.key.startsWith(KEY_PREFIX))
     .map((e) => ({ url: e.key.slice(KEY_PREFIX.length), size: e.size ?? 0, time: e.time }))
@@ -100,6 +114,7 @@ export async function listCache(dir: string): Promise<CacheListing[]> {
 
 /** Removes every entry and its content; returns how many entries and bytes were freed. */
 export async function cleanCache(dir: string): Promise<{ entries: number; bytes: number }> {
+  const cacache = await loadCacache();
   const entries = await listCache(dir);
   await cacache.rm.all(dir).catch(() => {});
   return { entries: entries.length, bytes: entries.reduce((sum, e) => sum + e.size, 0) };

@@ -1,5 +1,6 @@
 /** Local files (paths relative to the manifest, and file: URLs). */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { BufferPool } from '../buffers.js';
 import { ImageError } from '../errors.js';
 import { formatBytes } from './http.js';
 
@@ -10,14 +11,15 @@ export interface ImageFile {
 }
 
 /** The file's bytes with the size and modified time of the very handle they were read from. */
-export async function readImageFile(file: string, src: string, maxBytes: number): Promise<ImageFile> {
+export async function readImageFile(file: string, src: string, maxBytes: number, pool?: BufferPool): Promise<ImageFile> {
   let handle;
   try {
     handle = await open(file, 'r');
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new ImageError(src, 'is a folder, not an image file');
     if (stat.size > maxBytes) throw new ImageError(src, `too large: ${formatBytes(stat.size)} exceeds the ${formatBytes(maxBytes)} limit`);
-    return { bytes: await handle.readFile(), size: stat.size, mtimeMs: stat.mtimeMs };
+    const bytes = pool && stat.size > 0 ? await readWhole(handle, pool.take(stat.size), pool) : await handle.readFile();
+    return { bytes, size: stat.size, mtimeMs: stat.mtimeMs };
   } catch (error) {
     if (error instanceof ImageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -26,5 +28,31 @@ export async function readImageFile(file: string, src: string, maxBytes: number)
     throw new ImageError(src, reason, { cause: error });
   } finally {
     await handle?.close();
+  }
+}
+
+/** A file (its size known) into a buffer from `pool`; the buffer goes back to the pool on failure. */
+export async function readPooledFile(file: string, pool: BufferPool): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    return size > 0 ? await readWhole(handle, pool.take(size), pool) : await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readWhole(handle: FileHandle, target: Buffer, pool: BufferPool): Promise<Buffer> {
+  try {
+    let at = 0;
+    while (at < target.length) {
+      const { bytesRead } = await handle.read(target, at, target.length - at, at);
+      if (bytesRead === 0) throw new Error(`file shrank while reading (${at} of ${target.length} bytes)`);
+      at += bytesRead;
+    }
+    return target;
+  } catch (error) {
+    pool.give(target);
+    throw error;
   }
 }

@@ -9,6 +9,7 @@
  * retry a body that fails mid-stream, all of which the report and the issue need.
  */
 import { Agent, request, type Dispatcher } from 'undici';
+import type { BufferPool } from '../buffers.js';
 import { ImageError } from '../errors.js';
 import { DownloadCache, makePolicy, policyRequest, type CachedEntry } from './cache.js';
 import { BlockedAddressError, checkLiteralHost, guardedConnector } from './guard.js';
@@ -39,6 +40,8 @@ export interface HttpContext {
   options: FetchOptions;
   budget: RetryBudget;
   cache: DownloadCache | null;
+  /** Where bodies of a known length are read into (given back by the loader's `release`). */
+  pool: BufferPool | null;
 }
 
 export interface Download {
@@ -185,7 +188,7 @@ async function attempt(start: URL, conditional: Record<string, string>, ctx: Htt
         body.dump().catch(() => {});
         throw new StatusError(statusCode, parseRetryAfter(headers['retry-after']));
       }
-      const bytes = await readCapped(body, headers, options.maxBytes);
+      const bytes = await readCapped(body, headers, options.maxBytes, ctx.pool);
       return { status: 200, headers, bytes, url };
     }
   } catch (error) {
@@ -197,12 +200,19 @@ async function attempt(start: URL, conditional: Record<string, string>, ctx: Htt
 }
 
 /** Reads the body, aborting as soon as it passes `maxBytes`: memory stays at most the cap. */
-async function readCapped(body: Dispatcher.ResponseData['body'], headers: Record<string, string | string[] | undefined>, maxBytes: number): Promise<Buffer> {
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  headers: Record<string, string | string[] | undefined>,
+  maxBytes: number,
+  pool: BufferPool | null,
+): Promise<Buffer> {
   const declared = Number(headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     discard(body);
     throw new FinalError(`too large: ${formatBytes(declared)} exceeds the ${formatBytes(maxBytes)} limit`);
   }
+  // A body of known length goes straight into a reused buffer: no fresh pages, no concat.
+  if (pool && Number.isInteger(declared) && declared > 0) return readInto(body, pool.take(declared), pool);
   const chunks: Buffer[] = [];
   let received = 0;
   for await (const chunk of body) {
@@ -214,6 +224,28 @@ async function readCapped(body: Dispatcher.ResponseData['body'], headers: Record
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks, received);
+}
+
+/** Reads a body of declared length into `target` (from `pool`, given back if the body is not exactly that long). */
+async function readInto(body: Dispatcher.ResponseData['body'], target: Buffer, pool: BufferPool): Promise<Buffer> {
+  let received = 0;
+  try {
+    for await (const chunk of body) {
+      const bytes = chunk as Buffer;
+      if (received + bytes.length > target.length) {
+        discard(body);
+        throw new FinalError(`the server sent more than its Content-Length of ${target.length} bytes`);
+      }
+      bytes.copy(target, received);
+      received += bytes.length;
+    }
+    // undici rejects a body that ends short of its Content-Length; this guards our own count.
+    if (received !== target.length) throw new FinalError(`body ended after ${received} of ${target.length} bytes`);
+    return target;
+  } catch (error) {
+    pool.give(target);
+    throw error;
+  }
 }
 
 /** Drops a body we will not read; its abort error must not surface as an unhandled 'error'. */

@@ -3,11 +3,12 @@
  * The per-host limit lives in the HTTP agent; the global limit is the pipeline's, which also
  * bounds decoding. One loader serves one job: its retry budget is shared by all its images.
  */
+import { BufferPool } from '../buffers.js';
 import { ImageError } from '../errors.js';
 import type { ImageSpec } from '../manifest/index.js';
 import { DownloadCache } from './cache.js';
 import { createHttpDispatcher, downloadImage } from './http.js';
-import { readImageFile } from './file.js';
+import { readImageFile, readPooledFile } from './file.js';
 import { RetryBudget } from './retry.js';
 import { DEFAULT_FETCH_OPTIONS, type FetchOptions, type LoadedSource, type SourceLoader } from './types.js';
 
@@ -17,15 +18,23 @@ export { formatBytes } from './http.js';
 export { defaultCacheDir, listCache, cleanCache, type CacheListing } from './cache.js';
 export { parseHeadersEnv, mergeHostHeaders, type HostHeaders } from './headers.js';
 
+/**
+ * Bytes kept for reuse per loader: what the images in flight hold (32 × a 4 MB camera
+ * original), not more.
+ */
+const POOL_LIMIT = 160 * 1024 * 1024;
+
 export function createSourceLoader(overrides: Partial<FetchOptions> = {}): SourceLoader {
   const options: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...overrides };
   const shared = options.dispatcher;
   const dispatcher = shared ?? createHttpDispatcher(options);
+  const pool = new BufferPool(POOL_LIMIT);
   const ctx = {
     dispatcher,
     options,
     budget: new RetryBudget(options.retryBudget),
     cache: options.cacheDir ? new DownloadCache(options.cacheDir) : null,
+    pool,
   };
   return {
     async load(image: ImageSpec, signal?: AbortSignal): Promise<LoadedSource> {
@@ -34,12 +43,17 @@ export function createSourceLoader(overrides: Partial<FetchOptions> = {}): Sourc
         if (options.blockPrivateAddresses) {
           throw new ImageError(image.src, 'local files are refused with --block-private-addresses', { attempts: 0 });
         }
-        const file = await readImageFile(image.location.path, image.src, options.maxBytes);
+        const file = await readImageFile(image.location.path, image.src, options.maxBytes, pool);
         const validators = { kind: 'file' as const, path: image.location.path, size: file.size, mtimeMs: file.mtimeMs };
         return { bytes: file.bytes, origin: 'file', attempts: 0, validators };
       }
       return downloadImage(image.location.url, image.src, ctx, signal);
     },
-    close: () => (shared ? Promise.resolve() : dispatcher.close()),
+    release: (bytes) => pool.give(bytes),
+    readFile: (file) => readPooledFile(file, pool),
+    close: () => {
+      pool.clear();
+      return shared ? Promise.resolve() : dispatcher.close();
+    },
   };
 }

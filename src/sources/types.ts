@@ -84,5 +84,12 @@ export type InputValidators =
 /** Turns an image's location into its bytes. The seam where caching and retries plug in. */
 export interface SourceLoader {
   load(image: ImageSpec, signal?: AbortSignal): Promise<LoadedSource>;
+  /**
+   * Hands back bytes from `load` or `readFile` once nothing reads them any more (decoded,
+   * spooled): their memory serves the next image. Optional; never call it twice for one buffer.
+   */
+  release(bytes: Buffer): void;
+  /** A whole local file (e.g. a spooled download) into a reused buffer; `release` it after. */
+  readFile(file: string): Promise<Buffer>;
   close(): Promise<void>;
 }
