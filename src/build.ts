@@ -4,9 +4,11 @@ import { ImagesFailedError, type ImageFailure } from './errors.js';
 import { ImageSession, type ProbedImage } from './images.js';
 import type { Box, ImageShape } from './layout/index.js';
 import { loadManifest, outputSize, type CollageSpec, type ImageSpec, type ManifestOverrides, type ManifestSource, type OutputFormat } from './manifest/index.js';
-import { checkOutputWritable, encodeImage, writeOutput } from './output/index.js';
+import { checkOutputWritable, writeOutput } from './output/index.js';
+import { bandLayout, createPosterEncoder, type PosterEncoder } from './output/stream.js';
+import { BandTracker } from './render/bands.js';
 import { layoutSpec, needsHeadersFirst, orderByDate } from './plan.js';
-import { createPoster, fillBox, posterPixels, type Poster } from './render/index.js';
+import { createPoster, fillBox, type Poster } from './render/index.js';
 import { finishBleed } from './render/bleed.js';
 import type { FetchOptions, InputValidators } from './sources/index.js';
 
@@ -59,9 +61,9 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
   });
   const imagesStarted = performance.now();
   const cpuStarted = process.cpuUsage();
-  let poster: Poster;
+  let target: Target | null;
   try {
-    poster = gridBoxes ? await drawAsTheyArrive(spec, session, gridBoxes) : await probeThenDraw(spec, session);
+    target = gridBoxes ? await drawAsTheyArrive(spec, session, gridBoxes) : await probeThenDraw(spec, session);
   } finally {
     await session.close();
   }
@@ -70,15 +72,19 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
   timings.imagesCpu = (cpu.user + cpu.system) / 1000;
   Object.assign(timings, session.timings);
   const failed = session.report();
-  if (failed.length > 0 && (spec.onError === 'fail' || failed.length === total)) throw new ImagesFailedError(failed, total);
-  options.signal?.throwIfAborted();
+  if (!target || (failed.length > 0 && (spec.onError === 'fail' || failed.length === total)) || options.signal?.aborted) {
+    target?.encoder.abort();
+    options.signal?.throwIfAborted();
+    throw new ImagesFailedError(failed, total);
+  }
 
+  // Most bands are encoded already (as they were finished); the rest, and the join, now.
   let t = performance.now();
   progress({ type: 'encode', format: spec.format });
-  await poster.ready;
-  const pixels = posterPixels(poster);
-  finishBleed(pixels, size.width, size.height, spec.bleed, spec.cropMarks, spec.dpi);
-  const encoded = await encodeImage(pixels, size.width, size.height, { ...spec, bleed: spec.bleed.size });
+  const { poster, encoder, tracker } = target;
+  finishBleed(poster, spec.bleed, spec.cropMarks, spec.dpi);
+  tracker.finishAll();
+  const encoded = await encoder.finish();
   timings.encode = performance.now() - t;
   options.signal?.throwIfAborted();
   t = performance.now();
@@ -95,9 +101,35 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
   };
 }
 
+/** The poster being drawn, the encoder that takes its bands as they are finished, and what tells it when. */
+interface Target {
+  poster: Poster;
+  encoder: PosterEncoder;
+  tracker: BandTracker;
+}
+
+/**
+ * A blank poster for `images` in `boxes` (on the poster), its encoder started on the bands no
+ * box reaches. Boxes a photo will cover whole are left unpainted.
+ */
+function startTarget(spec: CollageSpec, session: ImageSession, images: readonly ImageSpec[], boxes: readonly Box[]): Target {
+  const { width, height } = outputSize(spec);
+  const covered = boxes.filter((_, i) => session.coversBox(images[i]!));
+  const poster = createPoster(width, height, spec.background, { ...bandLayout(spec.format, width, height), covered });
+  const encoder = createPosterEncoder(poster, { ...spec, bleed: spec.bleed.size });
+  // A cell may write half the gap around its box (a look's shadow: see render/looks.ts).
+  const spread = Math.floor(spec.gap / 2);
+  const spans = boxes.map((box) => ({ y: box.y - spread, height: box.height + 2 * spread }));
+  // The bleed is finished over the whole poster at the end (mirror, marks): nothing is final before.
+  const tracker = new BandTracker(height, poster.bandRows, spans, (band) => encoder.band(band), spec.bleed.size > 0);
+  tracker.start();
+  return { poster, encoder, tracker };
+}
+
 /** Grid: each photo is drawn into its cell the moment it arrives, then released. */
-async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, boxes: Box[]): Promise<Poster> {
-  const poster = createPoster(outputSize(spec).width, outputSize(spec).height, spec.background);
+async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, boxes: Box[]): Promise<Target> {
+  const target = startTarget(spec, session, spec.images, boxes);
+  const { poster } = target;
   await session.forEach(spec.images, async (image, i) => {
     const bytes = await session.load(image);
     let drawn = false;
@@ -110,22 +142,25 @@ async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, boxes:
         session.release(bytes);
       }
     }
-    if (!drawn && spec.onError === 'placeholder') await fillPlaceholder(poster, boxes[i]!);
+    if (!drawn && spec.onError === 'placeholder') fillPlaceholder(poster, boxes[i]!);
+    // Nothing will be written: stop encoding.
+    if (spec.onError === 'fail' && session.failed) target.encoder.abort();
+    target.tracker.done(i);
   });
-  return poster;
+  return target;
 }
 
 /**
  * Layouts that follow the photos' shapes (and `skip`, which lays out only the survivors)
  * need every header before any box exists: fetch and probe all, lay out, then draw.
  */
-async function probeThenDraw(spec: CollageSpec, session: ImageSession): Promise<Poster> {
+async function probeThenDraw(spec: CollageSpec, session: ImageSession): Promise<Target | null> {
   const probed = new Map<number, ProbedImage>();
   await session.forEach(spec.images, async (image) => {
     const result = await session.probe(image, !(spec.onError === 'fail' && session.failed));
     if (result) probed.set(image.index, result);
   });
-  if (spec.onError === 'fail' && session.failed) return createPoster(1, 1, spec.background);
+  if (spec.onError === 'fail' && session.failed) return null;
 
   const listed = spec.onError === 'skip' ? spec.images.filter((image) => probed.has(image.index)) : spec.images;
   let placed = orderByDate(spec, listed, (index) => probed.get(index)?.header.taken);
@@ -133,17 +168,27 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession): Promise<
     // A failed image keeps a square slot under `placeholder`.
     const shapes: ImageShape[] = placed.map((image) => probed.get(image.index)?.shape ?? { aspect: 1, weight: image.weight });
     const boxes = placed.length > 0 ? onPoster(spec, layoutSpec({ ...spec, images: placed }, shapes).boxes) : [];
-    const poster = createPoster(outputSize(spec).width, outputSize(spec).height, spec.background);
-    const drawn = await Promise.all(
-      placed.map((image, j) => {
-        const source = probed.get(image.index);
-        return source ? session.inFlight(() => session.drawProbed(poster, image, source, boxes[j]!)) : Promise.resolve(false);
-      }),
+    const target = startTarget(spec, session, placed, boxes);
+    const { poster } = target;
+    const drawn: boolean[] = new Array(placed.length).fill(false);
+    // Top to bottom, so bands are finished (and encoded) in turn while the rest is drawn.
+    const order = placed.map((_, j) => j).sort((a, b) => boxes[a]!.y - boxes[b]!.y || boxes[a]!.x - boxes[b]!.x);
+    await Promise.all(
+      order.map((j) =>
+        session.inFlight(async () => {
+          const image = placed[j]!;
+          const source = probed.get(image.index);
+          drawn[j] = source ? await session.drawProbed(poster, image, source, boxes[j]!) : false;
+          if (!drawn[j] && spec.onError === 'placeholder') fillPlaceholder(poster, boxes[j]!);
+          if (spec.onError === 'fail' && session.failed) target.encoder.abort();
+          target.tracker.done(j);
+        }),
+      ),
     );
-    if (spec.onError === 'placeholder') await Promise.all(placed.map((_, j) => drawn[j] || fillPlaceholder(poster, boxes[j]!)));
     // A photo whose header was fine can still fail to decode: under `skip`, lay out again without it.
     const survivors = placed.filter((_, j) => drawn[j]);
-    if (spec.onError !== 'skip' || survivors.length === placed.length || survivors.length === 0) return poster;
+    if (spec.onError !== 'skip' || survivors.length === placed.length || survivors.length === 0) return target;
+    target.encoder.abort();
     placed = survivors;
   }
 }
@@ -154,8 +199,7 @@ function onPoster(spec: CollageSpec, boxes: readonly Box[]): Box[] {
   return b === 0 ? [...boxes] : boxes.map((box) => ({ ...box, x: box.x + b, y: box.y + b }));
 }
 
-async function fillPlaceholder(poster: Poster, box: Box): Promise<void> {
-  await poster.ready;
+function fillPlaceholder(poster: Poster, box: Box): void {
   fillBox(poster, box, PLACEHOLDER_COLOR);
 }
 

@@ -163,6 +163,15 @@ export class ImageSession {
     }
   }
 
+  /**
+   * Whether the photo will overwrite every pixel of its box and nothing outside it: a `cover`
+   * photo with no look, and no bleed to extend into. Such boxes are left unpainted (see
+   * render/paint.ts).
+   */
+  coversBox(image: ImageSpec): boolean {
+    return image.fit === 'cover' && !image.look && !this.extend;
+  }
+
   /** Hands back bytes from `load` once decoded or spooled: their memory serves the next image. */
   release(bytes: Buffer): void {
     this.loader.release(bytes);
@@ -193,7 +202,6 @@ export class ImageSession {
         const decode = () => decodeForCell(bytes, header, placed.sampling, poster.background, image.src, placed.pad);
         const bitmap = header.format !== 'jpeg' && header.width * header.height > FULL_SIZE_PIXELS ? await this.fullSize(decode) : await decode();
         this.timings.decode += performance.now() - started;
-        await poster.ready;
         started = performance.now();
         if (image.look && look) {
           // Slow path, only for cells with a look: shape, shadow, border, caption.

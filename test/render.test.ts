@@ -1,13 +1,13 @@
 /** The RGB poster buffer: fills, copies and region round trips are exact and clipped. */
 import { describe, expect, it } from 'vitest';
-import { createPoster, drawBitmap, fillBox, readRegion, writeRegion } from '../src/render/index.js';
+import { createPoster, drawBitmap, fillBox, readRegion, writeRegion, type Poster } from '../src/render/index.js';
 
-const px = (poster: { pixels: Buffer; width: number }, x: number, y: number) => [...poster.pixels.subarray((y * poster.width + x) * 3, (y * poster.width + x) * 3 + 3)];
+const px = (poster: Poster, x: number, y: number) => [...poster.rowData(y).subarray(poster.rowOffset(y) + x * 3, poster.rowOffset(y) + x * 3 + 3)];
 
 describe('poster buffer', () => {
   it('starts as the paper colour, translucent backgrounds flattened onto white', () => {
     const poster = createPoster(5, 4, { r: 0, g: 0, b: 255, a: 0.5 });
-    expect(poster.pixels.length).toBe(5 * 4 * 3);
+    expect(poster.pixels().length).toBe(5 * 4 * 3);
     expect(px(poster, 4, 3)).toEqual([128, 128, 255]);
   });
 

@@ -14,6 +14,7 @@ import type { Rgba } from '../manifest/index.js';
 import { decodeHeicRgba, HEIC_MISSING, heicSize } from './heic.js';
 import { describeNonImage, sniffFormat, type ImageFormat } from './sniff.js';
 import { captureTime } from './exif.js';
+import { iccSegments } from '../jpeg-markers.js';
 import { loadSkia } from '../skia.js';
 
 export { sniffFormat, type ImageFormat } from './sniff.js';
@@ -238,21 +239,7 @@ function defaultCmykProfile(): Promise<Buffer> {
 
 /** The JPEG with `icc` in numbered APP2 "ICC_PROFILE" segments right after SOI (pixels untouched). */
 function withIcc(jpeg: Buffer, icc: Buffer): Buffer {
-  const chunk = 65_535 - 2 - 14;
-  const count = Math.ceil(icc.length / chunk);
-  const segments: Buffer[] = [jpeg.subarray(0, 2)];
-  for (let i = 0; i < count; i++) {
-    const part = icc.subarray(i * chunk, (i + 1) * chunk);
-    const head = Buffer.alloc(18);
-    head.writeUInt16BE(0xffe2, 0);
-    head.writeUInt16BE(2 + 14 + part.length, 2);
-    head.write('ICC_PROFILE\0', 4, 'latin1');
-    head[16] = i + 1;
-    head[17] = count;
-    segments.push(head, part);
-  }
-  segments.push(jpeg.subarray(2));
-  return Buffer.concat(segments);
+  return Buffer.concat([jpeg.subarray(0, 2), ...iccSegments(icc), jpeg.subarray(2)]);
 }
 
 /** Whether the JPEG has an APP14 "Adobe" segment before its first scan. */

@@ -1,7 +1,6 @@
 /** Encoding the poster: 8-bit RGB, sRGB profile and DPI recorded, byte-identical for identical pixels. */
 import sharp, { type Sharp } from 'sharp';
 import type { OutputFormat } from '../manifest/index.js';
-import { setJfifDensity } from './jfif.js';
 
 export interface EncodeOptions {
   format: OutputFormat;
@@ -18,38 +17,19 @@ function rgb(pixels: Buffer, width: number, height: number, dpi: number): Sharp 
     .withDensity(dpi);
 }
 
-/** `pixels` is packed RGB, `width × height × 3` bytes. */
-export async function encodeImage(pixels: Buffer, width: number, height: number, options: EncodeOptions): Promise<Buffer> {
+/**
+ * The formats encoded as a whole, by libvips: TIFF and WebP. (JPEG, PNG and PDF are encoded
+ * band by band: output/stream.ts.) `pixels` is packed RGB, `width × height × 3` bytes.
+ */
+export async function encodeWhole(pixels: Buffer, width: number, height: number, options: EncodeOptions & { format: 'tiff' | 'webp' }): Promise<Buffer> {
   const image = rgb(pixels, width, height, options.dpi);
-  switch (options.format) {
-    case 'png':
-      return encodePng(image);
-    case 'tiff': {
-      // libtiff takes resolution in pixels per millimetre and writes it as a rational per inch.
-      const perMm = options.dpi / 25.4;
-      return image.tiff({ compression: 'lzw', predictor: 'horizontal', xres: perMm, yres: perMm, resolutionUnit: 'inch' }).toBuffer();
-    }
-    case 'webp':
-      // WebP has no density field; the ICC profile goes into its ICCP chunk.
-      return image.webp({ quality: options.quality, smartSubsample: true, effort: 4 }).toBuffer();
-    case 'pdf':
-      // pdf-lib is loaded only for PDF output (~150 ms of start-up otherwise).
-      const { encodePdf } = await import('./pdf.js');
-      return encodePdf(await encodePng(image), { width, height, dpi: options.dpi, bleed: options.bleed ?? 0, icc: await srgbProfile() });
-    case 'jpeg': {
-      // Baseline (photo labs refuse progressive) and 4:4:4 chroma: no colour bleeding at print size.
-      // Optimised Huffman tables make libjpeg hold every DCT coefficient of the page: measured on
-      // 10800×7200, +870 MB peak and 3.5× the time for a file ~10% smaller. Standard tables it is.
-      const jpeg = await image
-        .jpeg({ quality: options.quality, progressive: false, chromaSubsampling: '4:4:4', mozjpeg: false, optimiseCoding: false })
-        .toBuffer();
-      return setJfifDensity(jpeg, options.dpi);
-    }
+  if (options.format === 'tiff') {
+    // libtiff takes resolution in pixels per millimetre and writes it as a rational per inch.
+    const perMm = options.dpi / 25.4;
+    return image.tiff({ compression: 'lzw', predictor: 'horizontal', xres: perMm, yres: perMm, resolutionUnit: 'inch' }).toBuffer();
   }
-}
-
-function encodePng(image: Sharp): Promise<Buffer> {
-  return image.png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
+  // WebP has no density field; the ICC profile goes into its ICCP chunk.
+  return image.webp({ quality: options.quality, smartSubsample: true, effort: 4 }).toBuffer();
 }
 
 let profile: Promise<Buffer> | undefined;

@@ -1,4 +1,5 @@
 /** Stage 6, output: encode, metadata, atomic write. */
-export { encodeImage, type EncodeOptions } from './encode.js';
-export { setJfifDensity } from './jfif.js';
+export { type EncodeOptions } from './encode.js';
+export { bandLayout, createPosterEncoder, encodeImage, type PosterBands, type PosterEncoder } from './stream.js';
+export { jfifSegment } from './jfif.js';
 export { checkOutputWritable, writeOutput } from './write.js';

@@ -1,9 +1,7 @@
 /**
- * JFIF density for JPEG output. libvips writes DPI only into EXIF, and much print software
- * reads the JFIF APP0 header, so we make sure one is there, right after SOI, saying `dpi`.
+ * JFIF density for JPEG output: print software reads the JFIF APP0 header for the physical size,
+ * so the poster's header (output/jpeg.ts) starts with one saying `dpi`.
  */
-
-const SOI_LENGTH = 2;
 
 /** A JFIF APP0 segment (marker included) saying `dpi` in dots per inch, no thumbnail. */
 export function jfifSegment(dpi: number): Buffer {
@@ -20,10 +18,4 @@ export function jfifSegment(dpi: number): Buffer {
   app0.writeUInt8(0, 16); // no thumbnail
   app0.writeUInt8(0, 17);
   return app0;
-}
-
-export function setJfifDensity(jpeg: Buffer, dpi: number): Buffer {
-  const hasJfif = jpeg.readUInt16BE(SOI_LENGTH) === 0xffe0 && jpeg.toString('latin1', 6, 11) === 'JFIF\0';
-  const rest = hasJfif ? jpeg.subarray(SOI_LENGTH + 2 + jpeg.readUInt16BE(SOI_LENGTH + 2)) : jpeg.subarray(SOI_LENGTH);
-  return Buffer.concat([jpeg.subarray(0, SOI_LENGTH), jfifSegment(dpi), rest]);
 }

@@ -12,9 +12,11 @@
  * baseline JPEG (cameras write them); every decoder reads them.
  *
  * The header is ours: SOI, JFIF APP0 with the density, the sRGB ICC profile in APP2, tables,
- * SOF0 with the full height, DRI, SOS. No EXIF (libvips' would name the band's height).
+ * SOF0 with the full height, DRI, SOS. No EXIF (libvips' would name a band's height; the JFIF
+ * density is what print software reads).
  */
 import sharp from 'sharp';
+import { iccSegments } from '../jpeg-markers.js';
 import { jfifSegment } from './jfif.js';
 
 /** A band as tall as this, in rows, when the restart interval allows it (~26 bands on a 36×24 in poster at 300 dpi). */
@@ -34,11 +36,11 @@ export function jpegBandRows(width: number): number {
   return mcuRows * MCU;
 }
 
-/** Rows `y0..y1` of packed RGB `pixels` (`width` px wide) as a standalone baseline JPEG. */
-export function encodeJpegBand(pixels: Buffer, width: number, y0: number, y1: number, options: JpegBandOptions): Promise<Buffer> {
-  const rows = pixels.subarray(y0 * width * 3, y1 * width * 3);
-  return sharp(rows, { raw: { width, height: y1 - y0, channels: 3 }, limitInputPixels: false })
-    .withIccProfile('srgb')
+/** A band of `rows` rows of packed RGB `pixels`, `width` px wide, as a standalone baseline JPEG. */
+export function encodeJpegBand(pixels: Buffer, width: number, rows: number, options: JpegBandOptions): Promise<Buffer> {
+  // No profile here: the pixels are sRGB already, and the joined file carries the profile once
+  // (sharp's withIccProfile would also run an sRGB → sRGB transform, ~200 ms CPU per poster).
+  return sharp(pixels, { raw: { width, height: rows, channels: 3 }, limitInputPixels: false })
     .jpeg({
       quality: options.quality,
       // Baseline (photo labs refuse progressive) and 4:4:4 chroma: no colour bleeding at print size.
@@ -55,8 +57,6 @@ export function encodeJpegBand(pixels: Buffer, width: number, y0: number, y1: nu
 }
 
 interface ParsedBand {
-  /** APP2 ICC_PROFILE segments, whole (marker included). */
-  icc: Buffer[];
   /** DQT and DHT segments, whole, in file order. */
   tables: Buffer[];
   sof: Buffer;
@@ -70,15 +70,14 @@ function parseBand(jpeg: Buffer, index: number): ParsedBand {
     throw new Error(`JPEG band ${index}: ${why}`);
   };
   if (jpeg.readUInt16BE(0) !== 0xffd8) fail('no SOI');
-  const band: Partial<ParsedBand> & { icc: Buffer[]; tables: Buffer[] } = { icc: [], tables: [] };
+  const band: Partial<ParsedBand> & { tables: Buffer[] } = { tables: [] };
   let at = 2;
   while (at + 4 <= jpeg.length) {
     if (jpeg[at] !== 0xff) fail(`no marker at ${at}`);
     const marker = jpeg[at + 1]!;
     const end = at + 2 + jpeg.readUInt16BE(at + 2);
     const segment = jpeg.subarray(at, end);
-    if (marker === 0xe2 && segment.toString('latin1', 4, 16) === 'ICC_PROFILE\0') band.icc.push(segment);
-    else if (marker === 0xdb || marker === 0xc4) band.tables.push(segment);
+    if (marker === 0xdb || marker === 0xc4) band.tables.push(segment);
     else if (marker === 0xc0) band.sof = segment;
     else if (marker === 0xda) {
       band.sos = segment;
@@ -99,9 +98,10 @@ function parseBand(jpeg: Buffer, index: number): ParsedBand {
 
 /**
  * Joins bands (top to bottom; all `bandRows` tall but the last) of one `width × height` poster,
- * each encoded by `encodeJpegBand` with the same options, into one baseline JPEG at `dpi`.
+ * each encoded by `encodeJpegBand` with the same options, into one baseline JPEG at `dpi`
+ * tagged with the `icc` profile.
  */
-export function joinJpegBands(bands: readonly Buffer[], width: number, height: number, bandRows: number, dpi: number): Buffer {
+export function joinJpegBands(bands: readonly Buffer[], width: number, height: number, bandRows: number, dpi: number, icc: Buffer): Buffer {
   const parsed = bands.map(parseBand);
   const first = parsed[0]!;
   const tables = Buffer.concat(first.tables);
@@ -112,7 +112,7 @@ export function joinJpegBands(bands: readonly Buffer[], width: number, height: n
   });
   const sof = Buffer.from(first.sof);
   sof.writeUInt16BE(height, 5);
-  const parts: Buffer[] = [Buffer.from([0xff, 0xd8]), jfifSegment(dpi), ...first.icc];
+  const parts: Buffer[] = [Buffer.from([0xff, 0xd8]), jfifSegment(dpi), ...iccSegments(icc)];
   // Tables before the frame header, as libjpeg writes them: DQT, SOF0, DHT.
   const dqt = first.tables.filter((s) => s[1] === 0xdb);
   const dht = first.tables.filter((s) => s[1] === 0xc4);

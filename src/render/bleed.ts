@@ -16,6 +16,15 @@
 import type { Box, CellSampling } from '../layout/index.js';
 import type { BleedMode } from '../manifest/index.js';
 
+/** Row access to a poster's packed RGB pixels (render/index.ts's Poster). */
+export interface PosterRows {
+  width: number;
+  height: number;
+  /** The buffer holding row `y`, its first pixel at `rowOffset(y)`. */
+  rowData(y: number): Buffer;
+  rowOffset(y: number): number;
+}
+
 export interface BleedSpec {
   /** px on every side. */
   size: number;
@@ -87,33 +96,37 @@ function reflect(k: number, n: number): number {
 }
 
 /**
- * `mirror` mode, in place on the poster's packed RGB `pixels` (`width × height`, trim box
- * inset by `bleed`): columns first, then whole rows, so the corners are mirrored both ways.
+ * `mirror` mode, in place on the poster (trim box inset by `bleed`): columns first, then whole
+ * rows, so the corners are mirrored both ways.
  */
-export function mirrorBleed(pixels: Buffer, width: number, height: number, bleed: number): void {
+export function mirrorBleed(poster: PosterRows, bleed: number): void {
   if (bleed <= 0) return;
+  const { width, height } = poster;
   const trimWidth = width - 2 * bleed;
   const trimHeight = height - 2 * bleed;
   const right = bleed + trimWidth;
-  const copyPixel = (to: number, from: number) => {
-    pixels[to] = pixels[from]!;
-    pixels[to + 1] = pixels[from + 1]!;
-    pixels[to + 2] = pixels[from + 2]!;
-  };
   for (let y = bleed; y < bleed + trimHeight; y++) {
-    const row = y * width;
+    const pixels = poster.rowData(y);
+    const row = poster.rowOffset(y);
+    const copyPixel = (to: number, from: number) => {
+      pixels[row + to] = pixels[row + from]!;
+      pixels[row + to + 1] = pixels[row + from + 1]!;
+      pixels[row + to + 2] = pixels[row + from + 2]!;
+    };
     for (let k = 0; k < bleed; k++) {
       const inside = reflect(k, trimWidth);
-      copyPixel((row + bleed - 1 - k) * 3, (row + bleed + inside) * 3);
-      copyPixel((row + right + k) * 3, (row + right - 1 - inside) * 3);
+      copyPixel((bleed - 1 - k) * 3, (bleed + inside) * 3);
+      copyPixel((right + k) * 3, (right - 1 - inside) * 3);
     }
   }
-  const rowBytes = width * 3;
+  const copyRow = (to: number, from: number) => {
+    poster.rowData(from).copy(poster.rowData(to), poster.rowOffset(to), poster.rowOffset(from), poster.rowOffset(from) + width * 3);
+  };
   const bottom = bleed + trimHeight;
   for (let k = 0; k < bleed; k++) {
     const inside = reflect(k, trimHeight);
-    pixels.copyWithin((bleed - 1 - k) * rowBytes, (bleed + inside) * rowBytes, (bleed + inside + 1) * rowBytes);
-    pixels.copyWithin((bottom + k) * rowBytes, (bottom - 1 - inside) * rowBytes, (bottom - inside) * rowBytes);
+    copyRow(bleed - 1 - k, bleed + inside);
+    copyRow(bottom + k, bottom - 1 - inside);
   }
 }
 
@@ -135,14 +148,16 @@ export function cropMarkGeometry(bleed: number, dpi: number): CropMarkGeometry {
 
 /**
  * Eight trim marks, two per corner, on the trim lines' continuations, drawn in black in place on
- * the packed RGB `pixels`. Every mark pixel lies in the bleed (outside the trim box), never on the artwork.
+ * the poster. Every mark pixel lies in the bleed (outside the trim box), never on the artwork.
  */
-export function drawCropMarks(pixels: Buffer, width: number, height: number, bleed: number, dpi: number): void {
+export function drawCropMarks(poster: PosterRows, bleed: number, dpi: number): void {
   if (bleed < 2) return;
+  const { width, height } = poster;
   const { lineWidth, offset, length } = cropMarkGeometry(bleed, dpi);
   const fill = (x0: number, y0: number, w: number, h: number) => {
     for (let y = Math.max(0, y0); y < Math.min(height, y0 + h); y++) {
-      pixels.fill(0, (y * width + Math.max(0, x0)) * 3, (y * width + Math.min(width, x0 + w)) * 3);
+      const row = poster.rowOffset(y);
+      poster.rowData(y).fill(0, row + Math.max(0, x0) * 3, row + Math.min(width, x0 + w) * 3);
     }
   };
   const half = Math.floor(lineWidth / 2);
@@ -162,9 +177,9 @@ export function drawCropMarks(pixels: Buffer, width: number, height: number, ble
   }
 }
 
-/** Finishes the bleed band on the rendered poster's RGB pixels: mirror (if asked), then trim marks. */
-export function finishBleed(pixels: Buffer, width: number, height: number, bleed: BleedSpec, cropMarks: boolean, dpi: number): void {
+/** Finishes the bleed band on the rendered poster: mirror (if asked), then trim marks. */
+export function finishBleed(poster: PosterRows, bleed: BleedSpec, cropMarks: boolean, dpi: number): void {
   if (bleed.size <= 0) return;
-  if (bleed.mode === 'mirror') mirrorBleed(pixels, width, height, bleed.size);
-  if (cropMarks) drawCropMarks(pixels, width, height, bleed.size, dpi);
+  if (bleed.mode === 'mirror') mirrorBleed(poster, bleed.size);
+  if (cropMarks) drawCropMarks(poster, bleed.size, dpi);
 }

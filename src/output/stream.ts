@@ -1,0 +1,179 @@
+/**
+ * The poster's encoder, fed band by band. JPEG, PNG (and PDF, through PNG) encode each band of
+ * rows as soon as it is final, while photos are still being decoded, and hand its memory back
+ * to the poster; at the end only the last bands remain and the file is joined from its parts.
+ * TIFF and WebP encode the whole poster at the end.
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Tinypool } from 'tinypool';
+import type { OutputFormat } from '../manifest/index.js';
+import { encodeWhole, srgbProfile, type EncodeOptions } from './encode.js';
+import { encodeJpegBand, joinJpegBands, jpegBandRows } from './jpeg.js';
+import { encodePngBand, joinPngBands, pngBandRows, type PngBand } from './png.js';
+
+/** The compiled PNG band worker; absent when running from TypeScript sources (tests), which encode inline. */
+const PNG_WORKER = new URL('./png-worker.js', import.meta.url);
+
+/** What the encoder reads: the poster's bands (render/index.ts's Poster). */
+export interface PosterBands {
+  width: number;
+  height: number;
+  bandRows: number;
+  /** Band `index`'s packed RGB pixels, `rowsIn(index) × width × 3` bytes. */
+  band(index: number): Buffer;
+  rowsIn(index: number): number;
+  /** The encoder is done with band `index`. */
+  release(index: number): void;
+  /** Every row as one buffer. */
+  pixels(): Buffer;
+}
+
+export interface PosterEncoder {
+  /** Band `index` is final: nothing writes its rows any more. */
+  band(index: number): void;
+  /** The encoded file; every band must have been passed to `band` first. */
+  finish(): Promise<Buffer>;
+  /** The poster will not be written: ignore bands from now on (work already started is dropped). */
+  abort(): void;
+}
+
+/** How the poster must be cut for `format`: rows per band, and whether bands go to worker threads (shared memory). */
+export function bandLayout(format: OutputFormat, width: number, height: number): { bandRows: number; shared: boolean } {
+  if (format === 'jpeg') return { bandRows: jpegBandRows(width), shared: false };
+  if (format === 'png' || format === 'pdf') return { bandRows: pngBandRows(width), shared: pngWorkersAvailable() };
+  return { bandRows: Math.max(1, height), shared: false };
+}
+
+function pngWorkersAvailable(): boolean {
+  return existsSync(fileURLToPath(PNG_WORKER));
+}
+
+/** An encoder for `poster`, which must be cut as `bandLayout` says. */
+export function createPosterEncoder(poster: PosterBands, options: EncodeOptions): PosterEncoder {
+  if (options.format === 'jpeg') return bandedEncoder(poster, jpegBands(poster, options));
+  if (options.format === 'png' || options.format === 'pdf') return bandedEncoder(poster, pngBands(poster, options));
+  return wholeEncoder(poster, { ...options, format: options.format });
+}
+
+/** The whole poster at once, from one buffer: every band, then the join (the same bytes as streaming). */
+export async function encodeImage(pixels: Buffer, width: number, height: number, options: EncodeOptions): Promise<Buffer> {
+  const { bandRows } = bandLayout(options.format, width, height);
+  const rowBytes = width * 3;
+  const bands: PosterBands = {
+    width,
+    height,
+    bandRows,
+    band: (i) => pixels.subarray(i * bandRows * rowBytes, Math.min(height, (i + 1) * bandRows) * rowBytes),
+    rowsIn: (i) => Math.min(bandRows, height - i * bandRows),
+    release: () => {},
+    pixels: () => pixels,
+  };
+  const encoder = createPosterEncoder(bands, options);
+  for (let band = 0; band * bandRows < height; band++) encoder.band(band);
+  return encoder.finish();
+}
+
+interface BandCodec<Part> {
+  /** Encodes band `index` (`last`: the bottom one) and releases it. */
+  encode(index: number, last: boolean): Promise<Part>;
+  join(parts: Part[]): Promise<Buffer>;
+  /** Frees what the codec holds (workers); called once, when the encoder is done or aborted. */
+  close?(): Promise<void>;
+}
+
+function jpegBands(poster: PosterBands, options: EncodeOptions): BandCodec<Buffer> {
+  const { width, height, bandRows } = poster;
+  return {
+    encode: async (index) => {
+      try {
+        return await encodeJpegBand(poster.band(index), width, poster.rowsIn(index), { quality: options.quality });
+      } finally {
+        poster.release(index);
+      }
+    },
+    join: async (parts) => joinJpegBands(parts, width, height, bandRows, options.dpi, await srgbProfile()),
+  };
+}
+
+/**
+ * PNG bands (and PDF, which embeds the PNG's compressed rows). Filtering is JavaScript and
+ * deflate synchronous zlib, so bands in shared memory are encoded by worker threads, one per
+ * core; otherwise (running from sources) inline.
+ */
+function pngBands(poster: PosterBands, options: EncodeOptions): BandCodec<PngBand> {
+  const { width, height } = poster;
+  const threads = Math.max(1, os.availableParallelism());
+  const pool = pngWorkersAvailable() ? new Tinypool({ filename: PNG_WORKER.href, minThreads: threads, maxThreads: threads }) : null;
+  return {
+    encode: async (index, last) => {
+      try {
+        const pixels = poster.band(index);
+        const rows = poster.rowsIn(index);
+        if (pool && pixels.buffer instanceof SharedArrayBuffer) {
+          return (await pool.run({ shared: pixels.buffer, offset: pixels.byteOffset, length: pixels.length, width, rows, last })) as PngBand;
+        }
+        return encodePngBand(pixels, width, rows, last);
+      } finally {
+        poster.release(index);
+      }
+    },
+    join: async (parts) => {
+      const png = joinPngBands(parts, width, height, options.dpi, await srgbProfile());
+      if (options.format === 'png') return png;
+      // pdf-lib is loaded only for PDF output (~150 ms of start-up otherwise).
+      const { encodePdf } = await import('./pdf.js');
+      return encodePdf(png, { width, height, dpi: options.dpi, bleed: options.bleed ?? 0, icc: await srgbProfile() });
+    },
+    close: async () => {
+      await pool?.destroy();
+    },
+  };
+}
+
+function bandedEncoder<Part>(poster: PosterBands, codec: BandCodec<Part>): PosterEncoder {
+  const count = Math.max(1, Math.ceil(poster.height / poster.bandRows));
+  const parts: (Promise<Part> | undefined)[] = new Array(count);
+  let aborted = false;
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= (codec.close?.() ?? Promise.resolve()).catch(() => {}));
+  return {
+    band(index) {
+      if (aborted || parts[index]) return;
+      const part = codec.encode(index, index === count - 1);
+      // Awaited in finish(); an aborted job never awaits it.
+      part.catch(() => {});
+      parts[index] = part;
+    },
+    async finish() {
+      try {
+        if (aborted) throw new Error('the encoder was aborted');
+        const missing = parts.findIndex((part) => part === undefined);
+        if (missing >= 0 || parts.length !== count) throw new Error(`band ${missing} was never finished`);
+        return await codec.join(await Promise.all(parts as Promise<Part>[]));
+      } finally {
+        await close();
+      }
+    },
+    abort() {
+      aborted = true;
+      void close();
+    },
+  };
+}
+
+/** TIFF and WebP: the whole poster (one band), encoded at the end. */
+function wholeEncoder(poster: PosterBands, options: EncodeOptions & { format: 'tiff' | 'webp' }): PosterEncoder {
+  let aborted = false;
+  return {
+    band() {},
+    async finish() {
+      if (aborted) throw new Error('the encoder was aborted');
+      return encodeWhole(poster.pixels(), poster.width, poster.height, options);
+    },
+    abort() {
+      aborted = true;
+    },
+  };
+}
