@@ -67,14 +67,14 @@ export class ImageSession {
   /** Downloads at once (`fetch.concurrency`); the per-host limit is the HTTP agent's. */
   private readonly downloading: LimitFunction;
   /**
-   * Decodes at once. Two more than the cores, so the libuv pool always has the next decode
-   * queued while the main thread is busy with downloads and callbacks; at one per core the
-   * cores idled between decodes (bench, 1,095 photos on 2 cores: images phase 5.8 s at 2
-   * slots, 5.0 s at 4, CPU/wall 1.54 -> 1.67). A JPEG decodes at reduced size (shrink-on-load),
-   * so a slot holds a few MB; a large image of another format decodes at full size and also
-   * takes a `fullSize` slot.
+   * Decodes at once: twice libuv's pool, so each pool thread finds its next decode queued when
+   * one ends instead of waiting for the main thread, busy with downloads and callbacks, to hand
+   * it one. (Bench, 1,095 photos on 2 cores: images phase 5.8 s at 2 slots, 5.0 s at 4; 3
+   * interleaved runs later, 8.05 s wall at 4 vs 7.66 s at 12.) A JPEG decodes at reduced size
+   * (shrink-on-load), so a slot holds a few MB; a large image of another format decodes at full
+   * size and also takes a `fullSize` slot.
    */
-  private readonly decoding = pLimit(os.availableParallelism() + 2);
+  private readonly decoding = pLimit(2 * (Number(process.env.UV_THREADPOOL_SIZE) || 4) + os.availableParallelism());
   /** Full-size decodes over FULL_SIZE_PIXELS at once: each holds the whole bitmap, so no more than the cores. */
   private readonly fullSize = pLimit(Math.max(1, os.availableParallelism()));
   private readonly maxPixels: number;

@@ -47,3 +47,27 @@ describe('decodeForCell', () => {
     await expect(decodeWhole(truncated, 50, 50)).rejects.toThrow(/cannot decode JPEG/);
   });
 });
+
+describe('readImageHeader (JPEG, from its markers)', () => {
+  it('agrees with libvips on size, orientation, CMYK and profile, for baseline, progressive, oriented and CMYK files', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const inputs = [
+      await sharp({ create: { width: 40, height: 20, channels: 3, background: '#f00' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer(),
+      await sharp({ create: { width: 41, height: 23, channels: 3, background: '#0f0' } }).jpeg({ progressive: true }).withIccProfile('p3').toBuffer(),
+      await readFile(new URL('./fixtures/cmyk-adobe.jpg', import.meta.url)),
+      await readFile(new URL('./fixtures/cmyk-plain.jpg', import.meta.url)),
+    ];
+    for (const bytes of inputs) {
+      const meta = await sharp(bytes).metadata();
+      const header = await readImageHeader(bytes, 'x');
+      expect([header.width, header.height, header.orientation]).toEqual([meta.width, meta.height, meta.orientation ?? 1]);
+      expect(header.cmyk !== undefined).toBe(meta.space === 'cmyk');
+      if (header.cmyk) expect(header.cmyk.profile).toBe(meta.hasProfile === true);
+    }
+  });
+
+  it('names a JPEG whose header is cut off as corrupt', async () => {
+    const bytes = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#f00' } }).jpeg().toBuffer();
+    await expect(readImageHeader(bytes.subarray(0, 30), 'cut.jpg')).rejects.toThrow(/corrupt JPEG header/);
+  });
+});

@@ -1,19 +1,31 @@
-/** Capture time from EXIF (for order "date"), read from the EXIF block sharp's header read returns. */
+/** What we read from EXIF: capture time (for order "date") and orientation. */
 import exifReader from 'exif-reader';
 
-/**
- * DateTimeOriginal, else DateTimeDigitized, else IFD0 DateTime, as milliseconds of the wall-clock
- * time written (time-zone offsets are ignored: photos compare by the time their camera showed).
- * Null when there is none or the block is unreadable.
- */
-export function captureTime(exif: Buffer | undefined): number | null {
-  if (!exif || exif.length === 0) return null;
+export interface ExifFacts {
+  /**
+   * DateTimeOriginal, else DateTimeDigitized, else IFD0 DateTime, as milliseconds of the
+   * wall-clock time written (time-zone offsets are ignored: photos compare by the time their
+   * camera showed). Null when there is none.
+   */
+  taken: number | null;
+  /** IFD0 Orientation 1..8 (1 when absent or out of range). */
+  orientation: number;
+}
+
+/** Facts from an EXIF block ("Exif\0\0" + TIFF, as in APP1); an unreadable block says nothing. */
+export function readExif(exif: Buffer | undefined): ExifFacts {
+  if (!exif || exif.length === 0) return { taken: null, orientation: 1 };
   try {
     const tags = exifReader(exif);
     const date = tags.Photo?.DateTimeOriginal ?? tags.Photo?.DateTimeDigitized ?? tags.Image?.DateTime;
     const time = date instanceof Date ? date.getTime() : NaN;
-    return Number.isFinite(time) ? time : null;
+    const orientation = Number(tags.Image?.Orientation);
+    return { taken: Number.isFinite(time) ? time : null, orientation: Number.isInteger(orientation) && orientation >= 1 && orientation <= 8 ? orientation : 1 };
   } catch {
-    return null;
+    return { taken: null, orientation: 1 };
   }
+}
+
+export function captureTime(exif: Buffer | undefined): number | null {
+  return readExif(exif).taken;
 }

@@ -13,7 +13,8 @@ import type { CellSampling } from '../layout/index.js';
 import type { Rgba } from '../manifest/index.js';
 import { decodeHeicRgba, HEIC_MISSING, heicSize } from './heic.js';
 import { describeNonImage, sniffFormat, type ImageFormat } from './sniff.js';
-import { captureTime } from './exif.js';
+import { captureTime, readExif } from './exif.js';
+import { readJpegHeader } from './jpeg-header.js';
 import { iccSegments } from '../jpeg-markers.js';
 import { loadSkia } from '../skia.js';
 
@@ -71,6 +72,21 @@ export async function readImageHeader(bytes: Buffer, src: string): Promise<Image
     } catch (error) {
       if (error instanceof Error && error.message === HEIC_MISSING) throw new ImageError(src, HEIC_MISSING, { cause: error });
       throw new ImageError(src, `corrupt HEIC header: ${firstLine(error)}`, { cause: error });
+    }
+  }
+  if (format === 'jpeg') {
+    // Read in JS from the markers; libvips only when they are not well formed (its error says why).
+    const jpeg = readJpegHeader(bytes);
+    if (jpeg) {
+      const { taken, orientation } = readExif(jpeg.exif);
+      return {
+        format,
+        width: jpeg.width,
+        height: jpeg.height,
+        orientation,
+        ...(taken !== null && { taken }),
+        ...(jpeg.components === 4 && { cmyk: { adobe: jpeg.adobe, profile: jpeg.icc } }),
+      };
     }
   }
   try {
