@@ -39,6 +39,8 @@ Default: a quick set (grid-100/300/1095 JPEG, grid-300 PNG, originals-120 JPEG) 
   --concurrency N     images in flight for every system (default: collage's, ${DEFAULT_FETCH_OPTIONS.concurrency})
   --force             run the naive baseline even when it would hold > 10 GB of decoded photos
   --keep              keep the rendered posters in bench/out/work/
+  --rounds N          run every scenario N times, systems interleaved, and report each system's
+                      median-wall run (ratios from medians); the machine is shared and noisy
   --no-warmup         skip the untimed warm-up run
   --dist DIR          run collage from another build of it (e.g. one of main) instead of dist/, for A/B
   scenario-filter     substrings of scenario names to keep, e.g. "originals" or "grid-300"
@@ -70,6 +72,9 @@ interface RunResult {
   timings?: Record<string, number>;
   /** 1-minute load average just before the run: other work on the machine skews wall times. */
   loadAvg1?: number;
+  /** With --rounds: which round (1..N), and every round's wall time for this system (the row is the median one). */
+  round?: number;
+  wallsS?: number[];
 }
 
 function parseCli() {
@@ -88,6 +93,7 @@ function parseCli() {
       force: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'no-warmup': { type: 'boolean', default: false },
+      rounds: { type: 'string', default: '1' },
       dist: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -119,6 +125,7 @@ function parseCli() {
     force: values.force,
     keep: values.keep,
     warmup: !values['no-warmup'],
+    rounds: number('rounds', values.rounds, 1)!,
     filters: positionals,
   };
 }
@@ -336,50 +343,55 @@ async function main(): Promise<void> {
       mkdirSync(dir, { recursive: true });
       writeManifest(dir, server.url, inputs, scenario.format, options.dpi);
       const { width, height } = writeJob(dir, scenario.format, options);
-      let reference: Buffer | undefined;
-      for (const system of options.systems) {
-        if (system === 'naive' && !options.force) {
-          const estimate = estimateNaiveBytes(inputs, width, height);
-          if (estimate > NAIVE_MEMORY_LIMIT) {
-            const reason = `would hold ~${(estimate / 1024 ** 3).toFixed(1)} GB of decoded photos (--force to run)`;
-            log(`${scenario.name} ${system}: skipped, ${reason}`);
-            results.push({ scenario: scenario.name, system, status: 'skipped', reason });
-            continue;
+      const runs: RunResult[] = [];
+      for (let pass = 1; pass <= options.rounds; pass++) {
+        let reference: Buffer | undefined;
+        for (const system of options.systems) {
+          if (system === 'naive' && !options.force) {
+            const estimate = estimateNaiveBytes(inputs, width, height);
+            if (estimate > NAIVE_MEMORY_LIMIT) {
+              const reason = `would hold ~${(estimate / 1024 ** 3).toFixed(1)} GB of decoded photos (--force to run)`;
+              log(`${scenario.name} ${system}: skipped, ${reason}`);
+              if (pass === 1) results.push({ scenario: scenario.name, system, status: 'skipped', reason });
+              continue;
+            }
           }
-        }
-        const loadAvg1 = round(os.loadavg()[0]!, 2);
-        log(`${scenario.name} ${width}×${height} ${system} (load average ${loadAvg1}) …`);
-        const { m, timings, bytes, error } = await runSystem(system, dir, scenario.format, options);
-        const result: RunResult = {
-          scenario: scenario.name,
-          system,
-          status: error ? 'failed' : 'ok',
-          ...(error && { reason: error }),
-          wallS: round(m.wallS, 2),
-          ...(m.cpuS !== null && { cpuS: round(m.cpuS, 2), userS: round(m.userS!, 2), systemS: round(m.systemS!, 2), cpuPerWall: round(m.cpuS / m.wallS, 2) }),
-          ...(m.peakRssMB !== null && { peakRssMB: Math.round(m.peakRssMB) }),
-          ...(m.polledHwmMB !== null && { polledHwmMB: Math.round(m.polledHwmMB) }),
-          ...(bytes !== undefined && { outputBytes: bytes }),
-          ...(timings && { timings }),
-          loadAvg1,
-        };
-        if (!error) {
-          const file = outputFile(dir, system, scenario.format);
-          try {
-            const thumb = await thumbnail(file, width, height);
-            if (system === 'collage') reference = thumb;
-            else if (reference) result.diffVsCollage = round(meanAbsDiff(reference, thumb), 2);
-          } catch (e) {
-            result.reason = `output not readable: ${(e as Error).message}`;
+          const loadAvg1 = round(os.loadavg()[0]!, 2);
+          log(`${scenario.name} ${width}×${height} ${system}${options.rounds > 1 ? ` round ${pass}/${options.rounds}` : ''} (load average ${loadAvg1}) …`);
+          const { m, timings, bytes, error } = await runSystem(system, dir, scenario.format, options);
+          const result: RunResult = {
+            scenario: scenario.name,
+            system,
+            status: error ? 'failed' : 'ok',
+            ...(error && { reason: error }),
+            wallS: round(m.wallS, 2),
+            ...(m.cpuS !== null && { cpuS: round(m.cpuS, 2), userS: round(m.userS!, 2), systemS: round(m.systemS!, 2), cpuPerWall: round(m.cpuS / m.wallS, 2) }),
+            ...(m.peakRssMB !== null && { peakRssMB: Math.round(m.peakRssMB) }),
+            ...(m.polledHwmMB !== null && { polledHwmMB: Math.round(m.polledHwmMB) }),
+            ...(bytes !== undefined && { outputBytes: bytes }),
+            ...(timings && { timings }),
+            loadAvg1,
+            ...(options.rounds > 1 && { round: pass }),
+          };
+          if (!error) {
+            const file = outputFile(dir, system, scenario.format);
+            try {
+              const thumb = await thumbnail(file, width, height);
+              if (system === 'collage') reference = thumb;
+              else if (reference) result.diffVsCollage = round(meanAbsDiff(reference, thumb), 2);
+            } catch (e) {
+              result.reason = `output not readable: ${(e as Error).message}`;
+            }
+            if (!options.keep) rmSync(file, { force: true });
           }
-          if (!options.keep) rmSync(file, { force: true });
+          runs.push(result);
+          log(
+            `  ${result.status}${error ? ` (${error})` : ''}: ${result.wallS} s wall, ${result.cpuS ?? '?'} s CPU, ${result.peakRssMB ?? '?'} MB peak` +
+              (result.diffVsCollage !== undefined ? `, diff vs collage ${result.diffVsCollage}` : ''),
+          );
         }
-        results.push(result);
-        log(
-          `  ${result.status}${error ? ` (${error})` : ''}: ${result.wallS} s wall, ${result.cpuS ?? '?'} s CPU, ${result.peakRssMB ?? '?'} MB peak` +
-            (result.diffVsCollage !== undefined ? `, diff vs collage ${result.diffVsCollage}` : ''),
-        );
       }
+      for (const system of options.systems) results.push(...medianRun(runs.filter((r) => r.system === system)));
     }
   } finally {
     cleanup();
@@ -422,6 +434,13 @@ interface Ratio {
   rss?: number;
 }
 
+/** The run with the median wall time (all of them when one failed), carrying every round's wall time. */
+function medianRun(runs: RunResult[]): RunResult[] {
+  if (runs.length <= 1 || runs.some((r) => r.status !== 'ok')) return runs;
+  const sorted = [...runs].sort((a, b) => a.wallS! - b.wallS!);
+  return [{ ...sorted[Math.floor((sorted.length - 1) / 2)]!, wallsS: runs.map((r) => r.wallS!) }];
+}
+
 function computeRatios(results: RunResult[]): Ratio[] {
   const ratios: Ratio[] = [];
   const scenarios = [...new Set(results.map((r) => r.scenario))];
@@ -452,6 +471,7 @@ function printTables(meta: Record<string, unknown>, results: RunResult[], ratios
     s(r.timings?.images),
     r.timings?.images && r.timings.imagesCpu !== undefined ? (r.timings.imagesCpu / r.timings.images).toFixed(2) : '',
     r.diffVsCollage === undefined ? '' : r.diffVsCollage.toFixed(2),
+    r.wallsS ? r.wallsS.map((w) => w.toFixed(2)).join(' ') : '',
   ]);
   console.log(
     `\ncollage bench — ${meta.date}, node ${meta.node}, ${meta.cpus} CPUs, load avg at start ${(meta.loadAvgAtStart as number[]).join(' ')}, commit ${meta.commit}`,
@@ -463,7 +483,8 @@ function printTables(meta: Record<string, unknown>, results: RunResult[], ratios
     'phase columns in seconds: fetch/decode/draw are summed over images (they overlap); encode/write and "images" (all fetch+decode+draw) are wall time; "img CPU/wall" is CPU time (all threads) over wall time in the images phase.',
   );
   console.log('sharp: "decode" = fetch-side resize, "encode" = composite + encode. diff = mean |Δ| (0-255) vs collage output at 1/20 scale.\n');
-  printTable(['scenario', 'system', 'wall s', 'CPU s', 'CPU/wall', 'peak RSS MB', 'out MB', ...PHASES, 'images', 'img CPU/wall', 'diff'], rows);
+  if (rows.some((r) => r[r.length - 1])) console.log('With --rounds, each row is the median-wall run of the rounds; "rounds" lists every round\'s wall time.\n');
+  printTable(['scenario', 'system', 'wall s', 'CPU s', 'CPU/wall', 'peak RSS MB', 'out MB', ...PHASES, 'images', 'img CPU/wall', 'diff', 'rounds'], rows);
   if (ratios.length) {
     console.log('\nratios (collage ÷ baseline; < 1 means collage is cheaper)\n');
     printTable(

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/cli.js';
 
-const LAZY = ['pdf-lib', '@napi-rs/canvas', 'cacache', 'proper-lockfile', 'tinyglobby', 'bullmq', 'ioredis'];
+const LAZY = ['pdf-lib', '@napi-rs/canvas', 'cacache', 'proper-lockfile', 'tinyglobby', 'tinypool', 'bullmq', 'ioredis'];
 
 function loadedPackages(entry: string): string[] {
   const script = `
@@ -22,7 +22,7 @@ function loadedPackages(entry: string): string[] {
 }
 
 describe('start-up', () => {
-  it('the library entry loads no PDF, canvas, cache, batch or queue code', () => {
+  it('the library entry loads no PDF, canvas, cache, batch, worker-pool or queue code', () => {
     expect(loadedPackages(path.join(ROOT, 'dist', 'index.js'))).toEqual([]);
   });
 

@@ -96,13 +96,16 @@ function combineAdler(first: number, second: number, secondLength: number): numb
   return ((sum2 << 16) | sum1) >>> 0;
 }
 
-function chunk(type: string, data: Uint8Array): Buffer {
+/** A chunk as its parts (length and type, the data itself, CRC): the data is not copied. */
+function chunk(type: string, ...data: Uint8Array[]): Uint8Array[] {
   const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
+  head.writeUInt32BE(data.reduce((sum, part) => sum + part.length, 0), 0);
   head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlib.crc32(data, zlib.crc32(head.subarray(4))), 0);
-  return Buffer.concat([head, data, crc]);
+  let crc = zlib.crc32(head.subarray(4));
+  for (const part of data) crc = zlib.crc32(part, crc);
+  const tail = Buffer.alloc(4);
+  tail.writeUInt32BE(crc, 0);
+  return [head, ...data, tail];
 }
 
 /**
@@ -125,12 +128,13 @@ export function joinPngBands(bands: readonly PngBand[], width: number, height: n
   const trailer = Buffer.alloc(4);
   trailer.writeUInt32BE(adler, 0);
   // zlib header: deflate, 32 kB window, "fast" level; (0x78 << 8 | 0x5e) is a multiple of 31.
-  const idat = bands.map((band, i) => {
-    const parts = [Buffer.from(band.deflated.buffer, band.deflated.byteOffset, band.deflated.byteLength)];
+  const idat = bands.flatMap((band, i) => {
+    const parts: Uint8Array[] = [band.deflated];
     if (i === 0) parts.unshift(Buffer.from([0x78, 0x5e]));
     if (i === bands.length - 1) parts.push(trailer);
-    return chunk('IDAT', Buffer.concat(parts));
+    return chunk('IDAT', ...parts);
   });
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('iCCP', iccp), chunk('pHYs', phys), ...idat, chunk('IEND', Buffer.alloc(0))]);
+  // One copy of the compressed data, into the file's buffer.
+  return Buffer.concat([signature, ...chunk('IHDR', ihdr), ...chunk('iCCP', iccp), ...chunk('pHYs', phys), ...idat, ...chunk('IEND')]);
 }

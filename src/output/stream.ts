@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Tinypool } from 'tinypool';
+import type { Tinypool } from 'tinypool';
 import type { OutputFormat } from '../manifest/index.js';
 import { encodeWhole, srgbProfile, type EncodeOptions } from './encode.js';
 import { encodeJpegBand, joinJpegBands, jpegBandRows } from './jpeg.js';
@@ -105,14 +105,18 @@ function jpegBands(poster: PosterBands, options: EncodeOptions): BandCodec<Buffe
 function pngBands(poster: PosterBands, options: EncodeOptions): BandCodec<PngBand> {
   const { width, height } = poster;
   const threads = Math.max(1, os.availableParallelism());
-  const pool = pngWorkersAvailable() ? new Tinypool({ filename: PNG_WORKER.href, minThreads: threads, maxThreads: threads }) : null;
+  // tinypool is loaded only for PNG and PDF output; its threads start now, before the first band.
+  const pool: Promise<Tinypool> | null = pngWorkersAvailable()
+    ? import('tinypool').then(({ Tinypool }) => new Tinypool({ filename: PNG_WORKER.href, minThreads: threads, maxThreads: threads }))
+    : null;
+  pool?.catch(() => {});
   return {
     encode: async (index, last) => {
       try {
         const pixels = poster.band(index);
         const rows = poster.rowsIn(index);
         if (pool && pixels.buffer instanceof SharedArrayBuffer) {
-          return (await pool.run({ shared: pixels.buffer, offset: pixels.byteOffset, length: pixels.length, width, rows, last })) as PngBand;
+          return (await (await pool).run({ shared: pixels.buffer, offset: pixels.byteOffset, length: pixels.length, width, rows, last })) as PngBand;
         }
         return encodePngBand(pixels, width, rows, last);
       } finally {
@@ -127,7 +131,7 @@ function pngBands(poster: PosterBands, options: EncodeOptions): BandCodec<PngBan
       return encodePdf(png, { width, height, dpi: options.dpi, bleed: options.bleed ?? 0, icc: await srgbProfile() });
     },
     close: async () => {
-      await pool?.destroy();
+      await (await pool)?.destroy();
     },
   };
 }
