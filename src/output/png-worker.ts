@@ -18,8 +18,10 @@ export default function encodeBand({ shared, offset, length, width, rows, last }
   const needed = rows * (width * 3 + 1);
   if (scratch.length < needed) scratch = new Uint8Array(needed);
   const band = encodePngBand(new Uint8Array(shared, offset, length), width, rows, last, scratch);
-  // Sent back by transfer: copied out first if the bytes share a larger buffer.
-  const own = band.deflated.byteOffset === 0 && band.deflated.byteLength === band.deflated.buffer.byteLength ? band.deflated : band.deflated.slice();
+  // Sent back by transfer, so the bytes need an ArrayBuffer of their own: a small result can be
+  // a view into Node's shared Buffer pool, which must never be transferred (Node 24 refuses it).
+  const deflated = band.deflated;
+  const own = deflated.byteOffset === 0 && deflated.byteLength === deflated.buffer.byteLength && deflated.byteLength > 4096 ? deflated : new Uint8Array(deflated);
   const result = { deflated: own, adler: band.adler, length: band.length };
   // tinypool moves only a top-level transferable: wrap the whole result, naming the buffer to transfer.
   return Tinypool.move({ [Tinypool.transferableSymbol]: [own.buffer], [Tinypool.valueSymbol]: result } as never);
