@@ -47,3 +47,34 @@ export class BufferPool {
     this.held = 0;
   }
 }
+
+/**
+ * A soft cap on bytes held at once: `room()` waits while the bytes held reach the budget (but
+ * never when nothing is held, so one file larger than the budget still goes through); what is
+ * held is added once its size is known and released when done. Downloads of unknown size can
+ * overshoot by what is in flight; the cap is on what piles up waiting to be decoded.
+ */
+export class ByteBudget {
+  private held = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(readonly budget: number) {}
+
+  get bytes(): number {
+    return this.held;
+  }
+
+  room(): Promise<void> {
+    if (this.held === 0 || this.held < this.budget) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  hold(bytes: number): void {
+    this.held += bytes;
+  }
+
+  release(bytes: number): void {
+    this.held = Math.max(0, this.held - bytes);
+    while (this.waiting.length > 0 && (this.held === 0 || this.held < this.budget)) this.waiting.shift()!();
+  }
+}

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { ByteBudget } from './buffers.js';
 import { ImageError, errorMessage, type ImageFailure } from './errors.js';
 import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, uprightSize, type ImageHeader } from './decode/index.js';
 import { cellSampling, type Box, type ImageShape } from './layout/index.js';
@@ -17,6 +18,13 @@ import { drawWithLook, planLook, territory } from './render/looks.js';
 import { salientFocus } from './decode/saliency.js';
 import { extendPlacement, trimBox } from './render/bleed.js';
 import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type InputValidators, type SourceLoader } from './sources/index.js';
+
+/**
+ * Compressed bytes held at once (downloaded or read, not yet decoded). 32 images in flight are
+ * a few MB of flickr-size photos, but 32 camera TIFFs of 50 MB would be 1.6 GB: new downloads
+ * wait while this much is held.
+ */
+export const BYTES_IN_FLIGHT = 256 * 1024 * 1024;
 
 /** A decode this large (4096×4096) that cannot shrink on load is rationed to one per core. */
 const FULL_SIZE_PIXELS = 16 * 1024 * 1024;
@@ -78,6 +86,8 @@ export class ImageSession {
   /** Full-size decodes over FULL_SIZE_PIXELS at once: each holds the whole bitmap, so no more than the cores. */
   private readonly fullSize = pLimit(Math.max(1, os.availableParallelism()));
   private readonly maxPixels: number;
+  /** Bytes from `load` or the spool not yet released. */
+  private readonly held = new ByteBudget(BYTES_IN_FLIGHT);
   /** Bleed `extend`: photos on a trim edge continue into the bleed. */
   private readonly extend: { trim: Box; size: number } | null;
   private spool: string | null = null;
@@ -123,7 +133,9 @@ export class ImageSession {
   async load(image: ImageSpec): Promise<Buffer | null> {
     const started = performance.now();
     try {
+      await this.held.room();
       const source = await this.downloading(() => this.loader.load(image, this.options.signal));
+      this.held.hold(source.bytes.length);
       if (source.origin === 'network') this.counts.fetched++;
       if (source.origin === 'cache') this.counts.cached++;
       this.counts.bytes += source.bytes.length;
@@ -174,6 +186,7 @@ export class ImageSession {
 
   /** Hands back bytes from `load` once decoded or spooled: their memory serves the next image. */
   release(bytes: Buffer): void {
+    this.held.release(bytes.length);
     this.loader.release(bytes);
   }
 
@@ -222,7 +235,9 @@ export class ImageSession {
   async drawProbed(poster: Poster, image: ImageSpec, probed: ProbedImage, box: Box): Promise<boolean> {
     let bytes: Buffer;
     try {
+      await this.held.room();
       bytes = await this.loader.readFile(probed.file);
+      this.held.hold(bytes.length);
     } catch (error) {
       this.fail(image, error);
       return false;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool } from '../src/buffers.js';
+import { BufferPool, ByteBudget } from '../src/buffers.js';
 
 describe('BufferPool', () => {
   it('hands a given-back buffer to the next take of about the same size (same memory)', () => {
@@ -35,5 +35,35 @@ describe('BufferPool', () => {
     taken.forEach((b) => pool.give(b));
     const again = [pool.take(200_000), pool.take(200_000)];
     expect(again.filter((b) => taken.some((t) => t.buffer === b.buffer))).toHaveLength(1);
+  });
+});
+
+describe('ByteBudget', () => {
+  it('lets work through while under budget, holds it at the budget, and wakes it as bytes are released', async () => {
+    const budget = new ByteBudget(100);
+    await budget.room();
+    budget.hold(60);
+    await budget.room();
+    budget.hold(60);
+    const order: string[] = [];
+    const waiting = budget.room().then(() => order.push('woken'));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    budget.release(30); // 90 held: under the budget again
+    await waiting;
+    expect(order).toEqual(['woken']);
+  });
+
+  it('never blocks when nothing is held, so one file larger than the budget still goes through', async () => {
+    const budget = new ByteBudget(10);
+    await budget.room();
+    budget.hold(1_000);
+    let passed = false;
+    const next = budget.room().then(() => (passed = true));
+    await Promise.resolve();
+    expect(passed).toBe(false);
+    budget.release(1_000);
+    await next;
+    expect(passed).toBe(true);
   });
 });
