@@ -58,14 +58,11 @@ export class ByteBudget {
   private held = 0;
   private readonly waiting: (() => void)[] = [];
 
+  /** `budget` > 0: with nothing held there is always room, so one file larger than it still goes through. */
   constructor(readonly budget: number) {}
 
-  get bytes(): number {
-    return this.held;
-  }
-
   room(): Promise<void> {
-    if (this.held === 0 || this.held < this.budget) return Promise.resolve();
+    if (this.held < this.budget) return Promise.resolve();
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
@@ -75,6 +72,6 @@ export class ByteBudget {
 
   release(bytes: number): void {
     this.held = Math.max(0, this.held - bytes);
-    while (this.waiting.length > 0 && (this.held === 0 || this.held < this.budget)) this.waiting.shift()!();
+    while (this.waiting.length > 0 && this.held < this.budget) this.waiting.shift()!();
   }
 }

@@ -142,12 +142,17 @@ async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, boxes:
         session.release(bytes);
       }
     }
-    if (!drawn && spec.onError === 'placeholder') fillPlaceholder(poster, boxes[i]!);
-    // Nothing will be written: stop encoding.
-    if (spec.onError === 'fail' && session.failed) target.encoder.abort();
-    target.tracker.done(i);
+    cellDone(spec, session, target, boxes, i, drawn);
   });
   return target;
+}
+
+/** Cell `index` is drawn, or failed: its placeholder if asked, then its rows may be final. */
+function cellDone(spec: CollageSpec, session: ImageSession, target: Target, boxes: readonly Box[], index: number, drawn: boolean): void {
+  if (!drawn && spec.onError === 'placeholder') fillBox(target.poster, boxes[index]!, PLACEHOLDER_COLOR);
+  // Under `fail` nothing will be written: stop encoding.
+  if (spec.onError === 'fail' && session.failed) target.encoder.abort();
+  target.tracker.done(index);
 }
 
 /**
@@ -179,9 +184,7 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession): Promise<
           const image = placed[j]!;
           const source = probed.get(image.index);
           drawn[j] = source ? await session.drawProbed(poster, image, source, boxes[j]!) : false;
-          if (!drawn[j] && spec.onError === 'placeholder') fillPlaceholder(poster, boxes[j]!);
-          if (spec.onError === 'fail' && session.failed) target.encoder.abort();
-          target.tracker.done(j);
+          cellDone(spec, session, target, boxes, j, drawn[j]);
         }),
       ),
     );
@@ -197,10 +200,6 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession): Promise<
 function onPoster(spec: CollageSpec, boxes: readonly Box[]): Box[] {
   const b = spec.bleed.size;
   return b === 0 ? [...boxes] : boxes.map((box) => ({ ...box, x: box.x + b, y: box.y + b }));
-}
-
-function fillPlaceholder(poster: Poster, box: Box): void {
-  fillBox(poster, box, PLACEHOLDER_COLOR);
 }
 
 function roundTimings<T extends Record<string, number>>(timings: T): T {

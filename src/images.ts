@@ -24,7 +24,7 @@ import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type Fetch
  * a few MB of flickr-size photos, but 32 camera TIFFs of 50 MB would be 1.6 GB: new downloads
  * wait while this much is held.
  */
-export const BYTES_IN_FLIGHT = 256 * 1024 * 1024;
+const BYTES_IN_FLIGHT = 256 * 1024 * 1024;
 
 /** A decode this large (4096×4096) that cannot shrink on load is rationed to one per core. */
 const FULL_SIZE_PIXELS = 16 * 1024 * 1024;

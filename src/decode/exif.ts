@@ -26,6 +26,3 @@ export function readExif(exif: Buffer | undefined): ExifFacts {
   }
 }
 
-export function captureTime(exif: Buffer | undefined): number | null {
-  return readExif(exif).taken;
-}

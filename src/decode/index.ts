@@ -13,9 +13,9 @@ import type { CellSampling } from '../layout/index.js';
 import type { Rgba } from '../manifest/index.js';
 import { decodeHeicRgba, HEIC_MISSING, heicSize } from './heic.js';
 import { describeNonImage, sniffFormat, type ImageFormat } from './sniff.js';
-import { captureTime, readExif } from './exif.js';
+import { readExif } from './exif.js';
 import { readJpegHeader } from './jpeg-header.js';
-import { iccSegments } from '../jpeg-markers.js';
+import { iccSegments, walkJpegSegments } from '../jpeg-markers.js';
 import { loadSkia } from '../skia.js';
 
 export { sniffFormat, type ImageFormat } from './sniff.js';
@@ -92,7 +92,7 @@ export async function readImageHeader(bytes: Buffer, src: string): Promise<Image
   try {
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     if (!meta.width || !meta.height) throw new Error('no dimensions');
-    const taken = captureTime(meta.exif);
+    const { taken } = readExif(meta.exif);
     const cmyk = format === 'jpeg' && meta.space === 'cmyk' ? { adobe: hasAdobeMarker(bytes), profile: meta.hasProfile === true } : undefined;
     return {
       format,
@@ -260,19 +260,9 @@ function withIcc(jpeg: Buffer, icc: Buffer): Buffer {
 
 /** Whether the JPEG has an APP14 "Adobe" segment before its first scan. */
 function hasAdobeMarker(jpeg: Buffer): boolean {
-  let at = 2;
-  while (at + 4 <= jpeg.length && jpeg[at] === 0xff) {
-    const marker = jpeg[at + 1]!;
-    if (marker === 0xff) {
-      at += 1; // fill byte
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) return false; // SOS, EOI
-    const length = jpeg.readUInt16BE(at + 2);
-    if (marker === 0xee && length >= 7 && jpeg.toString('latin1', at + 4, at + 9) === 'Adobe') return true;
-    at += 2 + length;
-  }
-  return false;
+  let adobe = false;
+  walkJpegSegments(jpeg, (marker, _segment, data) => (adobe = marker === 0xee && data.toString('latin1', 0, 5) === 'Adobe'));
+  return adobe;
 }
 
 function firstLine(error: unknown): string {

@@ -4,6 +4,7 @@
  * native call and a header parse per photo (~0.5 ms of CPU, about what fetching it costs the
  * main thread), where walking a few segments costs microseconds.
  */
+import { walkJpegSegments } from '../jpeg-markers.js';
 
 export interface JpegHeader {
   width: number;
@@ -25,36 +26,19 @@ function isFrameHeader(marker: number): boolean {
 
 /** The header, or null when the markers before the first scan are not well formed (let libvips judge). */
 export function readJpegHeader(bytes: Buffer): JpegHeader | null {
-  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
   const header: Partial<JpegHeader> & { icc: boolean; adobe: boolean } = { icc: false, adobe: false };
-  let at = 2;
-  while (at + 4 <= bytes.length) {
-    if (bytes[at] !== 0xff) return null;
-    const marker = bytes[at + 1]!;
-    if (marker === 0xff) {
-      at += 1; // fill byte
-      continue;
-    }
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-      at += 2; // standalone markers
-      continue;
-    }
-    if (marker === 0xd9 || marker === 0xda) break; // EOI, SOS: the header is over
-    const length = bytes.readUInt16BE(at + 2);
-    const end = at + 2 + length;
-    if (length < 2 || end > bytes.length) return null;
-    const data = bytes.subarray(at + 4, end);
+  let frame = true;
+  const wellFormed = walkJpegSegments(bytes, (marker, _segment, data) => {
     if (marker === 0xe1 && data.length > 6 && data.toString('latin1', 0, 6) === 'Exif\0\0') header.exif ??= data;
     else if (marker === 0xe2 && data.toString('latin1', 0, 12) === 'ICC_PROFILE\0') header.icc = true;
     else if (marker === 0xee && data.toString('latin1', 0, 5) === 'Adobe') header.adobe = true;
     else if (isFrameHeader(marker) && header.width === undefined) {
-      if (data.length < 6) return null;
+      if (data.length < 6) return (frame = false);
       header.height = data.readUInt16BE(1);
       header.width = data.readUInt16BE(3);
       header.components = data[5]!;
     }
-    at = end;
-  }
-  if (!header.width || !header.height || !header.components) return null;
+  });
+  if (!wellFormed || !frame || !header.width || !header.height || !header.components) return null;
   return header as JpegHeader;
 }

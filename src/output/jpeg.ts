@@ -16,7 +16,7 @@
  * density is what print software reads).
  */
 import sharp from 'sharp';
-import { iccSegments } from '../jpeg-markers.js';
+import { iccSegments, walkJpegSegments } from '../jpeg-markers.js';
 import { jfifSegment } from './jfif.js';
 
 /** A band as tall as this, in rows, when the restart interval allows it (~26 bands on a 36×24 in poster at 300 dpi). */
@@ -69,27 +69,20 @@ function parseBand(jpeg: Buffer, index: number): ParsedBand {
   const fail = (why: string): never => {
     throw new Error(`JPEG band ${index}: ${why}`);
   };
-  if (jpeg.readUInt16BE(0) !== 0xffd8) fail('no SOI');
   const band: Partial<ParsedBand> & { tables: Buffer[] } = { tables: [] };
-  let at = 2;
-  while (at + 4 <= jpeg.length) {
-    if (jpeg[at] !== 0xff) fail(`no marker at ${at}`);
-    const marker = jpeg[at + 1]!;
-    const end = at + 2 + jpeg.readUInt16BE(at + 2);
-    const segment = jpeg.subarray(at, end);
+  let unexpected: number | undefined;
+  const wellFormed = walkJpegSegments(jpeg, (marker, segment) => {
     if (marker === 0xdb || marker === 0xc4) band.tables.push(segment);
     else if (marker === 0xc0) band.sof = segment;
-    else if (marker === 0xda) {
-      band.sos = segment;
-      if (jpeg.readUInt16BE(jpeg.length - 2) !== 0xffd9) fail('no EOI at the end');
-      band.scan = jpeg.subarray(end, jpeg.length - 2);
-      break;
-    } else if ((marker >= 0xc1 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) || marker === 0xdd) {
-      fail(`unexpected marker ${marker.toString(16)} (not a plain baseline JPEG)`);
-    }
-    at = end;
-  }
-  if (!band.sof || !band.sos || !band.scan) fail('no SOF0 or SOS');
+    else if (marker === 0xda) band.sos = segment;
+    else if ((marker >= 0xc1 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) || marker === 0xdd) unexpected = marker;
+  });
+  if (!wellFormed) fail('malformed marker segments');
+  if (unexpected !== undefined) fail(`unexpected marker ${unexpected.toString(16)} (not a plain baseline JPEG)`);
+  if (!band.sof || !band.sos) fail('no SOF0 or SOS');
+  if (jpeg.readUInt16BE(jpeg.length - 2) !== 0xffd9) fail('no EOI at the end');
+  // The entropy-coded data: from the end of the SOS segment to EOI.
+  band.scan = jpeg.subarray(band.sos!.byteOffset - jpeg.byteOffset + band.sos!.length, jpeg.length - 2);
   // 3 components, each 1×1 sampled: one 8×8 block per component per MCU.
   const sof = band.sof!;
   if (sof[9] !== 3 || sof[11] !== 0x11 || sof[14] !== 0x11 || sof[17] !== 0x11) fail('not 4:4:4 YCbCr');

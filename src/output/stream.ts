@@ -154,7 +154,7 @@ function bandedEncoder<Part>(poster: PosterBands, codec: BandCodec<Part>): Poste
       try {
         if (aborted) throw new Error('the encoder was aborted');
         const missing = parts.findIndex((part) => part === undefined);
-        if (missing >= 0 || parts.length !== count) throw new Error(`band ${missing} was never finished`);
+        if (missing >= 0) throw new Error(`band ${missing} was never finished`);
         return await codec.join(await Promise.all(parts as Promise<Part>[]));
       } finally {
         await close();

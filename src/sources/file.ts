@@ -31,17 +31,6 @@ export async function readImageFile(file: string, src: string, maxBytes: number,
   }
 }
 
-/** A file (its size known) into a buffer from `pool`; the buffer goes back to the pool on failure. */
-export async function readPooledFile(file: string, pool: BufferPool): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    return size > 0 ? await readWhole(handle, pool.take(size), pool) : await handle.readFile();
-  } finally {
-    await handle.close();
-  }
-}
-
 async function readWhole(handle: FileHandle, target: Buffer, pool: BufferPool): Promise<Buffer> {
   try {
     let at = 0;

@@ -8,7 +8,7 @@ import { ImageError } from '../errors.js';
 import type { ImageSpec } from '../manifest/index.js';
 import { DownloadCache } from './cache.js';
 import { createHttpDispatcher, downloadImage } from './http.js';
-import { readImageFile, readPooledFile } from './file.js';
+import { readImageFile } from './file.js';
 import { RetryBudget } from './retry.js';
 import { DEFAULT_FETCH_OPTIONS, type FetchOptions, type LoadedSource, type SourceLoader } from './types.js';
 
@@ -50,7 +50,7 @@ export function createSourceLoader(overrides: Partial<FetchOptions> = {}): Sourc
       return downloadImage(image.location.url, image.src, ctx, signal);
     },
     release: (bytes) => pool.give(bytes),
-    readFile: (file) => readPooledFile(file, pool),
+    readFile: async (file) => (await readImageFile(file, file, Number.POSITIVE_INFINITY, pool)).bytes,
     close: () => {
       pool.clear();
       return shared ? Promise.resolve() : dispatcher.close();
