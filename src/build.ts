@@ -135,9 +135,10 @@ async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, boxes:
     let drawn = false;
     if (bytes !== null) {
       try {
-        // Under `fail` one failure means nothing is written: keep fetching to report every
-        // failure, but stop spending CPU on pixels.
-        drawn = !(spec.onError === 'fail' && session.failed) && (await session.draw(poster, image, bytes, boxes[i]!));
+        // Under `fail` one failure means nothing is written: keep fetching and checking headers
+        // to report every failure, but stop spending CPU on pixels.
+        if (spec.onError === 'fail' && session.failed) await session.check(image, bytes);
+        else drawn = await session.draw(poster, image, bytes, boxes[i]!);
       } finally {
         session.release(bytes);
       }

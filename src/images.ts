@@ -190,6 +190,20 @@ export class ImageSession {
     this.loader.release(bytes);
   }
 
+  /**
+   * Checks the bytes are an image we accept (format, header, pixel limit) without decoding them;
+   * false when not (recorded). For a job that will write nothing: every bad photo is still reported.
+   */
+  async check(image: ImageSpec, bytes: Buffer): Promise<boolean> {
+    try {
+      await this.header(image, bytes);
+      return true;
+    } catch (error) {
+      this.fail(image, error);
+      return false;
+    }
+  }
+
   /** The header, after the pixel limit: refused before any pixel is decoded. */
   private async header(image: ImageSpec, bytes: Buffer): Promise<ImageHeader> {
     const header = await readImageHeader(bytes, image.src);

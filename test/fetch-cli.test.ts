@@ -104,6 +104,25 @@ describe('failure policies', () => {
     expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('fail: bad bytes are still reported after the job has already failed (headers checked, not decoded)', async () => {
+    const dir = await tempDir();
+    // A local file that is missing fails at once; the HTML page arrives after it, when nothing will be drawn.
+    const slow = await startServer(async (_req, res) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      res.writeHead(200, { 'content-type': 'image/jpeg' }).end('<!doctype html><html><body>sign in</body></html>');
+    });
+    try {
+      const file = path.join(dir, 'm.json');
+      await writeFile(file, JSON.stringify({ size: { width: 200, height: 100 }, output: 'out.png', images: ['missing.png', `${slow.url}/page.jpg`] }));
+      const result = await runCli(['build', file, '--no-cache', '--json', ...FAST]);
+      expect(result.code).toBe(3);
+      expect(existsSync(path.join(dir, 'out.png'))).toBe(false);
+      expect(JSON.parse(result.stdout).images.failed.map((f: { reason: string }) => f.reason)).toEqual(['no such file', 'not an image (got an HTML page)']);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('skip: exit 0, the rest laid out again without the failure', async () => {
     const dir = await tempDir();
     const file = await manifest(dir, ['/red.png', '/missing.png', '/blue.png']);
