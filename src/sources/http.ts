@@ -14,10 +14,13 @@ import { ImageError } from '../errors.js';
 import { DownloadCache, makePolicy, policyRequest, type CachedEntry } from './cache.js';
 import { BlockedAddressError, checkLiteralHost, guardedConnector } from './guard.js';
 import { RETRY_STATUSES, RetryBudget, errorCode, isRetryableError, parseRetryAfter, retryDelay, sleep } from './retry.js';
+import type { ReadTurns } from './turns.js';
 import type { FetchOptions, InputValidators } from './types.js';
 
 const USER_AGENT = 'collage (+https://www.npmjs.com/package/collage)';
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** What a body without a Content-Length counts for in its turn. */
+const UNKNOWN_LENGTH = 1024 * 1024;
 
 export function createHttpDispatcher(options: FetchOptions): Dispatcher {
   const connectOptions = { timeout: options.connectTimeout };
@@ -42,6 +45,8 @@ export interface HttpContext {
   cache: DownloadCache | null;
   /** Where bodies of a known length are read into (given back by the loader's `release`). */
   pool: BufferPool | null;
+  /** Turns at reading bodies (see turns.ts); null reads every body at once. */
+  turns: ReadTurns | null;
 }
 
 export interface Download {
@@ -188,7 +193,14 @@ async function attempt(start: URL, conditional: Record<string, string>, ctx: Htt
         body.dump().catch(() => {});
         throw new StatusError(statusCode, parseRetryAfter(headers['retry-after']));
       }
-      const bytes = await readCapped(body, headers, options.maxBytes, ctx.pool);
+      const declared = Number(headers['content-length']);
+      const done = ctx.turns && !(declared > options.maxBytes) ? await ctx.turns.take(declared > 0 ? declared : UNKNOWN_LENGTH) : null;
+      let bytes: Buffer;
+      try {
+        bytes = await readCapped(body, declared, options.maxBytes, ctx.pool);
+      } finally {
+        done?.();
+      }
       return { status: 200, headers, bytes, url };
     }
   } catch (error) {
@@ -200,13 +212,7 @@ async function attempt(start: URL, conditional: Record<string, string>, ctx: Htt
 }
 
 /** Reads the body, aborting as soon as it passes `maxBytes`: memory stays at most the cap. */
-async function readCapped(
-  body: Dispatcher.ResponseData['body'],
-  headers: Record<string, string | string[] | undefined>,
-  maxBytes: number,
-  pool: BufferPool | null,
-): Promise<Buffer> {
-  const declared = Number(headers['content-length']);
+async function readCapped(body: Dispatcher.ResponseData['body'], declared: number, maxBytes: number, pool: BufferPool | null): Promise<Buffer> {
   if (Number.isFinite(declared) && declared > maxBytes) {
     discard(body);
     throw new FinalError(`too large: ${formatBytes(declared)} exceeds the ${formatBytes(maxBytes)} limit`);

@@ -1,0 +1,108 @@
+/** Bodies take turns at being read (src/sources/turns.ts): the unit, then the loader against a real server. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSourceLoader } from '../src/sources/index.js';
+import { ReadTurns } from '../src/sources/turns.js';
+import { startServer, type TestServer } from './support/server.js';
+import { urlImage } from './sources/misbehaving.js';
+
+/** Resolves to whether `promise` settled within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let settled = false;
+  void promise.then(() => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return settled;
+}
+
+describe('ReadTurns', () => {
+  it('lets bodies that fit in its bytes read together, and makes the next wait for room', async () => {
+    const turns = new ReadTurns(10, 10_000);
+    const a = await turns.take(4);
+    const b = await turns.take(5);
+    const c = turns.take(3);
+    expect(await settlesWithin(c, 20)).toBe(false);
+    a();
+    expect(await settlesWithin(c, 20)).toBe(true);
+    b();
+    (await c)();
+  });
+
+  it('gives a body larger than its bytes a turn alone', async () => {
+    const turns = new ReadTurns(10, 10_000);
+    const big = await turns.take(50);
+    const small = turns.take(1);
+    expect(await settlesWithin(small, 20)).toBe(false);
+    big();
+    big(); // a second call gives nothing back twice
+    const done = await small;
+    expect(await settlesWithin(turns.take(9), 20)).toBe(true);
+    done();
+  });
+
+  it('keeps arrival order: a small body does not overtake a large one waiting', async () => {
+    const turns = new ReadTurns(10, 10_000);
+    const first = await turns.take(6);
+    const order: string[] = [];
+    const large = turns.take(8).then((done) => (order.push('large'), done));
+    const small = turns.take(1).then((done) => (order.push('small'), done));
+    expect(await settlesWithin(small, 20)).toBe(false);
+    first();
+    (await large)();
+    (await small)();
+    expect(order).toEqual(['large', 'small']);
+  });
+
+  it('lets the next body start once one has read for longer than its patience', async () => {
+    const turns = new ReadTurns(10, 60);
+    const started = performance.now();
+    const stalled = await turns.take(10);
+    const next = await turns.take(10);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+    next();
+    stalled();
+  });
+});
+
+describe('the loader reads bodies in turns', () => {
+  const LARGE = 9 * 1024 * 1024; // over the 8 MB read at once: reads alone
+  let server: TestServer;
+  let releaseLarge: () => void = () => {};
+  let largeHeadersSent: Promise<void>;
+  beforeAll(async () => {
+    let sent: () => void = () => {};
+    largeHeadersSent = new Promise((resolve) => (sent = resolve));
+    server = await startServer((req, res) => {
+      if (req.url === '/large.jpg') {
+        // Headers and 1 MB at once, the rest when the test says: a slow host mid-body.
+        res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': LARGE });
+        res.write(Buffer.alloc(1024 * 1024, 1), () => sent());
+        releaseLarge = () => res.end(Buffer.alloc(LARGE - 1024 * 1024, 2));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': 100_000 }).end(Buffer.alloc(100_000, 3));
+    });
+  });
+  afterAll(() => server.close());
+
+  it('reads a small body after a large one that came first, then beside it once that one is slow', async () => {
+    const loader = createSourceLoader({ cacheDir: null });
+    try {
+      const large = loader.load(urlImage(`${server.url}/large.jpg`));
+      await largeHeadersSent;
+      await new Promise((resolve) => setTimeout(resolve, 20)); // its headers are in, its turn taken
+      const started = performance.now();
+      const small = await loader.load(urlImage(`${server.url}/small.jpg`, 1));
+      const waited = performance.now() - started;
+      // Without turns the 100 kB body is read in a few ms; with them it waits out the large
+      // body's 100 ms of patience, and no longer: the large one is still stalled.
+      expect(waited).toBeGreaterThanOrEqual(70);
+      expect(waited).toBeLessThan(2_000);
+      expect(small.bytes.length).toBe(100_000);
+      releaseLarge();
+      const whole = await large;
+      expect(whole.bytes.length).toBe(LARGE);
+      expect(whole.bytes[LARGE - 1]).toBe(2);
+    } finally {
+      await loader.close();
+    }
+  });
+});
