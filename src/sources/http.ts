@@ -45,8 +45,8 @@ export interface HttpContext {
   cache: DownloadCache | null;
   /** Where bodies of a known length are read into (given back by the loader's `release`). */
   pool: BufferPool | null;
-  /** Turns at reading bodies (see turns.ts); null reads every body at once. */
-  turns: ReadTurns | null;
+  /** Turns at reading bodies (see turns.ts). */
+  turns: ReadTurns;
 }
 
 export interface Download {
@@ -194,7 +194,8 @@ async function attempt(start: URL, conditional: Record<string, string>, ctx: Htt
         throw new StatusError(statusCode, parseRetryAfter(headers['retry-after']));
       }
       const declared = Number(headers['content-length']);
-      const done = ctx.turns && !(declared > options.maxBytes) ? await ctx.turns.take(declared > 0 ? declared : UNKNOWN_LENGTH) : null;
+      // An oversized body is refused unread, without a turn.
+      const done = declared > options.maxBytes ? null : await ctx.turns.take(declared > 0 ? declared : UNKNOWN_LENGTH);
       let bytes: Buffer;
       try {
         bytes = await readCapped(body, declared, options.maxBytes, ctx.pool);
