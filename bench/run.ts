@@ -16,7 +16,7 @@ import { measure, type Measurement } from './measure.js';
 const ROOT = path.join(import.meta.dirname, '..');
 let CLI = path.join(ROOT, 'dist', 'cli', 'index.js');
 const OUT_DIR = path.join(import.meta.dirname, 'out');
-const SYSTEMS = ['collage', 'sharp', 'naive'] as const;
+const SYSTEMS = ['collage', 'sharp', 'naive', 'floor'] as const;
 type System = (typeof SYSTEMS)[number];
 type Format = 'jpeg' | 'png';
 const PHASES = ['fetch', 'decode', 'draw', 'encode', 'write'] as const;
@@ -26,14 +26,15 @@ const NAIVE_MEMORY_LIMIT = 10 * 1024 ** 3;
 const HELP = `usage: npm run bench -- [options] [scenario-filter …]
 
 Default: a quick set (grid-100/300/1095 JPEG, grid-300 PNG, originals-120 JPEG) at 300 dpi on a
-36×24 in poster; every scenario runs collage, the sharp baseline and the naive canvas baseline.
+36×24 in poster; every scenario runs collage, the sharp baseline, the naive canvas baseline and
+the decode floor (every photo decoded to its cell from memory: no network, poster or encode).
 
   --full              scaling table 100/300/1095/3000, JPEG and PNG, plus the originals in both formats
   --photos N          only grid scenarios with N photos (JPEG and PNG); add --originals to keep those
   --originals         with --photos: also run the 120 12-Mpx originals
   --format jpeg|png   only this output format
   --dpi N             poster resolution (default 300 → 10800×7200; 150 → 5400×3600)
-  --only LIST         systems to run, comma-separated: collage,sharp,naive (default all)
+  --only LIST         systems to run, comma-separated: collage,sharp,naive,floor (default all)
   --latency MS        server latency per response (default 40)
   --per-host N        connections per host for every system (default: collage's, ${DEFAULT_FETCH_OPTIONS.perHost})
   --concurrency N     images in flight for every system (default: collage's, ${DEFAULT_FETCH_OPTIONS.concurrency})
@@ -217,7 +218,7 @@ function writeJob(dir: string, format: Format, fetch: { concurrency: number; per
     perHost: fetch.perHost,
     placements: plan.placements.map(({ src, x, y, width, height }) => ({ url: src, x, y, width, height })),
   };
-  for (const system of ['naive', 'sharp'] as const) {
+  for (const system of ['naive', 'sharp', 'floor'] as const) {
     writeFileSync(path.join(dir, `job-${system}.json`), JSON.stringify({ ...job, output: path.join(dir, `${system}.${format === 'png' ? 'png' : 'jpg'}`) }));
   }
   return { width: plan.canvas.width, height: plan.canvas.height };
@@ -373,7 +374,7 @@ async function main(): Promise<void> {
             loadAvg1,
             ...(options.rounds > 1 && { round: pass }),
           };
-          if (!error) {
+          if (!error && system !== 'floor') {
             const file = outputFile(dir, system, scenario.format);
             try {
               const thumb = await thumbnail(file, width, height);
@@ -428,7 +429,7 @@ function describe(s: ReturnType<typeof summarise>): string {
 
 interface Ratio {
   scenario: string;
-  versus: 'sharp' | 'naive';
+  versus: 'sharp' | 'naive' | 'floor';
   wall?: number;
   cpu?: number;
   rss?: number;
@@ -447,11 +448,18 @@ function computeRatios(results: RunResult[]): Ratio[] {
   for (const scenario of scenarios) {
     const collage = results.find((r) => r.scenario === scenario && r.system === 'collage' && r.status === 'ok');
     if (!collage) continue;
+    const div = (a?: number, b?: number) => (a !== undefined && b ? round(a / b, 2) : undefined);
     for (const versus of ['sharp', 'naive'] as const) {
       const other = results.find((r) => r.scenario === scenario && r.system === versus && r.status === 'ok');
       if (!other) continue;
-      const div = (a?: number, b?: number) => (a !== undefined && b ? round(a / b, 2) : undefined);
       ratios.push({ scenario, versus, wall: div(collage.wallS, other.wallS), cpu: div(collage.cpuS, other.cpuS), rss: div(collage.peakRssMB, other.peakRssMB) });
+    }
+    // The floor's process also downloads everything first: only its decode phase counts.
+    const floor = results.find((r) => r.scenario === scenario && r.system === 'floor' && r.status === 'ok');
+    if (floor?.timings?.images) {
+      const images = floor.timings.images / 1000;
+      const imagesCpu = floor.timings.imagesCpu === undefined ? undefined : floor.timings.imagesCpu / 1000;
+      ratios.push({ scenario, versus: 'floor', wall: div(collage.wallS, images), cpu: div(collage.cpuS, imagesCpu) });
     }
   }
   return ratios;
@@ -466,7 +474,7 @@ function printTables(meta: Record<string, unknown>, results: RunResult[], ratios
     fix(r.cpuS),
     fix(r.cpuPerWall),
     r.peakRssMB === undefined ? '' : String(r.peakRssMB),
-    r.outputBytes === undefined ? '' : (r.outputBytes / 1024 / 1024).toFixed(1),
+    r.outputBytes === undefined || r.system === 'floor' ? '' : (r.outputBytes / 1024 / 1024).toFixed(1),
     ...PHASES.map((p) => s(r.timings?.[p])),
     s(r.timings?.images),
     r.timings?.images && r.timings.imagesCpu !== undefined ? (r.timings.imagesCpu / r.timings.images).toFixed(2) : '',
@@ -482,11 +490,12 @@ function printTables(meta: Record<string, unknown>, results: RunResult[], ratios
   console.log(
     'phase columns in seconds: fetch/decode/draw are summed over images (they overlap); encode/write and "images" (all fetch+decode+draw) are wall time; "img CPU/wall" is CPU time (all threads) over wall time in the images phase.',
   );
-  console.log('sharp: "decode" = fetch-side resize, "encode" = composite + encode. diff = mean |Δ| (0-255) vs collage output at 1/20 scale.\n');
+  console.log('sharp: "decode" = fetch-side resize, "encode" = composite + encode. diff = mean |Δ| (0-255) vs collage output at 1/20 scale.');
+  console.log('floor: every photo decoded to its cell from memory, as many at once as collage decodes (no network, poster or encode); its "images" is that decode, its wall includes downloading everything first.\n');
   if (rows.some((r) => r[r.length - 1])) console.log('With --rounds, each row is the median-wall run of the rounds; "rounds" lists every round\'s wall time.\n');
   printTable(['scenario', 'system', 'wall s', 'CPU s', 'CPU/wall', 'peak RSS MB', 'out MB', ...PHASES, 'images', 'img CPU/wall', 'diff', 'rounds'], rows);
   if (ratios.length) {
-    console.log('\nratios (collage ÷ baseline; < 1 means collage is cheaper)\n');
+    console.log('\nratios (collage ÷ baseline; < 1 means collage is cheaper; collage/floor: collage\'s wall and CPU ÷ the floor\'s decode phase)\n');
     printTable(
       ['scenario', 'versus', 'wall', 'CPU', 'peak RSS'],
       ratios.map((r) => [r.scenario, `collage/${r.versus}`, fix(r.wall), fix(r.cpu), fix(r.rss)]),
