@@ -16,7 +16,7 @@ import { measure, type Measurement } from './measure.js';
 const ROOT = path.join(import.meta.dirname, '..');
 let CLI = path.join(ROOT, 'dist', 'cli', 'index.js');
 const OUT_DIR = path.join(import.meta.dirname, 'out');
-const SYSTEMS = ['collage', 'sharp', 'naive', 'floor'] as const;
+const SYSTEMS = ['collage', 'sharp', 'naive', 'montage', 'floor'] as const;
 type System = (typeof SYSTEMS)[number];
 type Format = 'jpeg' | 'png';
 const PHASES = ['fetch', 'decode', 'draw', 'encode', 'write'] as const;
@@ -26,15 +26,16 @@ const NAIVE_MEMORY_LIMIT = 10 * 1024 ** 3;
 const HELP = `usage: npm run bench -- [options] [scenario-filter …]
 
 Default: a quick set (grid-100/300/1095 JPEG, grid-300 PNG, originals-120 JPEG) at 300 dpi on a
-36×24 in poster; every scenario runs collage, the sharp baseline, the naive canvas baseline and
-the decode floor (every photo decoded to its cell from memory: no network, poster or encode).
+36×24 in poster; every scenario runs collage, the sharp baseline, the naive canvas baseline,
+ImageMagick montage (when on PATH) and the decode floor (every photo decoded to its cell from
+memory: no network, poster or encode).
 
   --full              scaling table 100/300/1095/3000, JPEG and PNG, plus the originals in both formats
   --photos N          only grid scenarios with N photos (JPEG and PNG); add --originals to keep those
   --originals         with --photos: also run the 120 12-Mpx originals
   --format jpeg|png   only this output format
   --dpi N             poster resolution (default 300 → 10800×7200; 150 → 5400×3600)
-  --only LIST         systems to run, comma-separated: collage,sharp,naive,floor (default all)
+  --only LIST         systems to run, comma-separated: collage,sharp,naive,montage,floor (default all)
   --latency MS        server latency per response (default 40)
   --per-host N        connections per host for every system (default: collage's, ${DEFAULT_FETCH_OPTIONS.perHost})
   --concurrency N     images in flight for every system (default: collage's, ${DEFAULT_FETCH_OPTIONS.concurrency})
@@ -119,7 +120,7 @@ function parseCli() {
     originals: values.originals,
     format: values.format as Format | undefined,
     dpi: number('dpi', values.dpi, 1)!,
-    systems: SYSTEMS.filter((s) => only.includes(s)),
+    systems: SYSTEMS.filter((s) => only.includes(s) && (s !== 'montage' || commandExists('montage'))),
     latency: number('latency', values.latency, 0)!,
     perHost: number('per-host', values['per-host'], 1) ?? DEFAULT_FETCH_OPTIONS.perHost,
     concurrency: number('concurrency', values.concurrency, 1) ?? DEFAULT_FETCH_OPTIONS.concurrency,
@@ -218,7 +219,7 @@ function writeJob(dir: string, format: Format, fetch: { concurrency: number; per
     perHost: fetch.perHost,
     placements: plan.placements.map(({ src, x, y, width, height }) => ({ url: src, x, y, width, height })),
   };
-  for (const system of ['naive', 'sharp', 'floor'] as const) {
+  for (const system of ['naive', 'sharp', 'montage', 'floor'] as const) {
     writeFileSync(path.join(dir, `job-${system}.json`), JSON.stringify({ ...job, output: path.join(dir, `${system}.${format === 'png' ? 'png' : 'jpg'}`) }));
   }
   return { width: plan.canvas.width, height: plan.canvas.height };
@@ -317,7 +318,7 @@ async function main(): Promise<void> {
     latencyMs: options.latency,
     concurrency: options.concurrency,
     perHost: options.perHost,
-    montage: commandExists('montage') ? 'on PATH (not run: no montage runner yet)' : 'skipped: not on PATH',
+    montage: commandExists('montage') ? 'on PATH' : 'skipped: not on PATH',
     inputs: inputsSummary,
     command: `npm run bench --${process.argv.slice(2).map((a) => ` ${a}`).join('')}`,
   };
@@ -360,6 +361,9 @@ async function main(): Promise<void> {
           const loadAvg1 = round(os.loadavg()[0]!, 2);
           log(`${scenario.name} ${width}×${height} ${system}${options.rounds > 1 ? ` round ${pass}/${options.rounds}` : ''} (load average ${loadAvg1}) …`);
           const { m, timings, bytes, error } = await runSystem(system, dir, scenario.format, options);
+          // montage runs as a child of its runner: its CPU and peak RSS come in the report.
+          if (timings?.childCpu !== undefined && m.cpuS !== null) m.cpuS += timings.childCpu / 1000;
+          if (timings?.childPeakRssMB !== undefined && m.peakRssMB !== null) m.peakRssMB = Math.max(m.peakRssMB, timings.childPeakRssMB);
           const result: RunResult = {
             scenario: scenario.name,
             system,
@@ -374,14 +378,17 @@ async function main(): Promise<void> {
             loadAvg1,
             ...(options.rounds > 1 && { round: pass }),
           };
+          // The floor writes nothing; montage's page lacks the outer margin, so it is not diffed.
           if (!error && system !== 'floor') {
             const file = outputFile(dir, system, scenario.format);
-            try {
-              const thumb = await thumbnail(file, width, height);
-              if (system === 'collage') reference = thumb;
-              else if (reference) result.diffVsCollage = round(meanAbsDiff(reference, thumb), 2);
-            } catch (e) {
-              result.reason = `output not readable: ${(e as Error).message}`;
+            if (system !== 'montage') {
+              try {
+                const thumb = await thumbnail(file, width, height);
+                if (system === 'collage') reference = thumb;
+                else if (reference) result.diffVsCollage = round(meanAbsDiff(reference, thumb), 2);
+              } catch (e) {
+                result.reason = `output not readable: ${(e as Error).message}`;
+              }
             }
             if (!options.keep) rmSync(file, { force: true });
           }
@@ -429,7 +436,7 @@ function describe(s: ReturnType<typeof summarise>): string {
 
 interface Ratio {
   scenario: string;
-  versus: 'sharp' | 'naive' | 'floor';
+  versus: 'sharp' | 'naive' | 'montage' | 'floor';
   wall?: number;
   cpu?: number;
   rss?: number;
@@ -449,7 +456,7 @@ function computeRatios(results: RunResult[]): Ratio[] {
     const collage = results.find((r) => r.scenario === scenario && r.system === 'collage' && r.status === 'ok');
     if (!collage) continue;
     const div = (a?: number, b?: number) => (a !== undefined && b ? round(a / b, 2) : undefined);
-    for (const versus of ['sharp', 'naive'] as const) {
+    for (const versus of ['sharp', 'naive', 'montage'] as const) {
       const other = results.find((r) => r.scenario === scenario && r.system === versus && r.status === 'ok');
       if (!other) continue;
       ratios.push({ scenario, versus, wall: div(collage.wallS, other.wallS), cpu: div(collage.cpuS, other.cpuS), rss: div(collage.peakRssMB, other.peakRssMB) });
@@ -491,6 +498,7 @@ function printTables(meta: Record<string, unknown>, results: RunResult[], ratios
     'phase columns in seconds: fetch/decode/draw are summed over images (they overlap); encode/write and "images" (all fetch+decode+draw) are wall time; "img CPU/wall" is CPU time (all threads) over wall time in the images phase.',
   );
   console.log('sharp: "decode" = fetch-side resize, "encode" = composite + encode. diff = mean |Δ| (0-255) vs collage output at 1/20 scale.');
+  console.log('montage: one `montage` call (resize on read, centre crop, the grid\'s tiles and gaps); its page has no outer margin, so it is not diffed.');
   console.log('floor: every photo decoded to its cell from memory, as many at once as collage decodes (no network, poster or encode); its "images" is that decode, its wall includes downloading everything first.\n');
   if (rows.some((r) => r[r.length - 1])) console.log('With --rounds, each row is the median-wall run of the rounds; "rounds" lists every round\'s wall time.\n');
   printTable(['scenario', 'system', 'wall s', 'CPU s', 'CPU/wall', 'peak RSS MB', 'out MB', ...PHASES, 'images', 'img CPU/wall', 'diff', 'rounds'], rows);
