@@ -25,4 +25,3 @@ export function readExif(exif: Buffer | undefined): ExifFacts {
     return { taken: null, orientation: 1 };
   }
 }
-

@@ -15,12 +15,15 @@ import { encodePngBand, joinPngBands, pngBandRows, type PngBand } from './png.js
 
 /** The compiled PNG band worker; absent when running from TypeScript sources (tests), which encode inline. */
 const PNG_WORKER = new URL('./png-worker.js', import.meta.url);
+let pngWorkers: boolean | undefined;
 
 /** What the encoder reads: the poster's bands (render/index.ts's Poster). */
 export interface PosterBands {
   width: number;
   height: number;
   bandRows: number;
+  /** How many bands: ⌈height / bandRows⌉. */
+  bands: number;
   /** Band `index`'s packed RGB pixels, `rowsIn(index) × width × 3` bytes. */
   band(index: number): Buffer;
   rowsIn(index: number): number;
@@ -47,7 +50,7 @@ export function bandLayout(format: OutputFormat, width: number, height: number):
 }
 
 function pngWorkersAvailable(): boolean {
-  return existsSync(fileURLToPath(PNG_WORKER));
+  return (pngWorkers ??= existsSync(fileURLToPath(PNG_WORKER)));
 }
 
 /** An encoder for `poster`, which must be cut as `bandLayout` says. */
@@ -65,13 +68,14 @@ export async function encodeImage(pixels: Buffer, width: number, height: number,
     width,
     height,
     bandRows,
+    bands: Math.max(1, Math.ceil(height / bandRows)),
     band: (i) => pixels.subarray(i * bandRows * rowBytes, Math.min(height, (i + 1) * bandRows) * rowBytes),
     rowsIn: (i) => Math.min(bandRows, height - i * bandRows),
     release: () => {},
     pixels: () => pixels,
   };
   const encoder = createPosterEncoder(bands, options);
-  for (let band = 0; band * bandRows < height; band++) encoder.band(band);
+  for (let band = 0; band < bands.bands; band++) encoder.band(band);
   return encoder.finish();
 }
 
@@ -137,7 +141,7 @@ function pngBands(poster: PosterBands, options: EncodeOptions): BandCodec<PngBan
 }
 
 function bandedEncoder<Part>(poster: PosterBands, codec: BandCodec<Part>): PosterEncoder {
-  const count = Math.max(1, Math.ceil(poster.height / poster.bandRows));
+  const count = poster.bands;
   const parts: (Promise<Part> | undefined)[] = new Array(count);
   let aborted = false;
   let closing: Promise<void> | undefined;

@@ -16,7 +16,7 @@
 import type { Bitmap } from '../decode/index.js';
 import type { Rgba } from '../manifest/index.js';
 import type { Box } from '../layout/index.js';
-import { flattenBoxes, paintBackground } from './paint.js';
+import { colorRow, flattenBoxes, paintBackground } from './paint.js';
 
 export interface PosterOptions {
   /** Rows per band (the encoder's); the whole height (the default) for one band. */
@@ -112,12 +112,7 @@ export function createPoster(width: number, height: number, background: Rgba, op
 export function fillBox(poster: Poster, box: Box, color: Rgba): void {
   const clip = clipBox(poster, box);
   if (!clip) return;
-  const row = Buffer.allocUnsafe(clip.width * 3);
-  for (let i = 0; i < row.length; i += 3) {
-    row[i] = color.r;
-    row[i + 1] = color.g;
-    row[i + 2] = color.b;
-  }
+  const row = colorRow(color, clip.width);
   for (let y = clip.y; y < clip.y + clip.height; y++) row.copy(poster.rowData(y), poster.rowOffset(y) + clip.x * 3);
 }
 

@@ -7,7 +7,7 @@
 import type { Box } from '../layout/index.js';
 import type { Rgba } from '../manifest/index.js';
 
-/** Boxes as a flat [x, y, width, height, …] list: cheap to send to a worker. */
+/** Boxes as a flat [x, y, width, height, …] list: scanned for every band painted. */
 export function flattenBoxes(boxes: readonly Box[]): Int32Array {
   const flat = new Int32Array(boxes.length * 4);
   boxes.forEach((box, i) => flat.set([box.x, box.y, box.width, box.height], i * 4));
@@ -19,12 +19,7 @@ export function flattenBoxes(boxes: readonly Box[]): Int32Array {
  * first), outside the `covered` boxes (in poster coordinates).
  */
 export function paintBackground(pixels: Uint8Array, width: number, y0: number, y1: number, color: Rgba, covered: Int32Array): void {
-  const row = new Uint8Array(width * 3);
-  for (let i = 0; i < row.length; i += 3) {
-    row[i] = color.r;
-    row[i + 1] = color.g;
-    row[i + 2] = color.b;
-  }
+  const row = colorRow(color, width);
   // Boxes that reach into these rows, sorted by x; per row, the gaps between those spanning it.
   const boxes: number[] = [];
   for (let i = 0; i < covered.length; i += 4) if (covered[i + 1]! < y1 && covered[i + 1]! + covered[i + 3]! > y0) boxes.push(i);
@@ -40,4 +35,15 @@ export function paintBackground(pixels: Uint8Array, width: number, y0: number, y
     }
     if (x < width) pixels.set(row.subarray(0, (width - x) * 3), start + x * 3);
   }
+}
+
+/** One row of `width` pixels of `color`, packed RGB: copied wherever that colour is filled in. */
+export function colorRow(color: Rgba, width: number): Buffer {
+  const row = Buffer.allocUnsafe(width * 3);
+  for (let i = 0; i < row.length; i += 3) {
+    row[i] = color.r;
+    row[i + 1] = color.g;
+    row[i + 2] = color.b;
+  }
+  return row;
 }
