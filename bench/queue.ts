@@ -23,7 +23,7 @@ import { startServer } from '../test/support/server.js';
 import { startWorkerProcess, stopWorker } from '../test/support/workers.js';
 
 const ROOT = path.join(import.meta.dirname, '..');
-const CLI = path.join(ROOT, 'dist', 'cli', 'index.js');
+const CLI = path.join(ROOT, 'dist', 'cli', 'bin.cjs');
 const { values } = parseArgs({
   options: {
     posters: { type: 'string', default: '24' },

@@ -14,7 +14,9 @@ import { DATA_DIR, ensureInputs, flickrSpec, originalSpec, type InputFile } from
 import { measure, type Measurement } from './measure.js';
 
 const ROOT = path.join(import.meta.dirname, '..');
-let CLI = path.join(ROOT, 'dist', 'cli', 'index.js');
+// The command's entry (bin.cjs sizes libuv's pool first); builds from before it have only index.js.
+const cliEntry = (dist: string) => (existsSync(path.join(dist, 'cli', 'bin.cjs')) ? path.join(dist, 'cli', 'bin.cjs') : path.join(dist, 'cli', 'index.js'));
+let CLI = cliEntry(path.join(ROOT, 'dist'));
 const OUT_DIR = path.join(import.meta.dirname, 'out');
 const SYSTEMS = ['collage', 'sharp', 'naive', 'montage', 'floor'] as const;
 type System = (typeof SYSTEMS)[number];
@@ -112,7 +114,7 @@ function parseCli() {
   };
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SYSTEMS];
   for (const system of only) if (!SYSTEMS.includes(system as System)) fail(`--only: unknown system "${system}" (use ${SYSTEMS.join(', ')})`);
-  if (values.dist) CLI = path.resolve(values.dist, 'cli', 'index.js');
+  if (values.dist) CLI = cliEntry(path.resolve(values.dist));
   if (values.format && values.format !== 'jpeg' && values.format !== 'png') fail('--format must be jpeg or png');
   return {
     full: values.full,

@@ -3,9 +3,11 @@
  * 30–150 ms of every run when loaded eagerly (measured with `import()` timings).
  */
 import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './support/cli.js';
+import { ROOT, runCli } from './support/cli.js';
+import { useTempDirs } from './support/files.js';
 
 const LAZY = ['pdf-lib', '@napi-rs/canvas', 'cacache', 'proper-lockfile', 'tinyglobby', 'tinypool', 'bullmq', 'ioredis'];
 
@@ -28,5 +30,41 @@ describe('start-up', () => {
 
   it('the build pipeline loads them only when a job needs them', () => {
     expect(loadedPackages(path.join(ROOT, 'dist', 'build.js'))).toEqual([]);
+  });
+});
+
+describe('libuv thread pool', () => {
+  const tempDir = useTempDirs();
+
+  /**
+   * Builds the demo through the command's entry on a machine that seems to have `cores` cores
+   * (os.availableParallelism replaced before the entry runs); at exit, the process's thread count
+   * and the pool size it ran with. libuv starts every pool thread at once, so the count follows it.
+   */
+  async function buildOn(cores: number, env: Record<string, string> = {}): Promise<{ threads: number; pool: string }> {
+    const dir = await tempDir();
+    const preload = path.join(dir, 'cores.cjs');
+    await writeFile(
+      preload,
+      `require('node:os').availableParallelism = () => ${cores};
+      process.on('exit', () => process.stderr.write('threads=' + require('node:fs').readdirSync('/proc/self/task').length + ' pool=' + process.env.UV_THREADPOOL_SIZE + '\\n'));`,
+    );
+    const nodeOptions = [process.env.NODE_OPTIONS, `--require ${preload}`].filter(Boolean).join(' ');
+    const manifest = path.join(ROOT, 'examples', 'photo-a-day', 'manifest.json');
+    const result = await runCli(['build', manifest, '-o', path.join(dir, 'out.jpg'), '--dpi', '30', '--quiet'], { env: { NODE_OPTIONS: nodeOptions, ...env } });
+    expect(result.code, result.stderr).toBe(0);
+    const match = /threads=(\d+) pool=(\S+)/.exec(result.stderr);
+    expect(match, result.stderr).not.toBeNull();
+    return { threads: Number(match![1]), pool: match![2]! };
+  }
+
+  // sharp decodes one photo per pool thread; with libuv's default 4, a 12-core machine would decode 4 at a time.
+  it.runIf(process.platform === 'linux')('has a thread per core, at least 4, unless UV_THREADPOOL_SIZE is set', { timeout: 60_000 }, async () => {
+    const two = await buildOn(2);
+    const twelve = await buildOn(12);
+    const chosen = await buildOn(12, { UV_THREADPOOL_SIZE: '5' });
+    expect([two.pool, twelve.pool, chosen.pool]).toEqual(['4', '12', '5']);
+    expect(twelve.threads - two.threads).toBeGreaterThanOrEqual(8);
+    expect(twelve.threads - chosen.threads).toBeGreaterThanOrEqual(7);
   });
 });

@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 
 export const ROOT = path.join(import.meta.dirname, '..', '..');
-export const CLI = path.join(ROOT, 'dist', 'cli', 'index.js');
+/** The command's entry, as `npx collage` runs it. */
+export const CLI = path.join(ROOT, 'dist', 'cli', 'bin.cjs');
 
 export interface CliResult {
   code: number;

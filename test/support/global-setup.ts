@@ -1,4 +1,4 @@
-/** CLI tests run the built `dist/cli/index.js`, as users do: build it once, fresh. */
+/** CLI tests run the built `dist/cli/bin.cjs`, as users do: build it once, fresh. */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
