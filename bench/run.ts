@@ -249,7 +249,9 @@ async function runSystem(system: System, dir: string, format: Format, fetch: { c
           path.basename(outputFile(dir, system, format)),
         ]
       : [path.join(import.meta.dirname, `baseline-${system}.mjs`), path.join(dir, `job-${system}.json`)];
-  const m = await measure(args, { cwd: dir, timeoutMs: 30 * 60_000 });
+  // Every system gets the libuv pool the collage command gives itself (bin.cjs): the same concurrency.
+  const pool = process.env.UV_THREADPOOL_SIZE ?? String(Math.max(4, os.availableParallelism()));
+  const m = await measure(args, { cwd: dir, timeoutMs: 30 * 60_000, env: { UV_THREADPOOL_SIZE: pool } });
   if (m.exitCode !== 0) {
     const why = m.signal ? `killed by ${m.signal}` : `exit ${m.exitCode}`;
     return { m, error: `${why}: ${(m.stderr.trim().split('\n').slice(-3).join(' | ') || m.stdout.slice(0, 300)).slice(0, 400)}` };
