@@ -1,6 +1,7 @@
 /**
- * Start-up cost: a plain build must not load what only some jobs need. Each of these cost
- * 30–150 ms of every run when loaded eagerly (measured with `import()` timings).
+ * Start-up: a plain build must not load what only some jobs need (each of these cost 30–150 ms
+ * of every run when loaded eagerly, measured with `import()` timings), and the command starts
+ * libuv's pool with a thread per core.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -40,8 +41,9 @@ describe('libuv thread pool', () => {
    * Builds the demo through the command's entry on a machine that seems to have `cores` cores
    * (os.availableParallelism replaced before the entry runs); at exit, the process's thread count
    * and the pool size it ran with. libuv starts every pool thread at once, so the count follows it.
+   * By default UV_THREADPOOL_SIZE is empty, which counts as unset (one set where tests run must not leak in).
    */
-  async function buildOn(cores: number, env: Record<string, string> = {}): Promise<{ threads: number; pool: string }> {
+  async function buildOn(cores: number, env: Record<string, string> = { UV_THREADPOOL_SIZE: '' }): Promise<{ threads: number; pool: string }> {
     const dir = await tempDir();
     const preload = path.join(dir, 'cores.cjs');
     await writeFile(
@@ -49,7 +51,7 @@ describe('libuv thread pool', () => {
       `require('node:os').availableParallelism = () => ${cores};
       process.on('exit', () => process.stderr.write('threads=' + require('node:fs').readdirSync('/proc/self/task').length + ' pool=' + process.env.UV_THREADPOOL_SIZE + '\\n'));`,
     );
-    const nodeOptions = [process.env.NODE_OPTIONS, `--require ${preload}`].filter(Boolean).join(' ');
+    const nodeOptions = [process.env.NODE_OPTIONS, `--require ${JSON.stringify(preload)}`].filter(Boolean).join(' ');
     const manifest = path.join(ROOT, 'examples', 'photo-a-day', 'manifest.json');
     const result = await runCli(['build', manifest, '-o', path.join(dir, 'out.jpg'), '--dpi', '30', '--quiet'], { env: { NODE_OPTIONS: nodeOptions, ...env } });
     expect(result.code, result.stderr).toBe(0);
