@@ -5,6 +5,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { availableCores } from './machine.js';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -82,9 +83,9 @@ export class ImageSession {
    * (shrink-on-load), so a slot holds a few MB; a large image of another format decodes at full
    * size and also takes a `fullSize` slot.
    */
-  private readonly decoding = pLimit(2 * (Number(process.env.UV_THREADPOOL_SIZE) || 4) + os.availableParallelism());
+  private readonly decoding = pLimit(2 * (Number(process.env.UV_THREADPOOL_SIZE) || 4) + availableCores());
   /** Full-size decodes over FULL_SIZE_PIXELS at once: each holds the whole bitmap, so no more than the cores. */
-  private readonly fullSize = pLimit(Math.max(1, os.availableParallelism()));
+  private readonly fullSize = pLimit(availableCores());
   private readonly maxPixels: number;
   /** Bytes from `load` or the spool not yet released. */
   private readonly held = new ByteBudget(BYTES_IN_FLIGHT);

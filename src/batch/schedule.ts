@@ -1,15 +1,15 @@
 /**
  * How many jobs run at once. Each job holds its poster (width × height × 4 bytes) plus a
  * copy for encoding and a few decoded photos; the default runs one job per core, and a
- * memory budget (half of the machine's RAM) holds back a large poster until others finish.
+ * memory budget (half of the machine's RAM, or of a container's memory limit) holds back a large poster until others finish.
  */
-import os from 'node:os';
+import { availableCores, availableMemory } from '../machine.js';
 
 const GiB = 1024 ** 3;
 
 /** One per core, but no more than one per 1.5 GiB of RAM. */
 export function defaultJobs(): number {
-  return Math.max(1, Math.min(os.availableParallelism(), Math.floor(os.totalmem() / (1.5 * GiB))));
+  return Math.max(1, Math.min(availableCores(), Math.floor(availableMemory() / (1.5 * GiB))));
 }
 
 /** Rough peak bytes of one build: poster RGBA, its copy for the encoder, decode headroom. */
@@ -22,7 +22,7 @@ export class MemoryBudget {
   private used = 0;
   private readonly waiting: { bytes: number; resolve: () => void }[] = [];
 
-  constructor(readonly budget: number = Math.floor(os.totalmem() / 2)) {}
+  constructor(readonly budget: number = Math.floor(availableMemory() / 2)) {}
 
   async acquire(bytes: number): Promise<() => void> {
     const take = Math.min(bytes, this.budget);

@@ -7,10 +7,10 @@
  * UV_THREADPOOL_SIZE says otherwise, so a 16-core machine would decode 4 photos at a time.
  * libuv reads the variable once, when the pool starts. On Node 20 an ES module entry is already
  * too late for that (the ESM loader reads files through the pool); a CommonJS entry is not.
- * A value the user set is kept.
+ * A value the user set is kept. Cores as machine.ts counts them: a container's CPU quota included.
  */
-import os = require('node:os');
+import { availableCores } from '../machine.js';
 
-if (!process.env.UV_THREADPOOL_SIZE) process.env.UV_THREADPOOL_SIZE = String(Math.max(4, os.availableParallelism()));
+if (!process.env.UV_THREADPOOL_SIZE) process.env.UV_THREADPOOL_SIZE = String(Math.max(4, availableCores()));
 
 void import('./index.js');

@@ -5,7 +5,7 @@
  * TIFF and WebP encode the whole poster at the end.
  */
 import { existsSync } from 'node:fs';
-import os from 'node:os';
+import { availableCores } from '../machine.js';
 import { fileURLToPath } from 'node:url';
 import type { Tinypool } from 'tinypool';
 import type { OutputFormat } from '../manifest/index.js';
@@ -108,7 +108,7 @@ function jpegBands(poster: PosterBands, options: EncodeOptions): BandCodec<Buffe
  */
 function pngBands(poster: PosterBands, options: EncodeOptions): BandCodec<PngBand> {
   const { width, height } = poster;
-  const threads = Math.max(1, os.availableParallelism());
+  const threads = availableCores();
   // tinypool is loaded only for PNG and PDF output; its threads start now, before the first band.
   const pool: Promise<Tinypool> | null = pngWorkersAvailable()
     ? import('tinypool').then(({ Tinypool }) => new Tinypool({ filename: PNG_WORKER.href, minThreads: threads, maxThreads: threads }))
