@@ -5,12 +5,12 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { availableCores } from './machine.js';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ByteBudget } from './buffers.js';
 import { ImageError, errorMessage, type ImageFailure } from './errors.js';
+import { availableCores } from './machine.js';
 import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, uprightSize, type ImageHeader } from './decode/index.js';
 import { cellSampling, type Box, type ImageShape } from './layout/index.js';
 import type { CollageSpec, ImageSpec } from './manifest/index.js';

@@ -1,7 +1,8 @@
 /**
  * How many jobs run at once. Each job holds its poster (width × height × 4 bytes) plus a
  * copy for encoding and a few decoded photos; the default runs one job per core, and a
- * memory budget (half of the machine's RAM, or of a container's memory limit) holds back a large poster until others finish.
+ * memory budget (half of the machine's RAM, or of a container's memory limit) holds back a
+ * large poster until others finish.
  */
 import { availableCores, availableMemory } from '../machine.js';
 

@@ -5,9 +5,9 @@
  * TIFF and WebP encode the whole poster at the end.
  */
 import { existsSync } from 'node:fs';
-import { availableCores } from '../machine.js';
 import { fileURLToPath } from 'node:url';
 import type { Tinypool } from 'tinypool';
+import { availableCores } from '../machine.js';
 import type { OutputFormat } from '../manifest/index.js';
 import { encodeWhole, srgbProfile, type EncodeOptions } from './encode.js';
 import { encodeJpegBand, joinJpegBands, jpegBandRows } from './jpeg.js';
