@@ -31,6 +31,16 @@ describe('collage schema', () => {
   });
 });
 
+describe('help', () => {
+  it('build, batch and worker name the environment variables they read', async () => {
+    for (const command of ['build', 'batch', 'worker']) {
+      const result = await runCli([command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Environment:\n  COLLAGE_HTTP_HEADERS .+\n  UV_THREADPOOL_SIZE +photos decoded at once/m);
+    }
+  });
+});
+
 describe('collage plan', () => {
   it('prints the canvas size and every cell without fetching or writing', async () => {
     const result = await runCli(['plan', DEMO, '--dpi', '100']);

@@ -75,6 +75,20 @@ function addManifestOptions(command: Command, { output = true } = {}): Command {
 }
 
 /** Network, cache and decode limits: `build` and `plan` (which fetches headers for shape-aware layouts). */
+/** The variables a command that renders reads (build, batch, worker), after its options. */
+function addEnvironmentHelp(command: Command): Command {
+  return command.addHelpText(
+    'after',
+    [
+      '',
+      'Environment:',
+      '  COLLAGE_HTTP_HEADERS  extra request headers per host, JSON: {"host": {"Name": "value"}}',
+      '  UV_THREADPOOL_SIZE    photos decoded at once (default: one per core, at least 4;',
+      "                        a container's CPU limit counts)",
+    ].join('\n'),
+  );
+}
+
 function addFetchOptions(command: Command): Command {
   return command
     .option('--concurrency <n>', `images downloaded at once (default ${DEFAULT_FETCH_OPTIONS.concurrency})`, integer('--concurrency', 1, 256))
@@ -137,14 +151,14 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  addFetchOptions(
+  addEnvironmentHelp(addFetchOptions(
     addManifestOptions(
       program
         .command('build')
         .description('fetch, lay out, render and write one collage')
         .argument('<manifest>', 'JSON manifest, or a text file with one image URL or path per line'),
     ),
-  )
+  ))
     .action(async (manifest: string, flags: BuildFlags) => {
       setModes(flags);
       const progress = createProgressReporter(process.stderr, flags.quiet || flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
@@ -196,8 +210,8 @@ export function createProgram(): Command {
     }
   });
 
-  const helpers = { addManifestOptions, addFetchOptions, fetchOptionsFrom, overridesFrom, integer, positiveNumber, setModes };
-  addQueueBatchOptions(addFetchOptions(
+  const helpers = { addManifestOptions, addFetchOptions, addEnvironmentHelp, fetchOptionsFrom, overridesFrom, integer, positiveNumber, setModes };
+  addQueueBatchOptions(addEnvironmentHelp(addFetchOptions(
     addManifestOptions(
       program
         .command('batch')
@@ -205,7 +219,7 @@ export function createProgram(): Command {
         .argument('<manifest|dir|glob...>', 'manifest files, folders (every *.json inside) or glob patterns'),
       { output: false },
     ),
-  ), helpers)
+  )), helpers)
     .option('-j, --jobs <n>', 'manifests built at once (default: one per core, within memory)', integer('--jobs', 1, 64))
     .option('--force', 'rebuild even when the output is up to date')
     .addOption(new Option('--lock <mode>', 'when another run is building the same output: wait for it, or skip the job').choices(['wait', 'skip']).default('wait'))

@@ -17,6 +17,7 @@ type Flags = Record<string, unknown> & { json?: boolean; quiet?: boolean; verbos
 export interface CliHelpers {
   addManifestOptions(command: Command, options?: { output?: boolean }): Command;
   addFetchOptions(command: Command): Command;
+  addEnvironmentHelp(command: Command): Command;
   fetchOptionsFrom(flags: never): Pick<BuildOptions, 'fetch' | 'maxPixels' | 'onError'>;
   overridesFrom(flags: never): ManifestOverrides;
   integer(name: string, min: number, max?: number): (value: string) => number;
@@ -92,8 +93,7 @@ export async function runQueueBatch(inputs: string[], flags: Flags & QueueFlags 
 }
 
 export function registerQueueCommands(program: Command, h: CliHelpers): void {
-  program
-    .command('worker')
+  h.addEnvironmentHelp(program.command('worker'))
     .description('take render jobs from a Redis queue and build them (one process per machine or container); SIGTERM finishes the running job and exits 0')
     .addOption(redisOption())
     .addOption(queueOption())
