@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { threadPoolSize } from '../src/machine.js';
 import { DEFAULT_FETCH_OPTIONS } from '../src/sources/index.js';
 import { DATA_DIR, ensureInputs, flickrSpec, originalSpec, type InputFile } from './data.js';
 import { measure, type Measurement } from './measure.js';
@@ -18,6 +19,8 @@ const ROOT = path.join(import.meta.dirname, '..');
 const cliEntry = (dist: string) => (existsSync(path.join(dist, 'cli', 'bin.cjs')) ? path.join(dist, 'cli', 'bin.cjs') : path.join(dist, 'cli', 'index.js'));
 let CLI = cliEntry(path.join(ROOT, 'dist'));
 const OUT_DIR = path.join(import.meta.dirname, 'out');
+/** Every system gets the libuv pool the collage command gives itself (bin.cjs): the same concurrency. */
+const THREAD_POOL = process.env.UV_THREADPOOL_SIZE || String(threadPoolSize());
 const SYSTEMS = ['collage', 'sharp', 'naive', 'montage', 'floor'] as const;
 type System = (typeof SYSTEMS)[number];
 type Format = 'jpeg' | 'png';
@@ -249,9 +252,7 @@ async function runSystem(system: System, dir: string, format: Format, fetch: { c
           path.basename(outputFile(dir, system, format)),
         ]
       : [path.join(import.meta.dirname, `baseline-${system}.mjs`), path.join(dir, `job-${system}.json`)];
-  // Every system gets the libuv pool the collage command gives itself (bin.cjs): the same concurrency.
-  const pool = process.env.UV_THREADPOOL_SIZE ?? String(Math.max(4, os.availableParallelism()));
-  const m = await measure(args, { cwd: dir, timeoutMs: 30 * 60_000, env: { UV_THREADPOOL_SIZE: pool } });
+  const m = await measure(args, { cwd: dir, timeoutMs: 30 * 60_000, env: { UV_THREADPOOL_SIZE: THREAD_POOL } });
   if (m.exitCode !== 0) {
     const why = m.signal ? `killed by ${m.signal}` : `exit ${m.exitCode}`;
     return { m, error: `${why}: ${(m.stderr.trim().split('\n').slice(-3).join(' | ') || m.stdout.slice(0, 300)).slice(0, 400)}` };

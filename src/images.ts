@@ -192,16 +192,14 @@ export class ImageSession {
   }
 
   /**
-   * Checks the bytes are an image we accept (format, header, pixel limit) without decoding them;
-   * false when not (recorded). For a job that will write nothing: every bad photo is still reported.
+   * Checks the bytes are an image we accept (format, header, pixel limit) without decoding them,
+   * recording a failure when not. For a job that will write nothing: every bad photo is still reported.
    */
-  async check(image: ImageSpec, bytes: Buffer): Promise<boolean> {
+  async check(image: ImageSpec, bytes: Buffer): Promise<void> {
     try {
       await this.header(image, bytes);
-      return true;
     } catch (error) {
       this.fail(image, error);
-      return false;
     }
   }
 

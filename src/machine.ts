@@ -20,6 +20,11 @@ export function availableCores(root = '/'): number {
   return Math.max(1, Math.min(os.availableParallelism(), quota === null ? Infinity : Math.floor(quota)));
 }
 
+/** libuv's pool for the command (sharp runs one image per pool thread): a thread per core, at least libuv's own 4. */
+export function threadPoolSize(): number {
+  return Math.max(4, availableCores());
+}
+
 /** Bytes of memory to plan for: the machine's RAM, or the cgroup memory limit when lower. */
 export function availableMemory(): number {
   const limit = process.constrainedMemory?.();

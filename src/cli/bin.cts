@@ -9,8 +9,8 @@
  * too late for that (the ESM loader reads files through the pool); a CommonJS entry is not.
  * A value the user set is kept. Cores as machine.ts counts them: a container's CPU quota included.
  */
-import { availableCores } from '../machine.js';
+import { threadPoolSize } from '../machine.js';
 
-if (!process.env.UV_THREADPOOL_SIZE) process.env.UV_THREADPOOL_SIZE = String(Math.max(4, availableCores()));
+if (!process.env.UV_THREADPOOL_SIZE) process.env.UV_THREADPOOL_SIZE = String(threadPoolSize());
 
 void import('./index.js');

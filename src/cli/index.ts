@@ -74,7 +74,6 @@ function addManifestOptions(command: Command, { output = true } = {}): Command {
     .option('-v, --verbose', 'print timings, and stack traces on errors');
 }
 
-/** Network, cache and decode limits: `build` and `plan` (which fetches headers for shape-aware layouts). */
 /** The variables a command that renders reads (build, batch, worker), after its options. */
 function addEnvironmentHelp(command: Command): Command {
   return command.addHelpText(
@@ -89,6 +88,7 @@ function addEnvironmentHelp(command: Command): Command {
   );
 }
 
+/** Network, cache and decode limits: `build` and `plan` (which fetches headers for shape-aware layouts). */
 function addFetchOptions(command: Command): Command {
   return command
     .option('--concurrency <n>', `images downloaded at once (default ${DEFAULT_FETCH_OPTIONS.concurrency})`, integer('--concurrency', 1, 256))

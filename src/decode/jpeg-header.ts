@@ -33,7 +33,10 @@ export function readJpegHeader(bytes: Buffer): JpegHeader | null {
     else if (marker === 0xe2 && data.toString('latin1', 0, 12) === 'ICC_PROFILE\0') header.icc = true;
     else if (marker === 0xee && data.toString('latin1', 0, 5) === 'Adobe') header.adobe = true;
     else if (isFrameHeader(marker) && header.width === undefined) {
-      if (data.length < 6) return (frame = false);
+      if (data.length < 6) {
+        frame = false;
+        return true; // a truncated frame header: no need to read on
+      }
       header.height = data.readUInt16BE(1);
       header.width = data.readUInt16BE(3);
       header.components = data[5]!;
