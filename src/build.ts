@@ -4,7 +4,7 @@ import { ImagesFailedError, type ImageFailure } from './errors.js';
 import { ImageSession, type ProbedImage } from './images.js';
 import type { Box, ImageShape } from './layout/index.js';
 import { loadManifest, outputSize, type CollageSpec, type ImageSpec, type ManifestOverrides, type ManifestSource, type OutputFormat } from './manifest/index.js';
-import { checkOutputWritable, writeOutput } from './output/index.js';
+import { checkOutput, writeOutput, type OutputPolicy } from './output/index.js';
 import { bandLayout, createPosterEncoder, type PosterEncoder } from './output/stream.js';
 import { BandTracker } from './render/bands.js';
 import { layoutSpec, needsHeadersFirst, orderByDate } from './plan.js';
@@ -19,6 +19,13 @@ export type ProgressEvent =
   | { type: 'written'; path: string; bytes: number };
 
 export interface BuildOptions extends ManifestOverrides {
+  /**
+   * Outputs must resolve inside this folder, after symbolic links (`--output-root`); else the
+   * job is refused (exit 2) before anything is fetched. Default: anywhere.
+   */
+  outputRoot?: string | null;
+  /** Write through an output that is a symbolic link, to its target (default: refuse it, exit 2). */
+  followSymlinks?: boolean;
   /** Network, cache and file limits; `concurrency` is the number of images in flight. */
   fetch?: Partial<FetchOptions>;
   /** Largest decoded image, in pixels (default 120 Mpx). */
@@ -44,12 +51,17 @@ export const PLACEHOLDER_COLOR = { r: 208, g: 208, b: 208, a: 1 } as const;
 
 export async function build(manifest: ManifestSource, options: BuildOptions = {}): Promise<BuildReport> {
   const started = performance.now();
-  const spec = await loadManifest(manifest, options);
+  return buildSpec(await loadManifest(manifest, options), options, started);
+}
+
+/** build() on a manifest already read and normalised (batch builds exactly the text it read and locked). */
+export async function buildSpec(spec: CollageSpec, options: BuildOptions = {}, started = performance.now()): Promise<BuildReport> {
   // A grid needs no image sizes, so an impossible one is refused before any download.
   const twoPass = needsHeadersFirst(spec) || spec.onError === 'skip';
   const gridBoxes = twoPass ? null : onPoster(spec, layoutSpec(spec).boxes);
   const size = outputSize(spec);
-  await checkOutputWritable(spec.output);
+  const policy: OutputPolicy = { root: options.outputRoot ?? null, followSymlinks: options.followSymlinks ?? false };
+  const destination = await checkOutput(spec.output, policy, spec.manifestFile);
   const timings = { manifest: performance.now() - started, images: 0, imagesCpu: 0, fetch: 0, decode: 0, draw: 0, encode: 0, write: 0, total: 0 };
   const progress = options.onProgress ?? (() => {});
   const total = spec.images.length;
@@ -88,7 +100,7 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
   timings.encode = performance.now() - t;
   options.signal?.throwIfAborted();
   t = performance.now();
-  await writeOutput(spec.output, encoded);
+  await writeOutput(destination, encoded);
   timings.write = performance.now() - t;
   timings.total = performance.now() - started;
   progress({ type: 'written', path: spec.output, bytes: encoded.length });

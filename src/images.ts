@@ -3,12 +3,14 @@
  * with the job's limits, counts, timings and failure list in one place. build() and plan()
  * drive it; it knows nothing of layouts.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ByteBudget } from './buffers.js';
+import { removeOnExit } from './cleanup.js';
 import { ImageError, errorMessage, type ImageFailure } from './errors.js';
 import { availableCores } from './machine.js';
 import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, uprightSize, type ImageHeader } from './decode/index.js';
@@ -91,7 +93,9 @@ export class ImageSession {
   private readonly held = new ByteBudget(BYTES_IN_FLIGHT);
   /** Bleed `extend`: photos on a trim edge continue into the bleed. */
   private readonly extend: { trim: Box; size: number } | null;
-  private spool: string | null = null;
+  /** The job's one spool folder, made on first use (a promise, so images probed at once share it). */
+  private spool: Promise<string> | null = null;
+  private forgetSpool: (() => void) | null = null;
   /** How far a look (shadow) may reach past its cell: half the gap, so neighbours never overlap. */
   private readonly spread: number;
 
@@ -163,8 +167,7 @@ export class ImageSession {
       const upright = uprightSize(header);
       let file = '';
       if (keep) {
-        this.spool ??= await mkdtemp(path.join(os.tmpdir(), 'collage-spool-'));
-        file = path.join(this.spool, String(image.index));
+        file = path.join(await this.spoolFolder(), String(image.index));
         await writeFile(file, bytes);
       }
       return { header, shape: { aspect: upright.width / upright.height, weight: image.weight }, file };
@@ -272,9 +275,24 @@ export class ImageSession {
     return [...this.failures].sort((a, b) => a.index - b.index).map(({ index: _, ...failure }) => failure);
   }
 
+  private spoolFolder(): Promise<string> {
+    // Named here and registered for removal before it exists: a signal during mkdir leaves nothing.
+    this.spool ??= (async () => {
+      const dir = path.join(os.tmpdir(), `collage-spool-${process.pid}-${randomBytes(6).toString('hex')}`);
+      this.forgetSpool = removeOnExit(dir);
+      await mkdir(dir, { mode: 0o700 });
+      return dir;
+    })();
+    return this.spool;
+  }
+
   async close(): Promise<void> {
     await this.loader.close();
-    if (this.spool) await rm(this.spool, { recursive: true, force: true });
+    const spool = await this.spool?.catch(() => null);
+    if (spool) {
+      await rm(spool, { recursive: true, force: true });
+      this.forgetSpool?.();
+    }
   }
 }
 

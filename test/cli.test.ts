@@ -36,7 +36,7 @@ describe('help', () => {
     for (const command of ['build', 'batch', 'worker']) {
       const result = await runCli([command, '--help']);
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^Environment:\n  COLLAGE_HTTP_HEADERS .+\n  UV_THREADPOOL_SIZE +photos decoded at once/m);
+      expect(result.stdout).toMatch(/^Environment:\n  COLLAGE_HTTP_HEADERS .+\n  COLLAGE_OUTPUT_ROOT +the --output-root folder\n  UV_THREADPOOL_SIZE +photos decoded at once/m);
     }
   });
 });

@@ -3,15 +3,14 @@
  * connection pool; skip jobs whose output is up to date; one lock per output; one report.
  * A broken or failing manifest never stops the others.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
-import { build, type BuildOptions } from '../build.js';
+import { buildSpec, type BuildOptions } from '../build.js';
 import { CollageError, ExitCode, ImagesFailedError, ManifestError, errorMessage, formatFailure } from '../errors.js';
-import { loadManifest, type CollageSpec, type ManifestOverrides } from '../manifest/index.js';
-import { layoutSpec } from '../plan.js';
+import { normalizeManifest, readManifestSource, type CollageSpec, type ManifestOverrides } from '../manifest/index.js';
+import { checkSpec } from '../validate.js';
 import { createHttpDispatcher, DEFAULT_FETCH_OPTIONS, defaultCacheDir, mergeHostHeaders, type FetchOptions } from '../sources/index.js';
 import { discoverManifests } from './discover.js';
 import { lockOutput, type LockMode } from './lock.js';
@@ -42,6 +41,13 @@ export interface BatchOptions extends Omit<ManifestOverrides, 'output'> {
   onEvent?: (event: BatchEvent) => void;
   /** Files never taken as manifests (e.g. this run's --report file). */
   exclude?: string[];
+  /**
+   * Every output must resolve inside this folder (after symbolic links). Default: each
+   * manifest's own folder, so one customer's manifest cannot write over another's files.
+   */
+  outputRoot?: string;
+  /** Write through outputs that are symbolic links (default: such a job is invalid). */
+  followSymlinks?: boolean;
 }
 
 interface Job {
@@ -49,6 +55,8 @@ interface Job {
   manifest: string;
   spec?: CollageSpec;
   current?: Current;
+  /** The folder its output must stay in. */
+  root?: string;
   invalid?: JobReport;
 }
 
@@ -57,7 +65,7 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
   const cwd = options.cwd ?? process.cwd();
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal;
-  const { jobs: _j, force, lock = 'wait', fetch, maxPixels, signal: _s, onEvent: _e, exclude, ...overrides } = options;
+  const { jobs: _j, force, lock = 'wait', fetch, maxPixels, signal: _s, onEvent: _e, exclude, outputRoot, followSymlinks = false, ...overrides } = options;
   const fetchOptions: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, cacheDir: defaultCacheDir(), ...fetch };
   const dispatcher = fetchOptions.dispatcher ?? createHttpDispatcher(fetchOptions);
   const concurrency = Math.max(1, options.jobs ?? defaultJobs());
@@ -83,24 +91,25 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
     } else owners.set(job.spec.output, job);
   }
 
+  /** Reads the manifest once: what is hashed, validated, locked and built are the same bytes. */
   async function prepare(file: string, manifest: string): Promise<Job> {
     const job: Job = { file, manifest };
     try {
-      const stamp = await stampOf(file);
-      const bytes = await readFile(file).catch(() => Buffer.alloc(0));
-      const spec = await loadManifest(file, { ...overrides, cwd });
-      layoutSpec(spec);
+      const source = await readManifestSource(file);
+      const spec = normalizeManifest(source.raw, file, { ...overrides, cwd });
+      job.root = outputRoot ?? path.dirname(path.resolve(file));
+      await checkSpec(spec, { root: job.root, followSymlinks });
       job.spec = spec;
       job.current = {
         collage: version,
-        manifest: { size: stamp?.size ?? 0, mtimeMs: stamp?.mtimeMs ?? 0, sha256: sha256(bytes) },
+        manifest: { size: source.size, mtimeMs: source.mtimeMs, sha256: sha256(source.bytes) },
         options: optionsHash,
         spec: specHash(spec),
         output: spec.output,
       };
     } catch (error) {
       if (error instanceof ManifestError) job.invalid = invalid(job, error.problems, null, error);
-      else job.invalid = { manifest, output: null, status: 'invalid', reason: errorMessage(error), exitCode: ExitCode.usage, ms: 0 };
+      else job.invalid = { manifest, output: null, status: 'invalid', reason: errorMessage(error), exitCode: error instanceof CollageError ? error.exitCode : ExitCode.usage, ms: 0 };
     }
     return job;
   }
@@ -164,21 +173,25 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
       freeMemory = await memory.acquire(estimateJobBytes(spec.width, spec.height));
       jobSignal.throwIfAborted();
       const buildOptions: BuildOptions = {
-        ...overrides,
-        cwd,
         fetch: { ...fetchOptions, dispatcher },
         ...(maxPixels !== undefined && { maxPixels }),
         signal: jobSignal,
         recordInputs: true,
+        outputRoot: job.root,
+        followSymlinks,
       };
-      const report = await build(job.file, buildOptions);
+      const report = await buildSpec(spec, buildOptions);
       const failed = new Map(report.images.failed.map((f) => [f.src, f.reason]));
       const inputs: InputRecord[] = spec.images.map((image, i) => {
         const v = report.inputs?.[i];
         const reason = failed.get(image.src);
         return reason !== undefined || !v ? { src: image.src, kind: 'failed', reason: reason ?? 'no record' } : { src: image.src, ...v };
       });
-      const output = (await stampOf(spec.output)) ?? { size: report.output.bytes, mtimeMs: 0 };
+      // The record says "up to date" only for an output that is there, whole, as written.
+      const output = await stampOf(spec.output);
+      if (!output || output.size !== report.output.bytes) {
+        throw new CollageError(`${spec.output} is not as written (${output ? `${output.size} of ${report.output.bytes} bytes` : 'missing'}); not recorded`, ExitCode.unexpected);
+      }
       await writeState(spec.output, {
         stateVersion: STATE_VERSION,
         ...job.current!,

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import writeFileAtomic from 'write-file-atomic';
+import { writeAtomic } from '../output/write.js';
 import type { Dispatcher } from 'undici';
 import type { CollageSpec } from '../manifest/index.js';
 import type { FetchOptions, InputValidators } from '../sources/index.js';
@@ -71,7 +71,7 @@ export async function readState(output: string): Promise<JobState | null> {
 }
 
 export async function writeState(output: string, state: JobState): Promise<void> {
-  await writeFileAtomic(statePath(output), `${JSON.stringify(state, null, 2)}\n`);
+  await writeAtomic(statePath(output), `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** Drops the record before a rebuild, so a crash mid-build can never leave a stale "up to date". */

@@ -3,10 +3,10 @@
  * with --log-format json), the table or the JSON report on stdout, --report FILE, and
  * SIGINT/SIGTERM: stop starting jobs, abort the running ones (no partial output, no temp
  * file), report, exit 128 + signal number. A second signal exits at once (temp files are
- * still removed by write-file-atomic's exit handler; locks by proper-lockfile's).
+ * still removed by the exit handler of src/cleanup.ts; locks by proper-lockfile's).
  */
 import { constants } from 'node:os';
-import writeFileAtomic from 'write-file-atomic';
+import { writeAtomic } from '../output/write.js';
 import { batch, formatEventLine, formatEventText, formatTable, type BatchEvent, type BatchOptions, type BatchReport } from '../batch/index.js';
 import { CollageError, ExitCode } from '../errors.js';
 
@@ -62,7 +62,7 @@ export async function runReporting(flags: BatchOutputFlags, how: ReportingRun): 
   };
   try {
     const report = await how.run(controller.signal, onEvent, flags.report ? [flags.report] : []);
-    if (flags.report) await writeFileAtomic(flags.report, `${JSON.stringify(report, null, 2)}\n`);
+    if (flags.report) await writeAtomic(flags.report, `${JSON.stringify(report, null, 2)}\n`);
     if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else if (!flags.quiet) process.stdout.write((how.tableTotals ?? ((t) => t))(formatTable(report)));
     return signalled ? 128 + (constants.signals[signalled] ?? 1) : report.exitCode;

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { build, type BuildOptions, type BuildReport } from '../build.js';
 import { CollageError, ExitCode, ImagesFailedError, ManifestError, formatFailure } from '../errors.js';
 import { DEFAULT_FETCH_OPTIONS, cleanCache, defaultCacheDir, formatBytes, listCache, parseHeadersEnv } from '../sources/index.js';
-import { manifestJsonSchema, type ManifestOverrides } from '../manifest/index.js';
+import { manifestJsonSchema, outputSize, type ManifestOverrides } from '../manifest/index.js';
 import { plan } from '../plan.js';
 import { validate } from '../validate.js';
 import { createProgressReporter } from './progress.js';
@@ -74,6 +74,24 @@ function addManifestOptions(command: Command, { output = true } = {}): Command {
     .option('-v, --verbose', 'print timings, and stack traces on errors');
 }
 
+/** Where outputs may go: `build`/`validate` anywhere by default, `batch`/`enqueue`/`worker` each manifest's folder. */
+function addOutputPolicyOptions(command: Command, byDefault: string): Command {
+  return command
+    .addOption(
+      new Option('--output-root <dir>', `outputs must resolve inside this folder, after symbolic links, else exit 2 (default: ${byDefault})`).env('COLLAGE_OUTPUT_ROOT'),
+    )
+    .option('--follow-symlinks', 'write through an output that is a symbolic link, to its target (default: refuse it, exit 2)');
+}
+
+interface OutputPolicyFlags {
+  outputRoot?: string;
+  followSymlinks?: boolean;
+}
+
+function outputPolicyFrom(flags: OutputPolicyFlags): { outputRoot?: string; followSymlinks: boolean } {
+  return { ...(flags.outputRoot && { outputRoot: flags.outputRoot }), followSymlinks: Boolean(flags.followSymlinks) };
+}
+
 /** The variables a command that renders reads (build, batch, worker), after its options. */
 function addEnvironmentHelp(command: Command): Command {
   return command.addHelpText(
@@ -82,6 +100,7 @@ function addEnvironmentHelp(command: Command): Command {
       '',
       'Environment:',
       '  COLLAGE_HTTP_HEADERS  extra request headers per host, JSON: {"host": {"Name": "value"}}',
+      '  COLLAGE_OUTPUT_ROOT   the --output-root folder',
       '  UV_THREADPOOL_SIZE    photos decoded at once (default: one per core, at least 4;',
       "                        a container's CPU limit counts)",
     ].join('\n'),
@@ -151,20 +170,21 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  addEnvironmentHelp(addFetchOptions(
+  addEnvironmentHelp(addOutputPolicyOptions(addFetchOptions(
     addManifestOptions(
       program
         .command('build')
         .description('fetch, lay out, render and write one collage')
         .argument('<manifest>', 'JSON manifest, or a text file with one image URL or path per line'),
     ),
-  ))
-    .action(async (manifest: string, flags: BuildFlags) => {
+  ), 'anywhere'))
+    .action(async (manifest: string, flags: BuildFlags & OutputPolicyFlags) => {
       setModes(flags);
       const progress = createProgressReporter(process.stderr, flags.quiet || flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
       const options: BuildOptions = {
         ...overridesFrom(flags),
         ...fetchOptionsFrom(flags),
+        ...outputPolicyFrom(flags),
         onProgress: progress,
       };
       let report: BuildReport;
@@ -196,22 +216,30 @@ export function createProgram(): Command {
     printJson(await plan(manifest, { ...overridesFrom(flags), ...fetchOptionsFrom(flags) }));
   });
 
-  addManifestOptions(
-    program
-      .command('validate')
-      .description('check a manifest and report every problem with its JSON path (exit 0 or 2)')
-      .argument('<manifest>', 'JSON or plain-text manifest'),
-  ).action(async (manifest: string, flags: CommonFlags) => {
+  addOutputPolicyOptions(
+    addManifestOptions(
+      program
+        .command('validate')
+        .description('check a manifest and report every problem with its JSON path (exit 0 or 2); checks that need the photos (their sizes) happen when the job runs')
+        .argument('<manifest>', 'JSON or plain-text manifest'),
+    ),
+    'anywhere',
+  ).action(async (manifest: string, flags: CommonFlags & OutputPolicyFlags) => {
     setModes(flags);
-    const spec = await validate(manifest, overridesFrom(flags));
-    if (flags.json) printJson({ valid: true, images: spec.images.length, width: spec.width, height: spec.height, dpi: spec.dpi, output: spec.output });
+    const { outputRoot, followSymlinks } = outputPolicyFrom(flags);
+    const spec = await validate(manifest, { ...overridesFrom(flags), root: outputRoot ?? null, followSymlinks });
+    // The file's size: trim plus the bleed on every side.
+    const { width, height } = outputSize(spec);
+    const bleed = spec.bleed.size > 0 ? { bleed: spec.bleed.size, trim: { width: spec.width, height: spec.height } } : {};
+    if (flags.json) printJson({ valid: true, images: spec.images.length, width, height, dpi: spec.dpi, ...bleed, layout: spec.layout.type, output: spec.output });
     else if (!flags.quiet) {
-      process.stdout.write(`${manifest}: valid — ${spec.images.length} images, ${spec.width}×${spec.height} px at ${spec.dpi} dpi → ${spec.output}\n`);
+      const trim = spec.bleed.size > 0 ? ` (${spec.width}×${spec.height} trim + ${spec.bleed.size} px bleed per side)` : '';
+      process.stdout.write(`${manifest}: valid — ${spec.images.length} images, ${width}×${height} px${trim} at ${spec.dpi} dpi, ${spec.layout.type} → ${spec.output}\n`);
     }
   });
 
-  const helpers = { addManifestOptions, addFetchOptions, addEnvironmentHelp, fetchOptionsFrom, overridesFrom, integer, positiveNumber, setModes };
-  addQueueBatchOptions(addEnvironmentHelp(addFetchOptions(
+  const helpers = { addManifestOptions, addFetchOptions, addEnvironmentHelp, addOutputPolicyOptions, fetchOptionsFrom, overridesFrom, outputPolicyFrom, integer, positiveNumber, setModes };
+  addQueueBatchOptions(addEnvironmentHelp(addOutputPolicyOptions(addFetchOptions(
     addManifestOptions(
       program
         .command('batch')
@@ -219,18 +247,19 @@ export function createProgram(): Command {
         .argument('<manifest|dir|glob...>', 'manifest files, folders (every *.json inside) or glob patterns'),
       { output: false },
     ),
-  )), helpers)
+  ), "each manifest's own folder")), helpers)
     .option('-j, --jobs <n>', 'manifests built at once (default: one per core, within memory)', integer('--jobs', 1, 64))
     .option('--force', 'rebuild even when the output is up to date')
     .addOption(new Option('--lock <mode>', 'when another run is building the same output: wait for it, or skip the job').choices(['wait', 'skip']).default('wait'))
     .option('--report <file>', 'also write the JSON report to this file')
     .addOption(new Option('--log-format <format>', 'stderr events: text lines, or one JSON object per line').choices(['text', 'json']).default('text'))
-    .action(async (inputs: string[], flags: BatchFlags & QueueFlags) => {
+    .action(async (inputs: string[], flags: BatchFlags & QueueFlags & OutputPolicyFlags) => {
       setModes(flags);
       if (flags.redis) return void (process.exitCode = await runQueueBatch(inputs, flags as never, helpers));
       const options: BatchOptions = {
         ...overridesFrom(flags),
         ...fetchOptionsFrom(flags),
+        ...outputPolicyFrom(flags),
         ...(flags.jobs !== undefined && { jobs: flags.jobs }),
         force: Boolean(flags.force),
         lock: flags.lock as LockMode,
@@ -309,6 +338,11 @@ function fail(error: unknown): number {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // A reader that went away (`collage plan m.json | head -1`) is no error: end quietly.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw error;
+  });
   try {
     await createProgram().parseAsync(argv);
   } catch (error) {

@@ -3,6 +3,7 @@
  * `--redis` mode of `collage batch`. Registered from index.ts, which passes its option helpers.
  */
 import { constants } from 'node:os';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import type { BuildOptions } from '../build.js';
 import { CollageError, ExitCode } from '../errors.js';
@@ -18,6 +19,8 @@ export interface CliHelpers {
   addManifestOptions(command: Command, options?: { output?: boolean }): Command;
   addFetchOptions(command: Command): Command;
   addEnvironmentHelp(command: Command): Command;
+  addOutputPolicyOptions(command: Command, byDefault: string): Command;
+  outputPolicyFrom(flags: never): { outputRoot?: string; followSymlinks: boolean };
   fetchOptionsFrom(flags: never): Pick<BuildOptions, 'fetch' | 'maxPixels' | 'onError'>;
   overridesFrom(flags: never): ManifestOverrides;
   integer(name: string, min: number, max?: number): (value: string) => number;
@@ -65,7 +68,8 @@ const queueModule = () => import('../queue/index.js');
 
 async function renderOf(flags: Flags, h: CliHelpers) {
   const { output: _o, cwd: _c, ...overrides } = h.overridesFrom(flags as never);
-  return (await queueModule()).renderOptionsFrom({ ...overrides, ...h.fetchOptionsFrom(flags as never) });
+  const { outputRoot } = h.outputPolicyFrom(flags as never);
+  return (await queueModule()).renderOptionsFrom({ ...overrides, ...h.fetchOptionsFrom(flags as never), ...(outputRoot && { outputRoot: path.resolve(outputRoot) }) });
 }
 
 function retryOf(flags: QueueFlags) {
@@ -93,7 +97,7 @@ export async function runQueueBatch(inputs: string[], flags: Flags & QueueFlags 
 }
 
 export function registerQueueCommands(program: Command, h: CliHelpers): void {
-  h.addEnvironmentHelp(program.command('worker'))
+  h.addOutputPolicyOptions(h.addEnvironmentHelp(program.command('worker')), "each manifest's own folder (or the enqueuer's --output-root)")
     .description('take render jobs from a Redis queue and build them (one process per machine or container); SIGTERM finishes the running job and exits 0')
     .addOption(redisOption())
     .addOption(queueOption())
@@ -131,6 +135,7 @@ export function registerQueueCommands(program: Command, h: CliHelpers): void {
         ...(flags.stalledInterval !== undefined && { stalledIntervalMs: Math.round(flags.stalledInterval * 1000) }),
         ...(flags.maxStalled !== undefined && { maxStalledCount: flags.maxStalled }),
         cacheDir: flags.cache === false ? null : (flags.cacheDir ?? defaultCacheDir()),
+        ...h.outputPolicyFrom(flags as never),
         onEvent: log,
       });
       await new Promise<void>((resolve) => {
@@ -148,14 +153,17 @@ export function registerQueueCommands(program: Command, h: CliHelpers): void {
     });
 
   addRetryOptions(
-    h.addFetchOptions(
-      h.addManifestOptions(
-        program
-          .command('enqueue')
-          .description('put render jobs on a Redis queue for `collage worker`s; the same manifest and options twice is one job')
-          .argument('<manifest|dir|glob...>', 'manifest files, folders (every *.json inside) or glob patterns'),
-        { output: false },
+    h.addOutputPolicyOptions(
+      h.addFetchOptions(
+        h.addManifestOptions(
+          program
+            .command('enqueue')
+            .description('put render jobs on a Redis queue for `collage worker`s; the same manifest and options twice is one job')
+            .argument('<manifest|dir|glob...>', 'manifest files, folders (every *.json inside) or glob patterns'),
+          { output: false },
+        ),
       ),
+      "each manifest's own folder",
     )
       .addOption(redisOption())
       .addOption(queueOption())

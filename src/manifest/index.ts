@@ -1,7 +1,8 @@
 /** Stage 1, manifest: parse, validate, normalise units. */
-import { readManifestFile, type RawManifest } from './read.js';
+import { readManifestFile, readManifestSource, type ManifestFile, type RawManifest } from './read.js';
 import { normalizeManifest, type CollageSpec, type ManifestOverrides } from './normalize.js';
-export { outputSize } from './normalize.js';
+export { outputSize, normalizeManifest } from './normalize.js';
+export { readManifestSource, type ManifestFile };
 
 export { manifestJsonSchema, type ManifestInput, type OutputFormat, type Fit, type OnError, type BleedMode, ON_ERROR, FORMATS, BLEED_MODES } from './schema.js';
 export type { CollageSpec, ImageSpec, ImageLocation, LayoutSpec, ManifestOverrides } from './normalize.js';

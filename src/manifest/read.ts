@@ -1,5 +1,5 @@
 /** Reading a manifest file: JSON (with line:column on syntax errors) or a plain list of images. */
-import { readFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ManifestError } from '../errors.js';
 
@@ -7,16 +7,47 @@ export type RawManifest =
   | { kind: 'json'; value: unknown }
   | { kind: 'text'; images: string[] };
 
+/** A manifest file as read: its parsed form, its bytes, and the size and time of the handle they came from. */
+export interface ManifestFile {
+  raw: RawManifest;
+  bytes: Buffer;
+  size: number;
+  mtimeMs: number;
+}
+
 export async function readManifestFile(file: string): Promise<RawManifest> {
-  let text: string;
+  return (await readManifestSource(file)).raw;
+}
+
+/** Reads the manifest once (batch hashes and builds exactly these bytes). Only regular files: a FIFO or a device would hang or never end. */
+export async function readManifestSource(file: string): Promise<ManifestFile> {
+  let handle: FileHandle | undefined;
+  let bytes: Buffer;
+  let info: { size: number; mtimeMs: number };
   try {
-    text = await readFile(file, 'utf8');
+    handle = await open(file, 'r');
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
+    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'NOTFILE' });
+    info = { size: stat.size, mtimeMs: stat.mtimeMs };
+    bytes = await handle.readFile();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a manifest file' : (error as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a folder, not a manifest file'
+          : code === 'NOTFILE'
+            ? 'is not a regular file'
+            : code === 'EACCES'
+              ? 'permission denied'
+              : (error as Error).message;
     throw new ManifestError(file, [{ path: '', message: `cannot read manifest: ${why}` }]);
+  } finally {
+    await handle?.close();
   }
-  return parseManifestText(file, text);
+  return { raw: parseManifestText(file, bytes.toString('utf8')), bytes, ...info };
 }
 
 /** JSON when the file starts with `{` (or is named *.json), else one image per line with `#` comments. */

@@ -2,4 +2,4 @@
 export { type EncodeOptions } from './encode.js';
 export { bandLayout, createPosterEncoder, encodeImage, type PosterBands, type PosterEncoder } from './stream.js';
 export { jfifSegment } from './jfif.js';
-export { checkOutputWritable, writeOutput } from './write.js';
+export { checkOutput, confineOutput, writeAtomic, writeOutput, type OutputPolicy } from './write.js';

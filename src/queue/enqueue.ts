@@ -2,7 +2,7 @@
  * Producers: `collage enqueue` (put render jobs on the queue) and `collage batch --redis`
  * (enqueue, wait for every job with QueueEvents, report like a local batch).
  */
-import { stat, readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue, QueueEvents, type Job } from 'bullmq';
@@ -10,8 +10,8 @@ import type { Redis } from 'ioredis';
 import { discoverManifests } from '../batch/discover.js';
 import { batchExitCode, summarize, type BatchEvent, type BatchReport, type JobReport } from '../batch/report.js';
 import { ExitCode, errorMessage } from '../errors.js';
-import { loadManifest } from '../manifest/index.js';
-import { layoutSpec } from '../plan.js';
+import { normalizeManifest, readManifestSource } from '../manifest/index.js';
+import { checkSpec } from '../validate.js';
 import { connect, disconnect, ready, DEFAULT_QUEUE, type QueueConnection } from './connection.js';
 import { classifyFailure, renderJobId, renderJobOptions, sha256, RENDER_JOB, JOB_VERSION, type RenderJobData, type RenderOptions, type RenderProgress, type RenderResult, type RetryPolicy } from './jobs.js';
 
@@ -80,16 +80,16 @@ async function enqueueOn(queue: Queue<RenderJobData, RenderResult>, inputs: stri
     let data: RenderJobData;
     try {
       // Validated here, so a broken manifest is reported at once and never takes a worker's time.
-      const bytes = await readFile(file);
-      const spec = await loadManifest(file, { ...render.overrides, cwd });
-      layoutSpec(spec);
+      const source = await readManifestSource(file);
+      const spec = normalizeManifest(source.raw, file, { ...render.overrides, cwd });
+      await checkSpec(spec, { root: render.outputRoot ?? path.dirname(file) });
       const owner = outputs.get(spec.output);
       if (owner) {
         invalid.push({ manifest, output: spec.output, status: 'invalid', reason: `invalid manifest: output: ${spec.output} is also the output of ${owner}`, exitCode: ExitCode.usage, ms: 0 });
         continue;
       }
       outputs.set(spec.output, manifest);
-      data = { version: JOB_VERSION, manifest: file, sha256: sha256(bytes), display: manifest, output: spec.output, options: render };
+      data = { version: JOB_VERSION, manifest: file, sha256: sha256(source.bytes), display: manifest, output: spec.output, options: render };
     } catch (error) {
       const failure = classifyFailure(error);
       invalid.push({ manifest, output: null, status: 'invalid', reason: failure.reason, exitCode: failure.exitCode === ExitCode.usage ? ExitCode.usage : failure.exitCode, ms: 0 });

@@ -28,6 +28,8 @@ export interface RenderOptions {
   overrides?: Omit<ManifestOverrides, 'output' | 'cwd'>;
   fetch?: JobFetchOptions;
   maxPixels?: number;
+  /** Outputs must resolve inside this folder (default: the manifest's own folder). */
+  outputRoot?: string;
 }
 
 export interface RenderJobData {
@@ -96,14 +98,15 @@ export function renderJobOptions(jobId: string, retry: RetryPolicy = {}) {
 }
 
 /** Splits CLI/library build options into what a job carries (serialisable, no secrets). */
-export function renderOptionsFrom(options: Pick<BuildOptions, 'fetch' | 'maxPixels'> & Omit<ManifestOverrides, 'output' | 'cwd'>): RenderOptions {
-  const { fetch, maxPixels, ...overrides } = options;
+export function renderOptionsFrom(options: Pick<BuildOptions, 'fetch' | 'maxPixels'> & Omit<ManifestOverrides, 'output' | 'cwd'> & { outputRoot?: string }): RenderOptions {
+  const { fetch, maxPixels, outputRoot, ...overrides } = options;
   const { cacheDir: _c, headers: _h, dispatcher: _d, allowAddress: _a, ...jobFetch } = fetch ?? {};
   const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   return {
     ...(Object.keys(clean(overrides)).length > 0 && { overrides: clean(overrides) }),
     ...(Object.keys(clean(jobFetch)).length > 0 && { fetch: clean(jobFetch) }),
     ...(maxPixels !== undefined && { maxPixels }),
+    ...(outputRoot !== undefined && { outputRoot }),
   };
 }
 

@@ -5,6 +5,7 @@
  * job again from the start. close() (SIGTERM) finishes the running jobs and takes no new one.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { Worker, type Job } from 'bullmq';
 import { build, type BuildOptions } from '../build.js';
 import { defaultCacheDir, parseHeadersEnv } from '../sources/index.js';
@@ -26,6 +27,10 @@ export interface WorkerOptions extends QueueConnection {
   maxStalledCount?: number;
   /** Least time between progress updates written to Redis, ms (default 250). */
   progressIntervalMs?: number;
+  /** Outputs must resolve inside this folder (default: the job's root, else each manifest's own folder). */
+  outputRoot?: string;
+  /** Write through outputs that are symbolic links (default: refuse such a job). */
+  followSymlinks?: boolean;
   onEvent?: (event: WorkerEvent) => void;
 }
 
@@ -75,6 +80,8 @@ export async function startWorker(options: WorkerOptions): Promise<RenderWorker>
     };
     const buildOptions: BuildOptions = {
       ...data.options.overrides,
+      outputRoot: options.outputRoot ?? data.options.outputRoot ?? path.dirname(data.manifest),
+      followSymlinks: options.followSymlinks ?? false,
       fetch: { ...data.options.fetch, cacheDir, headers },
       ...(data.options.maxPixels !== undefined && { maxPixels: data.options.maxPixels }),
       onProgress: (event) => report(progressOf(event, name, counts), event.type !== 'image'),
