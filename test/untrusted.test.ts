@@ -112,6 +112,30 @@ describe('every layout build accepts, validate, batch and the queue accept', () 
   });
 });
 
+describe('a queue job builds the manifest bytes it was enqueued with', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis?.stop());
+
+  it('a manifest edited after enqueue: the worker refuses the job (exit 2, not retried) and writes nothing', async () => {
+    const dir = await tempDir();
+    const images = await writePhotos(dir, 2);
+    await writeFile(path.join(dir, 'm.json'), manifest(images, { output: 'out.png' }));
+    const enqueued = await runCli(['enqueue', 'm.json', '--redis', redis.url, '--queue', 'edited'], { cwd: dir });
+    expect(enqueued.code).toBe(0);
+    await writeFile(path.join(dir, 'm.json'), manifest([images[0]!], { output: 'out.png' }));
+    const worker = await startWorkerProcess(['--redis', redis.url, '--queue', 'edited', '--no-cache']);
+    try {
+      await worker.waitFor(/failed m\.json: invalid manifest: changed since it was enqueued/);
+    } finally {
+      await stopWorker(worker);
+    }
+    expect(existsSync(path.join(dir, 'out.png'))).toBe(false);
+  });
+});
+
 describe('writes that cannot lose data', () => {
   const OLD = Buffer.from('the old poster, which must survive');
 

@@ -7,10 +7,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Worker, type Job } from 'bullmq';
-import { build, type BuildOptions } from '../build.js';
+import { buildSpec, type BuildOptions } from '../build.js';
+import { ManifestError } from '../errors.js';
+import { normalizeManifest, readManifestSource } from '../manifest/index.js';
 import { defaultCacheDir, parseHeadersEnv } from '../sources/index.js';
 import { connect, disconnect, ready, DEFAULT_QUEUE, type QueueConnection } from './connection.js';
-import { classifyFailure, jobError, progressOf, type RenderJobData, type RenderProgress, type RenderResult } from './jobs.js';
+import { classifyFailure, jobError, progressOf, sha256, type RenderJobData, type RenderProgress, type RenderResult } from './jobs.js';
 
 export interface WorkerOptions extends QueueConnection {
   /** Jobs run at once by this process (default 1: a render uses a core and a lot of memory). */
@@ -79,7 +81,6 @@ export async function startWorker(options: WorkerOptions): Promise<RenderWorker>
       pending = pending.then(() => job.updateProgress(progress).catch(() => {}));
     };
     const buildOptions: BuildOptions = {
-      ...data.options.overrides,
       outputRoot: options.outputRoot ?? data.options.outputRoot ?? path.dirname(data.manifest),
       followSymlinks: options.followSymlinks ?? false,
       fetch: { ...data.options.fetch, cacheDir, headers },
@@ -87,7 +88,13 @@ export async function startWorker(options: WorkerOptions): Promise<RenderWorker>
       onProgress: (event) => report(progressOf(event, name, counts), event.type !== 'image'),
     };
     try {
-      const result = await build(data.manifest, buildOptions);
+      // The job is these manifest bytes (its id is their hash): an edited manifest is a new job.
+      const source = await readManifestSource(data.manifest);
+      if (sha256(source.bytes) !== data.sha256) {
+        throw new ManifestError(data.manifest, [{ path: '', message: 'changed since it was enqueued; enqueue it again to build the new version' }]);
+      }
+      const spec = normalizeManifest(source.raw, data.manifest, data.options.overrides ?? {});
+      const result = await buildSpec(spec, buildOptions);
       await pending;
       emit({ type: 'job-completed', id: job.id!, manifest: data.display, output: result.output.path, bytes: result.output.bytes, ms: Date.now() - started });
       return result;
