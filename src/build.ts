@@ -1,6 +1,7 @@
 /** `build()`: the whole pipeline, manifest → sources → decode → layout → render → output. */
 import { performance } from 'node:perf_hooks';
-import { ImagesFailedError, type ImageFailure } from './errors.js';
+import { CollageError, ExitCode, ImagesFailedError, type ImageFailure } from './errors.js';
+import { startJobDeadline } from './deadline.js';
 import { ImageSession, type ProbedImage } from './images.js';
 import type { Box, ImageShape } from './layout/index.js';
 import { loadManifest, outputSize, type CollageSpec, type ImageSpec, type ManifestOverrides, type ManifestSource, type OutputFormat } from './manifest/index.js';
@@ -31,6 +32,13 @@ export interface BuildOptions extends ManifestOverrides {
   /** Largest decoded image, in pixels (default 120 Mpx). */
   maxPixels?: number;
   signal?: AbortSignal;
+  /**
+   * The longest the whole job may take, ms. Photos it catches unfinished fail with the reason
+   * "job deadline (N s) passed" and nothing is written, whatever `onError` says
+   * (ImagesFailedError, exit 3); a deadline that passes after every photo is in stops the
+   * render (CollageError, exit 1).
+   */
+  jobTimeout?: number;
   onProgress?: (event: ProgressEvent) => void;
   /** (batch) Put each input's validators in `BuildReport.inputs`. */
   recordInputs?: boolean;
@@ -56,6 +64,15 @@ export async function build(manifest: ManifestSource, options: BuildOptions = {}
 
 /** build() on a manifest already read and normalised (batch builds exactly the text it read and locked). */
 export async function buildSpec(spec: CollageSpec, options: BuildOptions = {}, started = performance.now()): Promise<BuildReport> {
+  const deadline = startJobDeadline(options.jobTimeout);
+  try {
+    return await buildWithin(spec, options, started, deadline?.signal);
+  } finally {
+    deadline?.clear();
+  }
+}
+
+async function buildWithin(spec: CollageSpec, options: BuildOptions, started: number, deadline: AbortSignal | undefined): Promise<BuildReport> {
   // A grid needs no image sizes, so an impossible one is refused before any download.
   const twoPass = needsHeadersFirst(spec) || spec.onError === 'skip';
   const gridBoxes = twoPass ? null : onPoster(spec, layoutSpec(spec).boxes);
@@ -69,6 +86,7 @@ export async function buildSpec(spec: CollageSpec, options: BuildOptions = {}, s
 
   const session = new ImageSession(spec, {
     ...options,
+    deadline,
     onImage: (counts, failed) => progress({ type: 'image', total, failed, ...counts }),
   });
   const imagesStarted = performance.now();
@@ -84,9 +102,10 @@ export async function buildSpec(spec: CollageSpec, options: BuildOptions = {}, s
   timings.imagesCpu = (cpu.user + cpu.system) / 1000;
   Object.assign(timings, session.timings);
   const failed = session.report();
-  if (!target || (failed.length > 0 && (spec.onError === 'fail' || failed.length === total)) || options.signal?.aborted) {
+  if (!target || (failed.length > 0 && (spec.onError === 'fail' || failed.length === total)) || options.signal?.aborted || deadline?.aborted) {
     target?.encoder.abort();
     options.signal?.throwIfAborted();
+    if (failed.length === 0) throw pastDeadline(options);
     throw new ImagesFailedError(failed, total);
   }
 
@@ -99,6 +118,7 @@ export async function buildSpec(spec: CollageSpec, options: BuildOptions = {}, s
   const encoded = await encoder.finish();
   timings.encode = performance.now() - t;
   options.signal?.throwIfAborted();
+  if (deadline?.aborted) throw pastDeadline(options);
   t = performance.now();
   await writeOutput(destination, encoded);
   timings.write = performance.now() - t;
@@ -111,6 +131,11 @@ export async function buildSpec(spec: CollageSpec, options: BuildOptions = {}, s
     timings: roundTimings(timings),
     ...(session.inputs && { inputs: session.inputs }),
   };
+}
+
+/** The deadline passed with every photo in: the render is stopped (exit 1). */
+function pastDeadline(options: BuildOptions): CollageError {
+  return new CollageError(`job deadline (${+(options.jobTimeout! / 1000).toFixed(3)} s) passed while rendering; nothing written`, ExitCode.unexpected);
 }
 
 /** The poster being drawn, the encoder that takes its bands as they are finished, and what tells it when. */

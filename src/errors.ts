@@ -60,6 +60,19 @@ export class ImageError extends Error {
   }
 }
 
+/**
+ * The job's deadline (`jobTimeout`, `--job-timeout`) passed. The photos it caught unfinished
+ * fail with this message as their reason (exit 3, nothing written, whatever `onError` says: a
+ * collage of whatever arrived in time would differ from run to run); one that passes after
+ * every photo is in stops the render (exit 1).
+ */
+export class JobDeadlineError extends CollageError {
+  constructor(readonly ms: number) {
+    super(`job deadline (${+(ms / 1000).toFixed(3)} s) passed`, ExitCode.unexpected);
+    this.name = 'JobDeadlineError';
+  }
+}
+
 export interface ImageFailure {
   src: string;
   /** One line: the final status or error. */

@@ -49,6 +49,8 @@ export interface SessionOptions {
   fetch?: Partial<FetchOptions>;
   maxPixels?: number;
   signal?: AbortSignal;
+  /** The job's deadline (see deadline.ts): photos not fetched and drawn by then fail with its reason. */
+  deadline?: AbortSignal;
   /** Keep each input's validators (ETag, Last-Modified, file size and mtime) for `inputs`. */
   recordInputs?: boolean;
   /** Called after each image's first pass (fetched, and drawn or probed), success or not. */
@@ -69,6 +71,8 @@ export class ImageSession {
   /** With `recordInputs`: per image (manifest order), what identifies the bytes used; null when it failed. */
   readonly inputs?: (InputValidators | null)[];
   private readonly loader: SourceLoader;
+  /** What aborts a download: the caller's signal or the job's deadline. */
+  private readonly loadSignal: AbortSignal | undefined;
   /**
    * Images in progress (downloading, or downloaded and waiting for a decode slot): bounds the
    * compressed bytes held in memory. Twice the downloads, so a download slot is free again as
@@ -105,6 +109,8 @@ export class ImageSession {
   ) {
     this.spread = Math.floor(spec.gap / 2);
     this.loader = createSourceLoader({ ...options.fetch, headers: mergeHostHeaders(spec.headers, options.fetch?.headers) });
+    const { signal, deadline } = options;
+    this.loadSignal = signal && deadline ? AbortSignal.any([signal, deadline]) : (signal ?? deadline);
     const downloads = options.fetch?.concurrency ?? DEFAULT_FETCH_OPTIONS.concurrency;
     this.downloading = pLimit(downloads);
     this.inFlight = pLimit(2 * downloads);
@@ -139,7 +145,7 @@ export class ImageSession {
     const started = performance.now();
     try {
       await this.held.room();
-      const source = await this.downloading(() => this.loader.load(image, this.options.signal));
+      const source = await this.downloading(() => this.loader.load(image, this.loadSignal));
       this.held.hold(source.bytes.length);
       if (source.origin === 'network') this.counts.fetched++;
       if (source.origin === 'cache') this.counts.cached++;
@@ -216,6 +222,7 @@ export class ImageSession {
   /** Decodes the photo at its cell's size and puts it into `box`; false when it failed (recorded). */
   draw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, known?: ImageHeader): Promise<boolean> {
     return this.decoding(async () => {
+      if (this.pastDeadline(image)) return false;
       try {
         let started = performance.now();
         const header = known ?? (await this.header(image, bytes));
@@ -249,6 +256,7 @@ export class ImageSession {
   }
 
   async drawProbed(poster: Poster, image: ImageSpec, probed: ProbedImage, box: Box): Promise<boolean> {
+    if (this.pastDeadline(image)) return false;
     let bytes: Buffer;
     try {
       await this.held.room();
@@ -263,6 +271,13 @@ export class ImageSession {
     } finally {
       this.release(bytes);
     }
+  }
+
+  /** True (and the image failed with the deadline's reason) once the job's deadline has passed. */
+  private pastDeadline(image: ImageSpec): boolean {
+    if (!this.options.deadline?.aborted) return false;
+    this.fail(image, this.options.deadline.reason);
+    return true;
   }
 
   fail(image: ImageSpec, error: unknown): void {

@@ -1,5 +1,6 @@
 /** `plan()`: the layout as data (canvas size, every placement, quality figures), without rendering. */
 import { ImagesFailedError, ManifestError } from './errors.js';
+import { startJobDeadline } from './deadline.js';
 import { ImageSession } from './images.js';
 import { sortByDate } from './layout/order.js';
 import { LayoutError, layoutMetrics, layoutPage, type Box, type ImageShape, type LayoutMetrics, type PageLayout } from './layout/index.js';
@@ -41,6 +42,8 @@ export interface PlanOptions extends ManifestOverrides {
   fetch?: Partial<FetchOptions>;
   maxPixels?: number;
   signal?: AbortSignal;
+  /** The longest fetching the photos' headers may take, ms (as build()'s `jobTimeout`). */
+  jobTimeout?: number;
 }
 
 /** Every layout but grid follows the photos' shapes, so it needs their headers first. */
@@ -63,7 +66,8 @@ export async function plan(manifest: ManifestSource, options: PlanOptions = {}):
   if (!needsHeadersFirst(spec)) return describePlan(spec, spec.images, layoutSpec(spec));
 
   // Fetch only what the layout needs: each photo's header (the download cache keeps the bytes).
-  const session = new ImageSession(spec, options);
+  const deadline = startJobDeadline(options.jobTimeout);
+  const session = new ImageSession(spec, { ...options, deadline: deadline?.signal });
   const shapes = new Map<number, ImageShape>();
   const taken = new Map<number, number>();
   try {
@@ -73,10 +77,11 @@ export async function plan(manifest: ManifestSource, options: PlanOptions = {}):
       if (probed?.header.taken !== undefined) taken.set(image.index, probed.header.taken);
     });
   } finally {
+    deadline?.clear();
     await session.close();
   }
   const failed = session.report();
-  if (failed.length > 0 && (spec.onError === 'fail' || failed.length === spec.images.length)) {
+  if (failed.length > 0 && (spec.onError === 'fail' || failed.length === spec.images.length || deadline?.signal.aborted)) {
     throw new ImagesFailedError(failed, spec.images.length);
   }
   const listed = spec.onError === 'skip' ? spec.images.filter((image) => shapes.has(image.index)) : spec.images;

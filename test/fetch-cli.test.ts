@@ -130,6 +130,8 @@ describe('failure policies', () => {
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.images).toMatchObject({ total: 3, fetched: 2, cached: 0, failed: [{ src: `${server.url}/missing.png`, reason: 'HTTP 404', attempts: 1 }] });
+    // --json keeps stdout for the report; the warning still reaches stderr, one line per photo.
+    expect(result.stderr).toMatch(new RegExp(`^  ${server.url}/missing\\.png: HTTP 404$`, 'm'));
     const out = await readPixels(path.join(dir, 'out.png'));
     expect(out.width).toBe(300);
     expect(colorDistance(out.at(75, 50), RED)).toBeLessThan(8);
@@ -247,7 +249,7 @@ describe('per-host headers from the environment', () => {
     try {
       const file = path.join(dir, 'm.json');
       await writeFile(file, JSON.stringify({ output: 'out.png', size: { width: 100, height: 100 }, images: [`${store.url}/private.jpg`] }));
-      const env = { COLLAGE_HTTP_HEADERS: JSON.stringify({ '127.0.0.1': { Authorization: 'Bearer tok-3141592' } }) };
+      const env = { COLLAGE_HTTP_HEADERS: JSON.stringify({ [store.url]: { Authorization: 'Bearer tok-3141592' } }) };
       const result = await runCli(['build', file, '--no-cache', '--json', '--verbose', ...FAST], { env });
       expect(result.code).toBe(3);
       expect(seen).toEqual(['Bearer tok-3141592']);
@@ -255,6 +257,89 @@ describe('per-host headers from the environment', () => {
       expect(result.stdout).toContain('HTTP 401');
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('per-origin headers from the manifest', () => {
+  it('Host and hop-by-hop headers are refused with their JSON path (exit 2, nothing fetched)', async () => {
+    const dir = await tempDir();
+    const before = server.requests.length;
+    const headers = { '127.0.0.1': { Host: 'internal.example' }, [server.url]: { 'Transfer-Encoding': 'chunked', 'X-Ok': 'fine' }, 'photos.example:8443': {} };
+    const file = await manifest(dir, ['/red.png'], { headers });
+    for (const command of ['build', 'validate']) {
+      const result = await runCli([command, file, ...(command === 'build' ? ['--no-cache'] : [])]);
+      expect(result.code, command).toBe(2);
+      expect(result.stderr).toContain('headers["127.0.0.1"].Host: the Host header cannot be set');
+      expect(result.stderr).toContain(`headers["${server.url}"]["Transfer-Encoding"]: the Transfer-Encoding header cannot be set`);
+      expect(result.stderr).toContain('headers["photos.example:8443"]: "photos.example:8443": a port needs its scheme');
+    }
+    expect(server.requests.length).toBe(before);
+    expect(existsSync(path.join(dir, 'out.png'))).toBe(false);
+  });
+
+  it('so are they in COLLAGE_HTTP_HEADERS', async () => {
+    const dir = await tempDir();
+    const file = await manifest(dir, ['/red.png']);
+    const env = { COLLAGE_HTTP_HEADERS: JSON.stringify({ 'photos.example': { 'Proxy-Authorization': 'x' } }) };
+    const result = await runCli(['build', file, '--no-cache'], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('collage: COLLAGE_HTTP_HEADERS: "photos.example".Proxy-Authorization: the Proxy-Authorization header cannot be set: it belongs to the connection, not the request');
+  });
+});
+
+describe('deadlines', () => {
+  it('refuses absurd timeouts, naming the option (exit 2)', async () => {
+    const dir = await tempDir();
+    const file = await manifest(dir, ['/red.png']);
+    for (const [option, value] of [['--timeout', '0.0001'], ['--download-timeout', 'Infinity'], ['--job-timeout', '0'], ['--timeout', '1e400']]) {
+      const result = await runCli(['build', file, '--no-cache', option!, value!]);
+      expect(result.code, `${option} ${value}`).toBe(2);
+      expect(result.stderr).toContain(`${option} must be a number of seconds from`);
+    }
+  });
+
+  it('a trickling photo ends at --download-timeout, once, whatever --retries says', async () => {
+    const dir = await tempDir();
+    const trickle = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-length': 100_000 });
+      const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(Buffer.alloc(1))), 100);
+      res.on('close', () => clearInterval(timer));
+    });
+    try {
+      const file = path.join(dir, 'm.json');
+      await writeFile(file, JSON.stringify({ output: 'out.png', size: { width: 100, height: 100 }, images: [`${trickle.url}/slow.png`] }));
+      const result = await runCli(['build', file, '--no-cache', '--json', '--retries', '3', '--download-timeout', '1']);
+      expect(result.code).toBe(3);
+      expect(JSON.parse(result.stdout).images.failed).toEqual([{ src: `${trickle.url}/slow.png`, reason: 'download took longer than 1 s', attempts: 1 }]);
+      expect(trickle.requests).toHaveLength(1);
+    } finally {
+      await trickle.close();
+    }
+  });
+
+  it('--job-timeout: 64 hanging photos fail with "job deadline", nothing written, exit 3 (skip too); batch reports the job failed', { timeout: 120_000 }, async () => {
+    const dir = await tempDir();
+    const hanging = await startServer(() => {}); // accepts, never answers
+    try {
+      const images = Array.from({ length: 64 }, (_, i) => `${hanging.url}/${i}.jpg`);
+      const file = path.join(dir, 'm.json');
+      await writeFile(file, JSON.stringify({ output: 'out.png', size: { width: 800, height: 800 }, images }));
+      for (const policy of ['fail', 'skip']) {
+        const result = await runCli(['build', file, '--no-cache', '--json', '--job-timeout', '1', '--on-error', policy]);
+        expect(result.code, policy).toBe(3);
+        const failed = JSON.parse(result.stdout).images.failed as { src: string; reason: string }[];
+        expect(failed.map((f) => f.src)).toEqual(images);
+        expect(new Set(failed.map((f) => f.reason))).toEqual(new Set(['job deadline (1 s) passed']));
+        expect(existsSync(path.join(dir, 'out.png'))).toBe(false);
+      }
+      const batch = await runCli(['batch', dir, '--no-cache', '--json', '--job-timeout', '1'], { cwd: dir });
+      expect(batch.code).toBe(3);
+      const job = JSON.parse(batch.stdout).jobs[0];
+      expect(job).toMatchObject({ status: 'failed', exitCode: 3 });
+      expect(job.reason).toMatch(/^64 of 64 images failed, nothing written: .*: job deadline \(1 s\) passed/);
+    } finally {
+      await hanging.close();
     }
   });
 });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ImageError } from '../src/errors.js';
 import { createSourceLoader, type FetchOptions } from '../src/sources/index.js';
 import { nonPublicRange } from '../src/sources/guard.js';
+import { headersFor, headersProblems, mergeHostHeaders } from '../src/sources/headers.js';
 import { solidImage } from './support/images.js';
 import { startServer, type TestServer } from './support/server.js';
 import { urlImage } from './sources/misbehaving.js';
@@ -82,24 +83,65 @@ describe('--block-private-addresses', () => {
   });
 });
 
-describe('per-host headers', () => {
-  it('sends a host its headers, and never forwards them to another host on redirect', async () => {
+describe('per-origin headers', () => {
+  it('go to their origin only: never to another host or another port on redirect; a bare host key means the default ports', async () => {
     const png = await solidImage([1, 2, 3], 4, 4, 'png');
     const other = await serve((_req, res) => void res.writeHead(200, { 'content-length': png.length }).end(png));
     const otherOnLocalhost = other.url.replace('127.0.0.1', 'localhost');
     const store = await serve((req, res) => {
-      if (req.url === '/redirect') return void res.writeHead(302, { location: `${otherOnLocalhost}/b.png` }).end();
+      if (req.url === '/to-host') return void res.writeHead(302, { location: `${otherOnLocalhost}/b.png` }).end();
+      // Same host name, another port: another origin.
+      if (req.url === '/to-port') return void res.writeHead(302, { location: `${other.url}/c.png` }).end();
       res.writeHead(200, { 'content-length': png.length }).end(png);
     });
-    const loader = createSourceLoader({ headers: { '127.0.0.1': { authorization: 'Bearer s3cret' } } });
+    const loader = createSourceLoader({ headers: { [store.url]: { authorization: 'Bearer s3cret' } } });
     try {
       await loader.load(urlImage(`${store.url}/a.png`));
-      await loader.load(urlImage(`${store.url}/redirect`));
+      await loader.load(urlImage(`${store.url}/to-host`));
+      await loader.load(urlImage(`${store.url}/to-port`));
     } finally {
       await loader.close();
     }
-    expect(store.requests.map((r) => r.headers.authorization)).toEqual(['Bearer s3cret', 'Bearer s3cret']);
-    expect(other.requests).toHaveLength(1);
-    expect(other.requests[0]!.headers.authorization).toBeUndefined();
+    expect(store.requests.map((r) => r.headers.authorization)).toEqual(['Bearer s3cret', 'Bearer s3cret', 'Bearer s3cret']);
+    expect(other.requests).toHaveLength(2);
+    expect(other.requests.map((r) => r.headers.authorization)).toEqual([undefined, undefined]);
+
+    // "127.0.0.1" (no scheme) stands for https://127.0.0.1 and http://127.0.0.1 on ports 443 and 80, not this test port.
+    const bare = createSourceLoader({ headers: { '127.0.0.1': { authorization: 'Bearer s3cret' } } });
+    try {
+      await bare.load(urlImage(`${store.url}/a.png`));
+    } finally {
+      await bare.close();
+    }
+    expect(store.requests.at(-1)!.headers.authorization).toBeUndefined();
+  });
+
+  it('never follow a redirect from https to plain http, whatever the key', () => {
+    const headers = mergeHostHeaders({ 'photos.example': { Authorization: 'Bearer a' }, 'https://photos.example:8443': { 'X-Key': 'k' } });
+    expect(headers).toEqual({
+      'https://photos.example': { authorization: 'Bearer a' },
+      'http://photos.example': { authorization: 'Bearer a' },
+      'https://photos.example:8443': { 'x-key': 'k' },
+    });
+    const https = new URL('https://photos.example/a.jpg');
+    const http = new URL('http://photos.example/a.jpg');
+    expect(headersFor(headers, https)).toEqual({ authorization: 'Bearer a' });
+    expect(headersFor(headers, http)).toEqual({ authorization: 'Bearer a' });
+    expect(headersFor(headers, http, https)).toEqual({});
+    expect(headersFor(headers, new URL('https://photos.example:8443/a.jpg'))).toEqual({ 'x-key': 'k' });
+    expect(headersFor(headers, new URL('https://photos.example:444/a.jpg'))).toEqual({});
+  });
+
+  it('refuse keys and headers that could not be sent safely', () => {
+    expect(headersProblems({ 'photos.example:8443': {}, 'ftp://x': {}, 'https://x/path': {}, 'u@x': {} }).map((p) => p.message)).toEqual([
+      '"photos.example:8443": a port needs its scheme, e.g. "https://photos.example:8443" or "http://photos.example:8443"',
+      '"ftp://x": headers are only sent over http: and https:',
+      '"https://x/path" must be a host name or an origin (scheme, host, port), without a path or user',
+      '"u@x" must be a host name or an origin (scheme, host, port), without a path or user',
+    ]);
+    const names = ['Host', 'Connection', 'Keep-Alive', 'Transfer-Encoding', 'TE', 'Trailer', 'Upgrade', 'Proxy-Authorization', 'Content-Length', 'Bad Name'];
+    const problems = headersProblems({ x: { ...Object.fromEntries(names.map((n) => [n, 'v'])), 'X-Split': 'a\r\nInjected: 1', Authorization: 'ok' } });
+    expect(problems.map((p) => p.name)).toEqual([...names, 'X-Split']);
+    expect(() => createSourceLoader({ headers: { x: { Host: 'evil' } } })).toThrow(/the Host header cannot be set/);
   });
 });

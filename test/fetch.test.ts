@@ -54,7 +54,7 @@ describe('retries', () => {
   });
 
   it('429 with Retry-After: 1 waits at least a second, then succeeds', async () => {
-    const { source } = await load('/429-then-200.png');
+    const { source } = await load('/429-then-200.png', { downloadTimeout: 5000 });
     expect(source.attempts).toBe(2);
     const hits = server.requests.filter((r) => r.path === '/429-then-200.png');
     expect(hits).toHaveLength(2);
@@ -120,8 +120,32 @@ describe('failures end within a bounded time with the right reason', () => {
     expect(ms).toBeLessThan(2000);
   });
 
+  it('--download-timeout bounds the photo over all its attempts: a trickle is not retried after it', async () => {
+    const { error } = await failure('/trickle.png', { retries: 3, downloadTimeout: 600 });
+    expect(error.reason).toBe('download took longer than 0.6 s');
+    expect(error.attempts).toBe(1);
+  });
+
+  it('a backoff that would outlast the photo\'s deadline is not waited: the failure is reported as it was', async () => {
+    const { error } = await failure('/429-forever.png', { retries: 3, retryAfterMax: 60_000, downloadTimeout: 1000 });
+    expect(error.reason).toBe('HTTP 429');
+    expect(error.attempts).toBe(1);
+  });
+
+  it('a host that timed out gets no more retries in this job, like one that refused', async () => {
+    const loader = createSourceLoader({ ...FAST, retries: 2, downloadTimeout: 10_000 });
+    try {
+      const errors: ImageError[] = [];
+      for (let i = 0; i < 3; i++) await loader.load(urlImage(`${server.url}/silent.png?${i}`, i)).catch((e: ImageError) => errors.push(e));
+      expect(errors.map((e) => e.reason)).toEqual(Array(3).fill('no response within 0.3 s'));
+      expect(errors.map((e) => e.attempts)).toEqual([3, 1, 1]);
+    } finally {
+      await loader.close();
+    }
+  });
+
   it('a server that never answers hits the headers timeout', async () => {
-    const { error, ms } = await failure('/silent.png', { retries: 0 });
+    const { error, ms } = await failure('/silent.png', { retries: 0, downloadTimeout: 5000 });
     expect(error.reason).toBe('no response within 0.3 s');
     expect(ms).toBeLessThan(2000);
   });

@@ -1,5 +1,6 @@
 /** Fetching basics: per-host and global limits on a keep-alive pool, size cap, content by magic bytes. */
-import { readdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
@@ -98,4 +99,22 @@ describe('HTTP sources', () => {
     expect(result.stderr).toMatch(/^ {2}missing\.jpg: no such file$/m);
     expect(result.stderr).toContain('1 of 3 images failed; nothing written');
   });
+
+  it('reads only regular files: /dev/zero, a FIFO and a folder fail at once with one line each; a big file is refused by --max-download', { timeout: 60_000 }, async () => {
+    const dir = await tempDir();
+    execFileSync('mkfifo', [path.join(dir, 'pipe.jpg')]);
+    await mkdir(path.join(dir, 'folder.jpg'));
+    await writeFile(path.join(dir, 'big.jpg'), Buffer.alloc(2 * 1024 * 1024));
+    await writeFile(path.join(dir, 'a.jpg'), photo);
+    const images = ['a.jpg', '/dev/zero', 'pipe.jpg', 'folder.jpg', 'big.jpg'];
+    // Before: /dev/zero was read until memory ran out and the FIFO waited forever for a writer.
+    const result = await runCli(['build', await manifest(dir, images), '--max-download', '1', '--on-error', 'skip'], { timeoutMs: 50_000 });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('4 of 5 images failed');
+    expect(result.stderr).toMatch(/^ {2}\/dev\/zero: is a device, not an image file$/m);
+    expect(result.stderr).toMatch(/^ {2}pipe\.jpg: is a named pipe \(FIFO\), not an image file$/m);
+    expect(result.stderr).toMatch(/^ {2}folder\.jpg: is a folder, not an image file$/m);
+    expect(result.stderr).toMatch(/^ {2}big\.jpg: too large: 2\.0 MB exceeds the 1\.0 MB limit$/m);
+  });
 });
+

@@ -16,7 +16,7 @@ import { discoverManifests } from './discover.js';
 import { lockOutput, type LockMode } from './lock.js';
 import { batchExitCode, summarize, type BatchEvent, type BatchReport, type JobReport } from './report.js';
 import { defaultJobs, estimateJobBytes, MemoryBudget } from './schedule.js';
-import { checkFreshness, clearState, readState, sha256, specHash, stampOf, writeState, STATE_VERSION, type Current, type InputRecord } from './state.js';
+import { checkFreshness, clearState, readState, sha256, specHash, stampOf, writeState, STATE_VERSION, type Current, type Freshness, type InputRecord } from './state.js';
 
 export { discoverManifests, type Discovery } from './discover.js';
 export { lockPath, type LockMode } from './lock.js';
@@ -36,6 +36,8 @@ export interface BatchOptions extends Omit<ManifestOverrides, 'output'> {
   /** Network and file limits, shared by every job (one connection pool, one cache). */
   fetch?: Partial<FetchOptions>;
   maxPixels?: number;
+  /** The longest one job's build may take, ms (build()'s `jobTimeout`). */
+  jobTimeout?: number;
   /** Aborting stops starting jobs and aborts running ones; nothing partial is written. */
   signal?: AbortSignal;
   onEvent?: (event: BatchEvent) => void;
@@ -65,7 +67,7 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
   const cwd = options.cwd ?? process.cwd();
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal;
-  const { jobs: _j, force, lock = 'wait', fetch, maxPixels, signal: _s, onEvent: _e, exclude, outputRoot, followSymlinks = false, ...overrides } = options;
+  const { jobs: _j, force, lock = 'wait', fetch, maxPixels, jobTimeout, signal: _s, onEvent: _e, exclude, outputRoot, followSymlinks = false, ...overrides } = options;
   const fetchOptions: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, cacheDir: defaultCacheDir(), ...fetch };
   const dispatcher = fetchOptions.dispatcher ?? createHttpDispatcher(fetchOptions);
   const concurrency = Math.max(1, options.jobs ?? defaultJobs());
@@ -165,7 +167,7 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
       if (!release) return done({ status: 'skipped', reason: 'another run holds the lock on the output (--lock skip)', exitCode: ExitCode.ok });
       const net = { dispatcher, options: { ...fetchOptions, headers: mergeHostHeaders(spec.headers, fetchOptions.headers) }, signal: jobSignal };
       // Checked after taking the lock: a run that waited sees what the other run just built.
-      const freshness = force ? { fresh: false, reason: 'forced (--force)' } : await checkFreshness(await readState(spec.output), job.current!, net);
+      const freshness: Freshness = force ? { fresh: false, reason: 'forced (--force)' } : await checkFreshness(await readState(spec.output), job.current!, net);
       if (freshness.fresh) {
         return done({ status: 'skipped', reason: freshness.reason, exitCode: ExitCode.ok, bytes: (await stampOf(spec.output))?.size ?? 0 });
       }
@@ -173,8 +175,9 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
       freeMemory = await memory.acquire(estimateJobBytes(spec.width, spec.height));
       jobSignal.throwIfAborted();
       const buildOptions: BuildOptions = {
-        fetch: { ...fetchOptions, dispatcher },
+        fetch: { ...fetchOptions, dispatcher, ...(freshness.changedUrls?.length && { revalidate: freshness.changedUrls }) },
         ...(maxPixels !== undefined && { maxPixels }),
+        ...(jobTimeout !== undefined && { jobTimeout }),
         signal: jobSignal,
         recordInputs: true,
         outputRoot: job.root,

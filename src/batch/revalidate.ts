@@ -3,10 +3,12 @@
  * If-Modified-Since) through the batch's shared connection pool: 304, or a 2xx with the same
  * ETag (else the same Last-Modified), means unchanged. A server that refuses HEAD (405/501)
  * is asked with a conditional GET whose body is dropped. Anything else counts as changed:
- * the job is rebuilt rather than trusted.
+ * the job is rebuilt rather than trusted. Per-origin headers follow the loader's rules (that
+ * origin only, never after a redirect from https to http).
  */
 import { request, type Dispatcher } from 'undici';
 import { checkLiteralHost } from '../sources/guard.js';
+import { headersFor } from '../sources/headers.js';
 import type { FetchOptions } from '../sources/index.js';
 
 export interface UrlValidators {
@@ -25,6 +27,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export async function revalidateUrl(
   input: UrlValidators,
+  /** `options.headers` normalised to origins (mergeHostHeaders). */
   ctx: { dispatcher: Dispatcher; options: FetchOptions; signal?: AbortSignal },
 ): Promise<Revalidation> {
   if (!input.etag && !input.lastModified) return { unchanged: false, detail: 'the server gave neither ETag nor Last-Modified' };
@@ -33,17 +36,19 @@ export async function revalidateUrl(
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
   let method: 'HEAD' | 'GET' = 'HEAD';
   let url = new URL(input.url);
+  let from: URL | undefined;
   try {
     for (let hop = 0; ; ) {
       if (ctx.options.blockPrivateAddresses) checkLiteralHost(url.hostname, Number(url.port) || (url.protocol === 'https:' ? 443 : 80), ctx.options.allowAddress);
       const { statusCode, headers, body } = await request(url, {
         dispatcher: ctx.dispatcher,
         method,
-        headers: { accept: 'image/*,*/*;q=0.5', ...conditional, ...(ctx.options.headers[url.hostname.toLowerCase()] ?? {}) },
+        headers: { accept: 'image/*,*/*;q=0.5', ...conditional, ...headersFor(ctx.options.headers, url, from) },
         signal,
       });
       await body.dump().catch(() => {});
       if (REDIRECTS.has(statusCode) && typeof headers.location === 'string' && hop++ < ctx.options.maxRedirects) {
+        from = url;
         url = new URL(headers.location, url);
         continue;
       }

@@ -96,6 +96,11 @@ export interface Freshness {
   fresh: boolean;
   /** Why the job is built, or what was checked to skip it. */
   reason: string;
+  /**
+   * URLs the conditional HEAD saw change (or could not verify): the rebuild revalidates their
+   * cached copies whatever freshness those claim, so the change reaches the pixels.
+   */
+  changedUrls?: string[];
 }
 
 /** Cheap checks first (stat, hashes), then inputs: files by stat, URLs by conditional HEAD. */
@@ -119,6 +124,7 @@ export async function checkFreshness(
   const limit = pLimit(Math.max(1, net.options.concurrency));
   let files = 0;
   let urls = 0;
+  const changedUrls: string[] = [];
   const verdicts = await Promise.all(
     state.inputs.map((input) =>
       limit(async (): Promise<string | null> => {
@@ -132,14 +138,16 @@ export async function checkFreshness(
         }
         urls++;
         const result = await revalidateUrl(input, net);
-        return result.unchanged ? null : `${input.src} changed or unverifiable: ${result.detail}`;
+        if (result.unchanged) return null;
+        changedUrls.push(input.url);
+        return `${input.src} changed or unverifiable: ${result.detail}`;
       }),
     ),
   );
   const changed = verdicts.filter((v): v is string => v !== null);
   if (changed.length > 0) {
     const more = changed.length > 1 ? ` (and ${changed.length - 1} more input${changed.length > 2 ? 's' : ''})` : '';
-    return { fresh: false, reason: `input ${changed[0]}${more}` };
+    return { fresh: false, reason: `input ${changed[0]}${more}`, changedUrls };
   }
   const checked = [files && `${files} file${files === 1 ? '' : 's'} by size+mtime`, urls && `${urls} URL${urls === 1 ? '' : 's'} by conditional HEAD`].filter(Boolean);
   return { fresh: true, reason: `up to date: manifest, options and output unchanged${checked.length ? `; inputs checked: ${checked.join(', ')}` : ''}` };

@@ -42,6 +42,7 @@ interface BuildFlags extends CommonFlags {
   retries?: number;
   retryDelay?: number;
   downloadTimeout?: number;
+  jobTimeout?: number;
 }
 
 const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (value: string) => {
@@ -52,6 +53,15 @@ const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (v
 const positiveNumber = (name: string) => (value: string) => {
   const n = Number(value);
   if (!(n > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
+  return n;
+};
+/**
+ * A duration in seconds within sane bounds: below a second a timeout only blames every photo for
+ * the setting (`--timeout 0.0001`), and Infinity or 1e400 would disable the bound it sets.
+ */
+const seconds = (name: string, min: number, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!(n >= min && n <= max)) throw new InvalidArgumentError(`${name} must be a number of seconds from ${min} to ${max}`);
   return n;
 };
 
@@ -99,7 +109,7 @@ function addEnvironmentHelp(command: Command): Command {
     [
       '',
       'Environment:',
-      '  COLLAGE_HTTP_HEADERS  extra request headers per host, JSON: {"host": {"Name": "value"}}',
+      '  COLLAGE_HTTP_HEADERS  extra request headers per origin, JSON: {"host" or "https://host:port": {"Name": "value"}}',
       '  COLLAGE_OUTPUT_ROOT   the --output-root folder',
       '  UV_THREADPOOL_SIZE    photos decoded at once (default: one per core, at least 4;',
       "                        a container's CPU limit counts)",
@@ -112,19 +122,20 @@ function addFetchOptions(command: Command): Command {
   return command
     .option('--concurrency <n>', `images downloaded at once (default ${DEFAULT_FETCH_OPTIONS.concurrency})`, integer('--concurrency', 1, 256))
     .option('--per-host <n>', `connections per host (default ${DEFAULT_FETCH_OPTIONS.perHost})`, integer('--per-host', 1, 64))
-    .option('--timeout <seconds>', 'connect, response and stalled-download timeout (default 30)', positiveNumber('--timeout'))
+    .option('--timeout <seconds>', 'connect, response and stalled-download timeout, 1-3600 (default 30)', seconds('--timeout', 1, 3600))
     .option('--max-download <MB>', 'largest image file accepted (default 100)', positiveNumber('--max-download'))
     .option('--max-pixels <Mpx>', 'largest decoded image in megapixels (default 120)', positiveNumber('--max-pixels'))
     .addOption(new Option('--on-error <policy>', 'when images fail: fail (write nothing, exit 3), skip (lay out the rest), placeholder (grey cell)').choices(['fail', 'skip', 'placeholder']))
     .option('--retries <n>', 'retries per image on network errors, 408, 429 and 5xx (default 3)', integer('--retries', 0, 20))
     .option('--retry-delay <seconds>', 'backoff base: retry n waits up to base × 2^(n-1) (default 0.5)', positiveNumber('--retry-delay'))
-    .option('--download-timeout <seconds>', 'longest one download attempt may take in all (default 120)', positiveNumber('--download-timeout'))
+    .option('--download-timeout <seconds>', 'longest one photo may take over all its attempts and waits, 1-86400 (default 120)', seconds('--download-timeout', 1, 86400))
+    .option('--job-timeout <seconds>', 'longest one job (a build, each batch job) may take; photos not in by then fail ("job deadline"), nothing is written, exit 3', seconds('--job-timeout', 1, 7 * 86400))
     .option('--cache-dir <dir>', 'download cache folder (default $XDG_CACHE_HOME/collage or ~/.cache/collage)')
     .option('--no-cache', 'neither read nor write the download cache')
     .option('--block-private-addresses', 'refuse loopback, link-local and private addresses (checked after DNS and on every redirect) and local files');
 }
 
-function fetchOptionsFrom(flags: BuildFlags): Pick<BuildOptions, 'fetch' | 'maxPixels' | 'onError'> {
+function fetchOptionsFrom(flags: BuildFlags): Pick<BuildOptions, 'fetch' | 'maxPixels' | 'onError' | 'jobTimeout'> {
   return {
     fetch: {
       ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
@@ -144,6 +155,7 @@ function fetchOptionsFrom(flags: BuildFlags): Pick<BuildOptions, 'fetch' | 'maxP
     },
     ...(flags.onError !== undefined && { onError: flags.onError }),
     ...(flags.maxPixels !== undefined && { maxPixels: Math.round(flags.maxPixels * 1e6) }),
+    ...(flags.jobTimeout !== undefined && { jobTimeout: Math.round(flags.jobTimeout * 1000) }),
   };
 }
 
@@ -194,7 +206,8 @@ export function createProgram(): Command {
         progress.clear();
       }
       if (flags.json) printJson(report);
-      else if (!flags.quiet && report.images.failed.length > 0) {
+      // Under skip or placeholder the photos that failed are warnings: on stderr with --json too, one line each.
+      if (!flags.quiet && report.images.failed.length > 0) {
         const n = report.images.failed.length;
         process.stderr.write(
           `collage: ${n} of ${report.images.total} image${report.images.total === 1 ? '' : 's'} failed (${flags.onError ?? 'manifest onError'})\n` +

@@ -21,7 +21,7 @@ export interface CliHelpers {
   addEnvironmentHelp(command: Command): Command;
   addOutputPolicyOptions(command: Command, byDefault: string): Command;
   outputPolicyFrom(flags: never): { outputRoot?: string; followSymlinks: boolean };
-  fetchOptionsFrom(flags: never): Pick<BuildOptions, 'fetch' | 'maxPixels' | 'onError'>;
+  fetchOptionsFrom(flags: never): Pick<BuildOptions, 'fetch' | 'maxPixels' | 'onError' | 'jobTimeout'>;
   overridesFrom(flags: never): ManifestOverrides;
   integer(name: string, min: number, max?: number): (value: string) => number;
   positiveNumber(name: string): (value: string) => number;

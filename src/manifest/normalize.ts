@@ -429,5 +429,8 @@ function knownKeysAt(parent: (string | number)[]): readonly string[] {
 }
 
 export function formatPath(keys: (string | number)[]): string {
-  return keys.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
+  // A key that is not a plain name (a host in "headers": "photos.example") is quoted, so the path stays unambiguous.
+  return keys
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : !/^[A-Za-z_$][\w$]*$/.test(key) ? `[${JSON.stringify(key)}]` : i === 0 ? key : `.${key}`))
+    .join('');
 }

@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import { LENGTH_PATTERN, parseColor } from './units.js';
 import { CaptionTextSchema, STYLE_KEYS, StyleSchema } from './style.js';
+import { HEADER_NAME, originsOfKey, refusedHeaderName, refusedHeaderValue } from '../sources/headers.js';
 
 export const FORMATS = ['png', 'jpeg', 'tiff', 'webp', 'pdf'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
@@ -162,8 +163,24 @@ const ManifestObjectSchema = v.strictObject({
   ),
   headers: v.optional(
     v.pipe(
-      v.record(v.string(), v.record(v.string(), v.string())),
-      v.description('Extra request headers per host name, e.g. {"photos.example": {"Authorization": "Bearer …"}}. Never printed.'),
+      v.record(
+        v.pipe(
+          v.string(),
+          v.check((key) => !('problem' in originsOfKey(key)), (issue) => (originsOfKey(String(issue.input)) as { problem: string }).problem),
+        ),
+        v.record(
+          v.pipe(
+            v.string(),
+            v.regex(HEADER_NAME, (issue) => refusedHeaderName(String(issue.input))!),
+            // Not a token: the regex above said so.
+            v.check((name) => !HEADER_NAME.test(name) || refusedHeaderName(name) === null, (issue) => refusedHeaderName(String(issue.input))!),
+          ),
+          v.pipe(v.string(), v.check((value) => refusedHeaderValue(value) === null, 'a header value cannot contain line breaks or NUL')),
+        ),
+      ),
+      v.description(
+        'Extra request headers per origin, e.g. {"photos.example": {"Authorization": "Bearer …"}}. A key is "https://host[:port]", "http://host[:port]" or a bare host (https and http on their default ports); headers go only to that origin and never follow a redirect from https to http. Host and hop-by-hop headers are refused. Never printed.',
+      ),
     ),
   ),
   images: v.pipe(

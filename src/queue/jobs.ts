@@ -30,6 +30,8 @@ export interface RenderOptions {
   maxPixels?: number;
   /** Outputs must resolve inside this folder (default: the manifest's own folder). */
   outputRoot?: string;
+  /** build()'s `jobTimeout`, ms. */
+  jobTimeout?: number;
 }
 
 export interface RenderJobData {
@@ -98,8 +100,8 @@ export function renderJobOptions(jobId: string, retry: RetryPolicy = {}) {
 }
 
 /** Splits CLI/library build options into what a job carries (serialisable, no secrets). */
-export function renderOptionsFrom(options: Pick<BuildOptions, 'fetch' | 'maxPixels'> & Omit<ManifestOverrides, 'output' | 'cwd'> & { outputRoot?: string }): RenderOptions {
-  const { fetch, maxPixels, outputRoot, ...overrides } = options;
+export function renderOptionsFrom(options: Pick<BuildOptions, 'fetch' | 'maxPixels' | 'jobTimeout'> & Omit<ManifestOverrides, 'output' | 'cwd'> & { outputRoot?: string }): RenderOptions {
+  const { fetch, maxPixels, jobTimeout, outputRoot, ...overrides } = options;
   const { cacheDir: _c, headers: _h, dispatcher: _d, allowAddress: _a, ...jobFetch } = fetch ?? {};
   const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   return {
@@ -107,6 +109,7 @@ export function renderOptionsFrom(options: Pick<BuildOptions, 'fetch' | 'maxPixe
     ...(Object.keys(clean(jobFetch)).length > 0 && { fetch: clean(jobFetch) }),
     ...(maxPixels !== undefined && { maxPixels }),
     ...(outputRoot !== undefined && { outputRoot }),
+    ...(jobTimeout !== undefined && { jobTimeout }),
   };
 }
 

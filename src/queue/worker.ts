@@ -85,6 +85,7 @@ export async function startWorker(options: WorkerOptions): Promise<RenderWorker>
       followSymlinks: options.followSymlinks ?? false,
       fetch: { ...data.options.fetch, cacheDir, headers },
       ...(data.options.maxPixels !== undefined && { maxPixels: data.options.maxPixels }),
+      ...(data.options.jobTimeout !== undefined && { jobTimeout: data.options.jobTimeout }),
       onProgress: (event) => report(progressOf(event, name, counts), event.type !== 'image'),
     };
     try {

@@ -1,5 +1,10 @@
-/** Local files (paths relative to the manifest, and file: URLs). */
-import { open, type FileHandle } from 'node:fs/promises';
+/**
+ * Local files (paths relative to the manifest, and file: URLs). Only regular files, at most
+ * `maxBytes`, and exactly the size stat() gave: a manifest naming /dev/zero, a FIFO or a socket
+ * fails at once instead of reading without end or waiting forever for a writer.
+ */
+import { constants } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { BufferPool } from '../buffers.js';
 import { ImageError } from '../errors.js';
 import { formatBytes } from './http.js';
@@ -12,14 +17,18 @@ export interface ImageFile {
 
 /** The file's bytes with the size and modified time of the very handle they were read from. */
 export async function readImageFile(file: string, src: string, maxBytes: number, pool?: BufferPool): Promise<ImageFile> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
-    handle = await open(file, 'r');
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw new ImageError(src, 'is a folder, not an image file');
-    if (stat.size > maxBytes) throw new ImageError(src, `too large: ${formatBytes(stat.size)} exceeds the ${formatBytes(maxBytes)} limit`);
-    const bytes = pool && stat.size > 0 ? await readWhole(handle, pool.take(stat.size), pool) : await handle.readFile();
-    return { bytes, size: stat.size, mtimeMs: stat.mtimeMs };
+    // Checked before opening: opening a FIFO for reading blocks (a libuv thread) until a writer comes.
+    refuseIrregular(await stat(file), src);
+    // Non-blocking, so a FIFO swapped in after the check cannot block the open either (no effect on regular files).
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat();
+    refuseIrregular(info, src);
+    if (info.size > maxBytes) throw new ImageError(src, `too large: ${formatBytes(info.size)} exceeds the ${formatBytes(maxBytes)} limit`);
+    // Exactly the size stat() gave: a file that grows while read is cut there, not followed.
+    const bytes = info.size === 0 ? Buffer.alloc(0) : await readWhole(handle, pool ? pool.take(info.size) : Buffer.allocUnsafe(info.size), pool);
+    return { bytes, size: info.size, mtimeMs: info.mtimeMs };
   } catch (error) {
     if (error instanceof ImageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -31,7 +40,21 @@ export async function readImageFile(file: string, src: string, maxBytes: number,
   }
 }
 
-async function readWhole(handle: FileHandle, target: Buffer, pool: BufferPool): Promise<Buffer> {
+function refuseIrregular(info: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }, src: string): void {
+  if (info.isFile()) return;
+  const kind = info.isDirectory()
+    ? 'a folder'
+    : info.isFIFO()
+      ? 'a named pipe (FIFO)'
+      : info.isSocket()
+        ? 'a socket'
+        : info.isCharacterDevice() || info.isBlockDevice()
+          ? 'a device'
+          : 'a special file';
+  throw new ImageError(src, `is ${kind}, not an image file`);
+}
+
+async function readWhole(handle: FileHandle, target: Buffer, pool?: BufferPool): Promise<Buffer> {
   try {
     let at = 0;
     while (at < target.length) {
@@ -41,7 +64,7 @@ async function readWhole(handle: FileHandle, target: Buffer, pool: BufferPool): 
     }
     return target;
   } catch (error) {
-    pool.give(target);
+    pool?.give(target);
     throw error;
   }
 }

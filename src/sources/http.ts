@@ -1,8 +1,9 @@
 /**
  * HTTP(S) downloads through undici `request()`: keep-alive pool per origin, connect/headers/
- * body-idle timeouts plus a whole-attempt deadline, a size cap enforced while streaming,
- * redirects followed here (bounded, loop-detected, per-hop address check, per-host headers
- * never forwarded to another host), retries with backoff, and the disk cache.
+ * body-idle timeouts plus a deadline for the whole photo (every attempt and backoff), a size cap
+ * enforced while streaming, redirects followed here (bounded, loop-detected, per-hop address
+ * check, per-origin headers never sent to another origin or after a downgrade to http), retries
+ * with backoff, and the disk cache.
  *
  * Retries are our own loop rather than undici's retry interceptor: the interceptor cannot
  * report how many attempts an image took, does not share a per-job budget, and does not
@@ -10,14 +11,14 @@
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import type { BufferPool } from '../buffers.js';
-import { ImageError } from '../errors.js';
-import { DownloadCache, makePolicy, policyRequest, type CachedEntry } from './cache.js';
+import { ImageError, JobDeadlineError } from '../errors.js';
+import { ACCEPT, USER_AGENT, cacheRequest, makePolicy, type CacheRequest, type CachedEntry, type DownloadCache } from './cache.js';
 import { BlockedAddressError, checkLiteralHost, guardedConnector } from './guard.js';
+import { headersFor } from './headers.js';
 import { RETRY_STATUSES, RetryBudget, errorCode, isRetryableError, parseRetryAfter, retryDelay, sleep } from './retry.js';
 import type { ReadTurns } from './turns.js';
 import type { FetchOptions, InputValidators } from './types.js';
 
-const USER_AGENT = 'collage (+https://www.npmjs.com/package/collage)';
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** What a body without a Content-Length counts for in its turn. */
 const UNKNOWN_LENGTH = 1024 * 1024;
@@ -40,6 +41,7 @@ export function createHttpDispatcher(options: FetchOptions): Dispatcher {
 
 export interface HttpContext {
   dispatcher: Dispatcher;
+  /** `headers` normalised to origins (see headers.ts). */
   options: FetchOptions;
   budget: RetryBudget;
   cache: DownloadCache | null;
@@ -81,8 +83,9 @@ class StatusError extends Error {
 /** A failure that no retry can fix (redirect loop, too large, blocked address). */
 class FinalError extends Error {}
 
-class AttemptTimeout extends Error {
-  readonly code = 'COLLAGE_ATTEMPT_TIMEOUT';
+/** The photo's --download-timeout passed: final, and the host counts as timed out. */
+class PhotoTimeout extends FinalError {
+  readonly code = 'COLLAGE_PHOTO_TIMEOUT';
 }
 
 interface Response {
@@ -90,28 +93,40 @@ interface Response {
   headers: Record<string, string | string[] | undefined>;
   bytes: Buffer | null;
   url: URL;
+  /**
+   * A hop sent per-origin headers other than the first hop's (a redirect into another origin's
+   * credentials): the response belongs to no single cache scope and is not stored.
+   */
+  mixedCredentials: boolean;
 }
 
 export async function downloadImage(url: URL, src: string, ctx: HttpContext, signal?: AbortSignal): Promise<Download> {
   const { options, budget, cache } = ctx;
-  let cached = cache ? await cache.lookup(url) : null;
-  if (cached && cached.policy.satisfiesWithoutRevalidation(policyRequest(url))) {
-    const bytes = await cache!.read(url, cached);
+  // One deadline for the photo: every attempt, redirect and backoff wait comes out of it.
+  const deadline = AbortSignal.timeout(options.downloadTimeout);
+  const ends = performance.now() + options.downloadTimeout;
+  const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const keyed = cache ? cacheRequest(url, headersFor(options.headers, url)) : null;
+  let cached = cache && keyed ? await cache.lookup(keyed) : null;
+  const mustRevalidate = options.revalidate?.includes(url.href) ?? false;
+  if (cached && !mustRevalidate && cached.policy.satisfiesWithoutRevalidation(keyed!.policyRequest)) {
+    const bytes = await cache!.read(keyed!, cached);
     if (bytes) return { bytes, origin: 'cache', attempts: 0, validators: validatorsOf(url, cached.policy.responseHeaders()) };
-    cached = null; // missing or corrupt (and now dropped): a plain download
+    cached = null; // missing or corrupt (and now deleted): a plain download
   }
-  const conditional = cached ? revalidationHeaders(url, cached) : {};
+  const conditional = cached ? revalidationHeaders(keyed!, cached) : {};
 
   let attempts = 0;
   for (;;) {
     attempts++;
     try {
-      const response = await attempt(url, conditional, ctx, signal);
-      if (response.status === 304 && cached && cache) {
-        const bytes = await cache.read(url, cached);
+      const response = await attempt(url, conditional, ctx, combined, deadline, signal);
+      if (response.status === 304 && cached && cache && keyed) {
+        const bytes = await cache.read(keyed, cached);
         if (bytes) {
-          const { policy } = cached.policy.revalidatedPolicy(policyRequest(url), { status: 304, headers: response.headers });
-          await cache.store(url, policy, bytes);
+          const { policy } = cached.policy.revalidatedPolicy(keyed.policyRequest, { status: 304, headers: response.headers });
+          if (policy.storable() && !response.mixedCredentials) await cache.store(keyed, policy, bytes);
+          else await cache.remove(keyed);
           return { bytes, origin: 'cache', attempts, validators: validatorsOf(url, policy.responseHeaders()) };
         }
         // The cached body vanished or was corrupt: fetch it in full (not a retry).
@@ -121,29 +136,42 @@ export async function downloadImage(url: URL, src: string, ctx: HttpContext, sig
       }
       if (response.status === 304) throw new FinalError('HTTP 304 without a cached copy');
       const bytes = response.bytes!;
-      if (cache) {
-        const policy = makePolicy(url, 200, response.headers);
-        if (policy.storable()) await cache.store(url, policy, bytes);
-        else if (cached) await cache.remove(url);
+      if (cache && keyed) {
+        const policy = makePolicy(keyed, 200, response.headers);
+        if (policy.storable() && !response.mixedCredentials) await cache.store(keyed, policy, bytes);
+        else if (cached) await cache.remove(keyed);
       }
       return { bytes, origin: 'network', attempts, validators: validatorsOf(url, response.headers) };
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      const retryable = error instanceof StatusError ? RETRY_STATUSES.has(error.status) : !(error instanceof FinalError) && isRetryableError(error);
-      const status = error instanceof StatusError ? error.status : undefined;
-      if (!retryable || attempts > options.retries || !budget.take(url.host)) {
-        if (isConnectionFailure(error)) budget.markDead(url.host);
-        const reason = error instanceof StatusError || error instanceof FinalError ? error.message : networkReason(error, options);
-        throw new ImageError(src, reason, { cause: error, attempts, status });
+      if (signal?.aborted) {
+        // The job's deadline is this photo's failure; any other abort is the caller's.
+        if (signal.reason instanceof JobDeadlineError) throw new ImageError(src, signal.reason.message, { cause: error, attempts });
+        throw signal.reason;
       }
-      const retryAfter = error instanceof StatusError ? error.retryAfter : undefined;
-      await sleep(retryDelay(attempts, options, retryAfter), signal);
+      const status = error instanceof StatusError ? error.status : undefined;
+      const reason = () => (error instanceof StatusError || error instanceof FinalError ? error.message : networkReason(error, options));
+      const retryable = error instanceof StatusError ? RETRY_STATUSES.has(error.status) : !(error instanceof FinalError) && isRetryableError(error);
+      const wait = retryable ? retryDelay(attempts, options, error instanceof StatusError ? error.retryAfter : undefined) : 0;
+      // A wait that would outlast the photo's deadline is not worth starting: fail with what happened.
+      if (!retryable || attempts > options.retries || performance.now() + wait >= ends || !budget.take(url.host)) {
+        if (isHostFailure(error)) budget.markDead(url.host);
+        throw new ImageError(src, reason(), { cause: error, attempts, status });
+      }
+      try {
+        await sleep(wait, combined);
+      } catch (abort) {
+        if (signal?.aborted) {
+          if (signal.reason instanceof JobDeadlineError) throw new ImageError(src, signal.reason.message, { cause: abort, attempts });
+          throw signal.reason;
+        }
+        throw new ImageError(src, reason(), { cause: error, attempts, status });
+      }
     }
   }
 }
 
-function revalidationHeaders(url: URL, entry: CachedEntry): Record<string, string> {
-  const headers = entry.policy.revalidationHeaders(policyRequest(url));
+function revalidationHeaders(request: CacheRequest, entry: CachedEntry): Record<string, string> {
+  const headers = entry.policy.revalidationHeaders(request.policyRequest);
   const out: Record<string, string> = {};
   for (const name of ['if-none-match', 'if-modified-since']) {
     const value = headers[name];
@@ -152,26 +180,39 @@ function revalidationHeaders(url: URL, entry: CachedEntry): Record<string, strin
   return out;
 }
 
-/** One attempt: follows redirects, returns a 200 with its body or a 304, throws otherwise. */
-async function attempt(start: URL, conditional: Record<string, string>, ctx: HttpContext, signal?: AbortSignal): Promise<Response> {
+function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
+}
+
+/**
+ * One attempt: follows redirects, returns a 200 with its body or a 304, throws otherwise.
+ * `combined` aborts it (the caller's signal or the photo's `deadline`).
+ */
+async function attempt(
+  start: URL,
+  conditional: Record<string, string>,
+  ctx: HttpContext,
+  combined: AbortSignal,
+  deadline: AbortSignal,
+  signal?: AbortSignal,
+): Promise<Response> {
   const { options, dispatcher } = ctx;
-  const deadline = AbortSignal.timeout(options.downloadTimeout);
-  const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
   const visited = new Set<string>();
+  const firstHeaders = headersFor(options.headers, start);
+  let mixedCredentials = false;
   let url = start;
+  let from: URL | undefined;
   try {
     for (let hop = 0; ; hop++) {
       visited.add(url.href);
       if (options.blockPrivateAddresses) checkLiteralHost(url.hostname, Number(url.port) || (url.protocol === 'https:' ? 443 : 80), options.allowAddress);
+      const hopHeaders = headersFor(options.headers, url, from);
+      if (Object.keys(hopHeaders).length > 0 && !sameHeaders(hopHeaders, firstHeaders)) mixedCredentials = true;
       const { statusCode, headers, body } = await request(url, {
         dispatcher,
         method: 'GET',
-        headers: {
-          'user-agent': USER_AGENT,
-          accept: 'image/*,*/*;q=0.5',
-          ...conditional,
-          ...(options.headers[url.hostname.toLowerCase()] ?? {}),
-        },
+        headers: { 'user-agent': USER_AGENT, accept: ACCEPT, ...conditional, ...hopHeaders },
         signal: combined,
       });
       if (REDIRECTS.has(statusCode)) {
@@ -182,12 +223,13 @@ async function attempt(start: URL, conditional: Record<string, string>, ctx: Htt
         if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new FinalError(`redirect to unsupported scheme ${target.protocol}`);
         if (visited.has(target.href)) throw new FinalError(`redirect loop (${target.href} visited twice)`);
         if (hop + 1 > options.maxRedirects) throw new FinalError(`too many redirects (more than ${options.maxRedirects})`);
+        from = url;
         url = target;
         continue;
       }
       if (statusCode === 304) {
         body.dump().catch(() => {});
-        return { status: 304, headers, bytes: null, url };
+        return { status: 304, headers, bytes: null, url, mixedCredentials };
       }
       if (statusCode !== 200) {
         body.dump().catch(() => {});
@@ -202,11 +244,11 @@ async function attempt(start: URL, conditional: Record<string, string>, ctx: Htt
       } finally {
         done?.();
       }
-      return { status: 200, headers, bytes, url };
+      return { status: 200, headers, bytes, url, mixedCredentials };
     }
   } catch (error) {
     if (deadline.aborted && !signal?.aborted) {
-      throw new AttemptTimeout(`download took longer than ${seconds(options.downloadTimeout)}`, { cause: error });
+      throw new PhotoTimeout(`download took longer than ${seconds(options.downloadTimeout)}`, { cause: error });
     }
     throw error;
   }
@@ -269,9 +311,21 @@ function safeUrl(location: string, base: URL): URL | null {
   }
 }
 
-function isConnectionFailure(error: unknown): boolean {
+/** Failures that say the host is down or hanging: it gets no more retries in this job. */
+const HOST_FAILURES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'COLLAGE_PHOTO_TIMEOUT',
+]);
+
+function isHostFailure(error: unknown): boolean {
   const code = errorCode(error);
-  return code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND';
+  return code !== undefined && HOST_FAILURES.has(code);
 }
 
 function seconds(ms: number): string {
@@ -283,7 +337,6 @@ export function networkReason(error: unknown, options: FetchOptions): string {
   if (error instanceof BlockedAddressError || (error as { cause?: unknown })?.cause instanceof BlockedAddressError) {
     return error instanceof BlockedAddressError ? error.message : ((error as { cause: Error }).cause.message);
   }
-  if (error instanceof AttemptTimeout) return error.message;
   const code = errorCode(error);
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':

@@ -9,6 +9,7 @@ import type { ImageSpec } from '../manifest/index.js';
 import { DownloadCache } from './cache.js';
 import { createHttpDispatcher, downloadImage } from './http.js';
 import { readImageFile } from './file.js';
+import { mergeHostHeaders } from './headers.js';
 import { RetryBudget } from './retry.js';
 import { ReadTurns } from './turns.js';
 import { DEFAULT_FETCH_OPTIONS, type FetchOptions, type LoadedSource, type SourceLoader } from './types.js';
@@ -17,7 +18,7 @@ export { DEFAULT_FETCH_OPTIONS, type FetchOptions, type InputValidators, type Lo
 export { createHttpDispatcher } from './http.js';
 export { formatBytes } from './http.js';
 export { defaultCacheDir, listCache, cleanCache, type CacheListing } from './cache.js';
-export { parseHeadersEnv, mergeHostHeaders, type HostHeaders } from './headers.js';
+export { parseHeadersEnv, mergeHostHeaders, headersFor, type HostHeaders, type OriginHeaders } from './headers.js';
 
 /**
  * Bytes kept for reuse per loader: what the images in flight hold (32 × a 4 MB camera
@@ -36,6 +37,7 @@ const TURN_PATIENCE_MS = 100;
 
 export function createSourceLoader(overrides: Partial<FetchOptions> = {}): SourceLoader {
   const options: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...overrides };
+  options.headers = mergeHostHeaders(options.headers);
   const shared = options.dispatcher;
   const dispatcher = shared ?? createHttpDispatcher(options);
   const pool = new BufferPool(POOL_LIMIT);

@@ -21,7 +21,6 @@ const RETRY_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_CLOSED',
-  'COLLAGE_ATTEMPT_TIMEOUT',
 ]);
 
 export function errorCode(error: unknown): string | undefined {

@@ -13,9 +13,12 @@ export interface FetchOptions {
   headersTimeout: number;
   /** ms the body may go without receiving data. */
   bodyTimeout: number;
-  /** ms one attempt may take in all (cuts off a server trickling bytes just fast enough). */
+  /**
+   * ms one photo may take in all: every attempt, redirect and backoff wait (cuts off a server
+   * trickling bytes just fast enough, and a retry loop on a hanging host).
+   */
   downloadTimeout: number;
-  /** Largest accepted image file, in bytes (enforced while streaming). */
+  /** Largest accepted image file, downloaded or local, in bytes (enforced while streaming). */
   maxBytes: number;
   /** Redirects followed before giving up. */
   maxRedirects: number;
@@ -35,8 +38,18 @@ export interface FetchOptions {
   blockPrivateAddresses: boolean;
   /** Exceptions to blockPrivateAddresses (address, port). */
   allowAddress?: AddressAllow;
-  /** Extra request headers per host name (e.g. an Authorization token). Never logged. */
+  /**
+   * Extra request headers per origin (e.g. an Authorization token): keys "https://host[:port]",
+   * "http://host[:port]" or a bare host (both schemes, default ports). Never logged; never
+   * sent to another origin, nor after a redirect from https to http. A request with any of
+   * them has its own cache entry.
+   */
   headers: Record<string, Record<string, string>>;
+  /**
+   * URLs (href) whose cached copies must be revalidated with the server before use, however
+   * fresh they claim to be: batch passes the inputs its conditional HEAD saw change.
+   */
+  revalidate?: readonly string[];
   /**
    * An HTTP dispatcher (undici Agent) to use instead of the loader's own, so several jobs
    * share one connection pool; the loader does not close it. Built with createHttpDispatcher().

@@ -24,6 +24,8 @@ export async function startMisbehaving(image: Buffer): Promise<Misbehaving> {
         return n === 1 ? void res.writeHead(429, { 'retry-after': '1' }).end('slow down') : void ok();
       case '/429-long.png':
         return n === 1 ? void res.writeHead(429, { 'retry-after': '3600' }).end('slow down') : void ok();
+      case '/429-forever.png':
+        return void res.writeHead(429, { 'retry-after': '3600' }).end('slow down');
       case '/404.png':
         return void res.writeHead(404).end('not found');
       case '/503.png':
