@@ -295,7 +295,7 @@ export function createProgram(): Command {
       const bytes = entries.reduce((sum, e) => sum + e.size, 0);
       if (flags.json) printJson({ dir, entries: entries.length, bytes, items: entries.map((e) => ({ ...e, time: new Date(e.time).toISOString() })) });
       else {
-        for (const e of entries) process.stdout.write(`${formatBytes(e.size).padStart(9)}  ${new Date(e.time).toISOString()}  ${e.url}\n`);
+        for (const e of entries) process.stdout.write(`${formatBytes(e.size).padStart(9)}  ${new Date(e.time).toISOString()}  ${e.url}${e.private ? '  (private: fetched with credentials)' : ''}\n`);
         process.stdout.write(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${formatBytes(bytes)} in ${dir}\n`);
       }
     });
