@@ -3,7 +3,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSourceLoader, listCache, cleanCache, type FetchOptions } from '../src/sources/index.js';
+import { createSourceLoader, listCache, cleanCache, verifyCache, type FetchOptions } from '../src/sources/index.js';
 import { solidImage } from './support/images.js';
 import { startServer, type TestServer } from './support/server.js';
 import { useTempDirs } from './support/files.js';
@@ -136,6 +136,20 @@ describe('download cache', () => {
     await loadOnce(`${server.url}/a.png`, { cacheDir });
     await loadOnce(`${server.url}/a.png`, { cacheDir });
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('verifyCache (collage cache verify) deletes corrupt content and the entries pointing at it', async () => {
+    const png = await solidImage([10, 120, 200], 8, 8, 'png');
+    const other = await solidImage([200, 120, 10], 8, 8, 'png');
+    const server = await cachingServer(png, { 'cache-control': 'max-age=3600' });
+    const second = await cachingServer(other, { 'cache-control': 'max-age=3600' });
+    const cacheDir = await tempDir();
+    await loadOnce(`${server.url}/a.png`, { cacheDir });
+    await corruptContent(cacheDir);
+    await loadOnce(`${second.url}/b.png`, { cacheDir });
+    expect(await verifyCache(cacheDir)).toEqual({ entries: 1, bytes: other.length, corrupt: 1, unreferenced: 0, removedBytes: 'garbage'.length });
+    expect((await listCache(cacheDir)).map((e) => e.url)).toEqual([`${second.url}/b.png`]);
+    expect((await loadOnce(`${server.url}/a.png`, { cacheDir })).origin).toBe('network');
   });
 
   it('lists and cleans entries', async () => {

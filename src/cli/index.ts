@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { build, type BuildOptions, type BuildReport } from '../build.js';
 import { CollageError, ExitCode, ImagesFailedError, ManifestError, formatFailure } from '../errors.js';
-import { DEFAULT_FETCH_OPTIONS, cleanCache, defaultCacheDir, formatBytes, listCache, parseHeadersEnv } from '../sources/index.js';
+import { DEFAULT_FETCH_OPTIONS, cleanCache, defaultCacheDir, formatBytes, listCache, parseHeadersEnv, verifyCache } from '../sources/index.js';
 import { manifestJsonSchema, outputSize, type ManifestOverrides } from '../manifest/index.js';
 import { plan } from '../plan.js';
 import { validate } from '../validate.js';
@@ -310,6 +310,24 @@ export function createProgram(): Command {
       const freed = await cleanCache(dir);
       if (flags.json) printJson({ dir, removed: freed.entries, bytes: freed.bytes });
       else process.stdout.write(`removed ${freed.entries} entr${freed.entries === 1 ? 'y' : 'ies'}, ${formatBytes(freed.bytes)} from ${dir}\n`);
+    });
+
+  cache
+    .command('verify')
+    .description('check every cached download: corrupt and unreferenced content deleted, the index rebuilt')
+    .option('--cache-dir <dir>', 'cache folder (default $XDG_CACHE_HOME/collage or ~/.cache/collage)')
+    .option('--json', 'print JSON')
+    .action(async (flags: { cacheDir?: string; json?: boolean }) => {
+      setModes(flags);
+      const dir = flags.cacheDir ?? defaultCacheDir();
+      const result = await verifyCache(dir);
+      if (flags.json) printJson({ dir, ...result });
+      else {
+        process.stdout.write(
+          `verified ${result.entries} entr${result.entries === 1 ? 'y' : 'ies'} (${formatBytes(result.bytes)}) in ${dir}: ` +
+            `removed ${result.corrupt} corrupt and ${result.unreferenced} unreferenced (${formatBytes(result.removedBytes)})\n`,
+        );
+      }
     });
 
   program

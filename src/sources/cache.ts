@@ -177,3 +177,36 @@ export async function cleanCache(dir: string): Promise<{ entries: number; bytes:
   await cacache.rm.all(dir).catch(() => {});
   return { entries: entries.length, bytes: entries.reduce((sum, e) => sum + (e.size ?? 0), 0) };
 }
+
+export interface CacheVerification {
+  /** Entries kept (content present and intact). */
+  entries: number;
+  bytes: number;
+  /** Content files whose bytes no longer match their digest: deleted. */
+  corrupt: number;
+  /** Content no entry refers to (replaced photos, older cache versions): deleted. */
+  unreferenced: number;
+  /** Bytes deleted, corrupt and unreferenced. */
+  removedBytes: number;
+}
+
+/**
+ * cacache's own check of the whole folder: every content file hashed, corrupt and unreferenced
+ * ones deleted, the index rebuilt without entries whose content is gone or that an older cache
+ * version wrote. A read repairs the one entry it finds corrupt; this does them all (e.g. from cron).
+ */
+export async function verifyCache(dir: string): Promise<CacheVerification> {
+  const cacache = await loadCacache();
+  // `filter` is a function at run time (verify.js calls it per entry); @types/cacache types it as a string.
+  const filter = (entry: cacacheModule.CacheObject) => entry.key.startsWith(KEY_PREFIX);
+  const stats = (await cacache.verify(dir, { filter } as unknown as cacacheModule.verify.Options)) as unknown as Record<string, number>;
+  return {
+    entries: stats.verifiedContent ?? 0,
+    bytes: stats.keptSize ?? 0,
+    corrupt: stats.badContentCount ?? 0,
+    // cacache counts corrupt content among the reclaimed.
+    unreferenced: (stats.reclaimedCount ?? 0) - (stats.badContentCount ?? 0),
+    removedBytes: stats.reclaimedSize ?? 0,
+  };
+}
+

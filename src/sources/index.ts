@@ -4,7 +4,7 @@
  * bounds decoding. One loader serves one job: its retry budget is shared by all its images.
  */
 import { BufferPool } from '../buffers.js';
-import { ImageError } from '../errors.js';
+import { CollageError, ExitCode, ImageError } from '../errors.js';
 import type { ImageSpec } from '../manifest/index.js';
 import { DownloadCache } from './cache.js';
 import { createHttpDispatcher, downloadImage } from './http.js';
@@ -17,7 +17,7 @@ import { DEFAULT_FETCH_OPTIONS, type FetchOptions, type LoadedSource, type Sourc
 export { DEFAULT_FETCH_OPTIONS, type FetchOptions, type InputValidators, type LoadedSource, type SourceLoader } from './types.js';
 export { createHttpDispatcher } from './http.js';
 export { formatBytes } from './http.js';
-export { defaultCacheDir, listCache, cleanCache, type CacheListing } from './cache.js';
+export { defaultCacheDir, listCache, cleanCache, verifyCache, type CacheListing, type CacheVerification } from './cache.js';
 export { parseHeadersEnv, mergeHostHeaders, headersFor, type HostHeaders, type OriginHeaders } from './headers.js';
 
 /**
@@ -38,6 +38,9 @@ const TURN_PATIENCE_MS = 100;
 export function createSourceLoader(overrides: Partial<FetchOptions> = {}): SourceLoader {
   const options: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...overrides };
   options.headers = mergeHostHeaders(options.headers);
+  if (!(options.downloadTimeout > 0 && Number.isFinite(options.downloadTimeout))) {
+    throw new CollageError(`fetch.downloadTimeout must be a positive number of milliseconds, not ${options.downloadTimeout}`, ExitCode.usage);
+  }
   const shared = options.dispatcher;
   const dispatcher = shared ?? createHttpDispatcher(options);
   const pool = new BufferPool(POOL_LIMIT);
