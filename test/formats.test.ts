@@ -80,7 +80,10 @@ describe('input formats', () => {
     const manifest = { size: { width: 100, height: 20 }, onError: 'placeholder', images: Object.keys(files), output: 'out.png' };
     await writeFile(path.join(dir, 'm.json'), JSON.stringify(manifest));
     const result = await runCli(['build', 'm.json', '--json'], { cwd: dir });
-    expect(result.stderr).toBe('');
+    // Nothing on stderr but the warning, one line per failed photo (no decoder noise, no stack).
+    const lines = result.stderr.split('\n').filter(Boolean);
+    expect(lines[0]).toBe('collage: 4 of 5 images failed (manifest onError)');
+    expect(lines.slice(1).map((line) => line.split(':')[0]).sort()).toEqual(['  corrupt.png', '  garbage.bin', '  truncated.heic', '  truncated.jpg']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { images: { failed: { src: string; reason: string }[] } };
     const reasons = Object.fromEntries(report.images.failed.map((f) => [f.src, f.reason]));
