@@ -6,6 +6,7 @@ import { ImageSession, type ProbedImage } from './images.js';
 import type { Box, ImageShape } from './layout/index.js';
 import { loadManifest, outputSize, type CollageSpec, type ImageSpec, type ManifestOverrides, type ManifestSource, type OutputFormat } from './manifest/index.js';
 import { checkOutput, writeOutput, type OutputPolicy } from './output/index.js';
+import { checkMaxMemory } from './memory.js';
 import { bandLayout, createPosterEncoder, type PosterEncoder } from './output/stream.js';
 import { BandTracker } from './render/bands.js';
 import { layoutSpec, needsHeadersFirst, orderByDate } from './plan.js';
@@ -31,6 +32,12 @@ export interface BuildOptions extends ManifestOverrides {
   fetch?: Partial<FetchOptions>;
   /** Largest decoded image, in pixels (default 120 Mpx). */
   maxPixels?: number;
+  /**
+   * The job's memory budget in bytes (default: half the machine's or container's memory). The
+   * poster takes its part first; each photo's decode waits until what its header says it needs
+   * fits in the rest, and one that could never fit fails (see src/memory.ts).
+   */
+  maxMemory?: number;
   signal?: AbortSignal;
   /**
    * The longest the whole job may take, ms. Photos it catches unfinished fail with the reason
@@ -59,11 +66,13 @@ export const PLACEHOLDER_COLOR = { r: 208, g: 208, b: 208, a: 1 } as const;
 
 export async function build(manifest: ManifestSource, options: BuildOptions = {}): Promise<BuildReport> {
   const started = performance.now();
+  checkMaxMemory(options.maxMemory);
   return buildSpec(await loadManifest(manifest, options), options, started);
 }
 
 /** build() on a manifest already read and normalised (batch builds exactly the text it read and locked). */
 export async function buildSpec(spec: CollageSpec, options: BuildOptions = {}, started = performance.now()): Promise<BuildReport> {
+  checkMaxMemory(options.maxMemory);
   const deadline = startJobDeadline(options.jobTimeout);
   try {
     return await buildWithin(spec, options, started, deadline?.signal);

@@ -14,23 +14,18 @@ import { removeOnExit } from './cleanup.js';
 import { ImageError, errorMessage, type ImageFailure } from './errors.js';
 import { availableCores } from './machine.js';
 import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, uprightSize, type ImageHeader } from './decode/index.js';
+import { describeDecode, estimateDecodeBytes } from './decode/memory.js';
+import { decodeBudgetBytes, defaultMaxMemory, fixedJobBytes, formatMegabytes, heldBytesBudget, MemoryBudget } from './memory.js';
 import { cellSampling, type Box, type ImageShape } from './layout/index.js';
-import type { CollageSpec, ImageSpec } from './manifest/index.js';
+import { outputSize, type CollageSpec, type ImageSpec } from './manifest/index.js';
 import { drawBitmap, type Poster } from './render/index.js';
-import { drawWithLook, planLook, territory } from './render/looks.js';
+import { drawWithLook, planLook, territory, type LookPlan } from './render/looks.js';
 import { salientFocus } from './decode/saliency.js';
 import { extendPlacement, trimBox } from './render/bleed.js';
 import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type InputValidators, type SourceLoader } from './sources/index.js';
 
-/**
- * Compressed bytes held at once (downloaded or read, not yet decoded). 32 images in flight are
- * a few MB of flickr-size photos, but 32 camera TIFFs of 50 MB would be 1.6 GB: new downloads
- * wait while this much is held.
- */
-const BYTES_IN_FLIGHT = 256 * 1024 * 1024;
-
-/** A decode this large (4096×4096) that cannot shrink on load is rationed to one per core. */
-const FULL_SIZE_PIXELS = 16 * 1024 * 1024;
+/** A decode needing more than this (a 4096×4096 RGBA frame) is also rationed to one per core. */
+const LARGE_DECODE_BYTES = 64 * 1024 * 1024;
 
 export interface ImageCounts {
   done: number;
@@ -48,6 +43,8 @@ export interface ImageTimings {
 export interface SessionOptions {
   fetch?: Partial<FetchOptions>;
   maxPixels?: number;
+  /** The job's memory budget, bytes (default: half the machine's or container's memory); decodes get what the poster leaves. */
+  maxMemory?: number;
   signal?: AbortSignal;
   /** The job's deadline (see deadline.ts): photos not fetched and drawn by then fail with its reason. */
   deadline?: AbortSignal;
@@ -85,16 +82,19 @@ export class ImageSession {
    * Decodes at once: twice libuv's pool, so each pool thread finds its next decode queued when
    * one ends instead of waiting for the main thread, busy with downloads and callbacks, to hand
    * it one. (Bench, 1,095 photos on 2 cores: images phase 5.8 s at 2 slots, 5.0 s at 4; 3
-   * interleaved runs later, 8.05 s wall at 4 vs 7.66 s at 12.) A JPEG decodes at reduced size
-   * (shrink-on-load), so a slot holds a few MB; a large image of another format decodes at full
-   * size and also takes a `fullSize` slot.
+   * interleaved runs later, 8.05 s wall at 4 vs 7.66 s at 12.) A baseline JPEG decodes at reduced
+   * size (shrink-on-load), so a slot holds a few MB; what each decode needs is estimated from its
+   * header (decode/memory.ts) and it waits for that much room in `decodeMemory`.
    */
   private readonly decoding = pLimit(2 * (Number(process.env.UV_THREADPOOL_SIZE) || 4) + availableCores());
-  /** Full-size decodes over FULL_SIZE_PIXELS at once: each holds the whole bitmap, so no more than the cores. */
-  private readonly fullSize = pLimit(availableCores());
+  /** Decodes needing over LARGE_DECODE_BYTES at once: no more than the cores. */
+  private readonly large = pLimit(availableCores());
+  /** Bytes for decoding: the job's budget less its base, poster and the compressed bytes held. */
+  private readonly decodeMemory: MemoryBudget;
+  private readonly maxMemory: number;
   private readonly maxPixels: number;
   /** Bytes from `load` or the spool not yet released. */
-  private readonly held = new ByteBudget(BYTES_IN_FLIGHT);
+  private readonly held: ByteBudget;
   /** Bleed `extend`: photos on a trim edge continue into the bleed. */
   private readonly extend: { trim: Box; size: number } | null;
   /** The job's one spool folder, made on first use (a promise, so images probed at once share it). */
@@ -115,6 +115,10 @@ export class ImageSession {
     this.downloading = pLimit(downloads);
     this.inFlight = pLimit(2 * downloads);
     this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+    this.maxMemory = options.maxMemory ?? defaultMaxMemory();
+    this.held = new ByteBudget(heldBytesBudget(this.maxMemory));
+    const output = outputSize(spec);
+    this.decodeMemory = new MemoryBudget(decodeBudgetBytes(this.maxMemory, fixedJobBytes(output.width, output.height, this.maxMemory)));
     if (options.recordInputs) this.inputs = spec.images.map(() => null);
     const { size, mode } = spec.bleed;
     this.extend = size > 0 && mode === 'extend' ? { trim: trimBox(spec.width, spec.height, size), size } : null;
@@ -212,11 +216,22 @@ export class ImageSession {
     }
   }
 
-  /** The header, after the pixel limit: refused before any pixel is decoded. */
+  /** The header, after the pixel limit and the memory budget: refused before any pixel is decoded. */
   private async header(image: ImageSpec, bytes: Buffer): Promise<ImageHeader> {
     const header = await readImageHeader(bytes, image.src);
     checkPixelLimit(header, image.src, { maxPixels: this.maxPixels });
+    this.checkDecodeMemory(image, header, estimateDecodeBytes(header));
     return header;
+  }
+
+  /** A decode needing more than all the job has for decoding fails with a reason, not an out-of-memory kill. */
+  private checkDecodeMemory(image: ImageSpec, header: ImageHeader, bytes: number): void {
+    const budget = this.decodeMemory.budget;
+    if (bytes <= budget) return;
+    throw new ImageError(
+      image.src,
+      `a ${describeDecode(header)} needs about ${formatMegabytes(bytes)} to decode, over the ${formatMegabytes(budget)} left for decoding in this job's ${formatMegabytes(this.maxMemory)} memory budget (--max-memory)`,
+    );
   }
 
   /** Decodes the photo at its cell's size and puts it into `box`; false when it failed (recorded). */
@@ -224,35 +239,54 @@ export class ImageSession {
     return this.decoding(async () => {
       if (this.pastDeadline(image)) return false;
       try {
-        let started = performance.now();
+        const started = performance.now();
         const header = known ?? (await this.header(image, bytes));
-        const upright = uprightSize(header);
-        const focus = image.autoFocus && image.fit === 'cover' ? await salientFocus(bytes, header) : image.focus;
         const look = image.look ? planLook(box, image.look) : null;
-        const target = look?.photo ?? box;
-        const cell = cellSampling(upright.width, upright.height, target.width, target.height, image.fit, focus);
-        const x = target.x + cell.offset.x;
-        const y = target.y + cell.offset.y;
-        // Bleed `extend` continues plain edge photos outward; a cell with a look keeps its shape.
-        const placed = this.extend && !look ? extendPlacement(cell, x, y, this.extend.trim, this.extend.size) : { sampling: cell, pad: undefined, x, y };
-        const decode = () => decodeForCell(bytes, header, placed.sampling, poster.background, image.src, placed.pad);
-        const bitmap = header.format !== 'jpeg' && header.width * header.height > FULL_SIZE_PIXELS ? await this.fullSize(decode) : await decode();
-        this.timings.decode += performance.now() - started;
-        started = performance.now();
-        if (image.look && look) {
-          // Slow path, only for cells with a look: shape, shadow, border, caption.
-          const frame = { x, y, width: bitmap.width, height: bitmap.height };
-          drawWithLook(poster, bitmap, { x, y }, frame, box, territory(box, this.spread, poster), image.look, look);
-        } else {
-          drawBitmap(poster, bitmap, placed.x, placed.y);
-        }
-        this.timings.draw += performance.now() - started;
+        // Focus moves the region, not its size: the need is known before saliency runs.
+        const need = estimateDecodeBytes(header, { ...this.placement(header, image, box, look, image.focus), lookPixels: look ? box.width * box.height : 0 });
+        this.checkDecodeMemory(image, header, need);
+        const decodeAndDraw = async () => {
+          const release = await this.decodeMemory.acquire(need);
+          try {
+            await this.decodeAndDraw(poster, image, bytes, box, header, look, started);
+          } finally {
+            release();
+          }
+        };
+        await (need > LARGE_DECODE_BYTES ? this.large(decodeAndDraw) : decodeAndDraw());
         return true;
       } catch (error) {
         this.fail(image, error);
         return false;
       }
     });
+  }
+
+  /** Where the photo's pixels go in `box` (inside its look), resampled how, padded into the bleed or not. */
+  private placement(header: ImageHeader, image: ImageSpec, box: Box, look: LookPlan | null, focus: readonly [number, number]) {
+    const upright = uprightSize(header);
+    const target = look?.photo ?? box;
+    const cell = cellSampling(upright.width, upright.height, target.width, target.height, image.fit, focus);
+    const x = target.x + cell.offset.x;
+    const y = target.y + cell.offset.y;
+    // Bleed `extend` continues plain edge photos outward; a cell with a look keeps its shape.
+    return this.extend && !look ? extendPlacement(cell, x, y, this.extend.trim, this.extend.size) : { sampling: cell, pad: undefined, x, y };
+  }
+
+  private async decodeAndDraw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, header: ImageHeader, look: LookPlan | null, started: number): Promise<void> {
+    const focus = image.autoFocus && image.fit === 'cover' ? await salientFocus(bytes, header) : image.focus;
+    const placed = this.placement(header, image, box, look, focus);
+    const bitmap = await decodeForCell(bytes, header, placed.sampling, poster.background, image.src, placed.pad);
+    this.timings.decode += performance.now() - started;
+    const drawing = performance.now();
+    if (image.look && look) {
+      // Slow path, only for cells with a look: shape, shadow, border, caption (never padded into the bleed).
+      const frame = { x: placed.x, y: placed.y, width: bitmap.width, height: bitmap.height };
+      drawWithLook(poster, bitmap, { x: placed.x, y: placed.y }, frame, box, territory(box, this.spread, poster), image.look, look);
+    } else {
+      drawBitmap(poster, bitmap, placed.x, placed.y);
+    }
+    this.timings.draw += performance.now() - drawing;
   }
 
   async drawProbed(poster: Poster, image: ImageSpec, probed: ProbedImage, box: Box): Promise<boolean> {

@@ -98,8 +98,9 @@ describe('in a real cgroup', () => {
 
   it.runIf(memory !== null)('a 2 GiB memory limit runs one batch job at a time, with half of it as the budget', () => {
     const out = inCgroup(memory!, { 'memory.limit_in_bytes': String(2 * 1024 ** 3) }, `
-      const { defaultJobs, MemoryBudget } = await import('./dist/batch/schedule.js');
-      console.log(JSON.stringify({ jobs: defaultJobs(), budget: new MemoryBudget().budget }));`);
+      const { defaultJobs } = await import('./dist/batch/schedule.js');
+      const { defaultMaxMemory } = await import('./dist/memory.js');
+      console.log(JSON.stringify({ jobs: defaultJobs(), budget: defaultMaxMemory() }));`);
     expect(JSON.parse(out)).toEqual({ jobs: 1, budget: 1024 ** 3 });
   });
 });

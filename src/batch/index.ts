@@ -9,13 +9,14 @@ import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import { buildSpec, type BuildOptions } from '../build.js';
 import { CollageError, ExitCode, ImagesFailedError, ManifestError, errorMessage, formatFailure } from '../errors.js';
-import { normalizeManifest, readManifestSource, type CollageSpec, type ManifestOverrides } from '../manifest/index.js';
+import { normalizeManifest, outputSize, readManifestSource, type CollageSpec, type ManifestOverrides } from '../manifest/index.js';
 import { checkSpec } from '../validate.js';
 import { createHttpDispatcher, DEFAULT_FETCH_OPTIONS, defaultCacheDir, mergeHostHeaders, type FetchOptions } from '../sources/index.js';
 import { discoverManifests } from './discover.js';
 import { lockOutput, type LockMode } from './lock.js';
 import { batchExitCode, summarize, type BatchEvent, type BatchReport, type JobReport } from './report.js';
-import { defaultJobs, estimateJobBytes, MemoryBudget } from './schedule.js';
+import { defaultJobs, jobMemoryShare } from './schedule.js';
+import { checkMaxMemory, defaultMaxMemory, MemoryBudget } from '../memory.js';
 import { checkFreshness, clearState, readState, sha256, specHash, stampOf, writeState, STATE_VERSION, type Current, type Freshness, type InputRecord } from './state.js';
 
 export { discoverManifests, type Discovery } from './discover.js';
@@ -38,6 +39,11 @@ export interface BatchOptions extends Omit<ManifestOverrides, 'output'> {
   maxPixels?: number;
   /** The longest one job's build may take, ms (build()'s `jobTimeout`). */
   jobTimeout?: number;
+  /**
+   * Memory for the whole batch, bytes (default: half the machine's or container's memory). Each
+   * running job builds within a share of it: an equal share, or what its poster needs.
+   */
+  maxMemory?: number;
   /** Aborting stops starting jobs and aborts running ones; nothing partial is written. */
   signal?: AbortSignal;
   onEvent?: (event: BatchEvent) => void;
@@ -67,11 +73,12 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
   const cwd = options.cwd ?? process.cwd();
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal;
-  const { jobs: _j, force, lock = 'wait', fetch, maxPixels, jobTimeout, signal: _s, onEvent: _e, exclude, outputRoot, followSymlinks = false, ...overrides } = options;
+  const { jobs: _j, force, lock = 'wait', fetch, maxPixels, maxMemory, jobTimeout, signal: _s, onEvent: _e, exclude, outputRoot, followSymlinks = false, ...overrides } = options;
+  checkMaxMemory(maxMemory);
   const fetchOptions: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, cacheDir: defaultCacheDir(), ...fetch };
   const dispatcher = fetchOptions.dispatcher ?? createHttpDispatcher(fetchOptions);
   const concurrency = Math.max(1, options.jobs ?? defaultJobs());
-  const memory = new MemoryBudget();
+  const memory = new MemoryBudget(maxMemory ?? defaultMaxMemory());
   const optionsHash = sha256(
     JSON.stringify({ overrides: { ...overrides, cwd: undefined }, maxPixels, maxBytes: fetchOptions.maxBytes, block: fetchOptions.blockPrivateAddresses }),
   );
@@ -172,12 +179,15 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
         return done({ status: 'skipped', reason: freshness.reason, exitCode: ExitCode.ok, bytes: (await stampOf(spec.output))?.size ?? 0 });
       }
       await clearState(spec.output);
-      freeMemory = await memory.acquire(estimateJobBytes(spec.width, spec.height));
+      const size = outputSize(spec);
+      const share = jobMemoryShare(memory.budget, concurrency, size.width, size.height);
+      freeMemory = await memory.acquire(share);
       jobSignal.throwIfAborted();
       const buildOptions: BuildOptions = {
         fetch: { ...fetchOptions, dispatcher, ...(freshness.changedUrls?.length && { revalidate: freshness.changedUrls }) },
         ...(maxPixels !== undefined && { maxPixels }),
         ...(jobTimeout !== undefined && { jobTimeout }),
+        maxMemory: share,
         signal: jobSignal,
         recordInputs: true,
         outputRoot: job.root,

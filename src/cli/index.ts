@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `collage` command: a thin layer over the library's build(), plan() and validate(). */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { build, type BuildOptions, type BuildReport } from '../build.js';
@@ -10,6 +10,10 @@ import { manifestJsonSchema, outputSize, type ManifestOverrides } from '../manif
 import { plan } from '../plan.js';
 import { validate } from '../validate.js';
 import { createProgressReporter } from './progress.js';
+import { integer, positiveNumber, seconds } from './numbers.js';
+import { MAX_COLUMNS, MAX_DPI } from '../manifest/limits.js';
+import { MAX_POSTER_PIXELS } from '../manifest/normalize.js';
+import { MiB, MIN_MAX_MEMORY } from '../memory.js';
 import { runBatch } from './batch.js';
 import { addQueueBatchOptions, registerQueueCommands, runQueueBatch, type QueueFlags } from './queue.js';
 import type { BatchOptions, LockMode } from '../batch/index.js';
@@ -23,7 +27,9 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 sharp.cache(false);
 
 /** Commander's parsed flags: the manifest overrides under their own names, plus output modes. */
-interface CommonFlags extends Omit<ManifestOverrides, 'cwd' | 'onError'> {
+interface CommonFlags extends Omit<ManifestOverrides, 'cwd' | 'onError' | 'maxOutputPixels'> {
+  /** Mpx */
+  maxOutputPixels?: number;
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
@@ -35,6 +41,8 @@ interface BuildFlags extends CommonFlags {
   timeout?: number;
   maxDownload?: number;
   maxPixels?: number;
+  /** MB */
+  maxMemory?: number;
   onError?: string;
   cacheDir?: string;
   cache?: boolean;
@@ -45,40 +53,22 @@ interface BuildFlags extends CommonFlags {
   jobTimeout?: number;
 }
 
-const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
-  return n;
-};
-const positiveNumber = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!(n > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
-  return n;
-};
-/**
- * A duration in seconds within sane bounds: below a second a timeout only blames every photo for
- * the setting (`--timeout 0.0001`), and Infinity or 1e400 would disable the bound it sets.
- */
-const seconds = (name: string, min: number, max: number) => (value: string) => {
-  const n = Number(value);
-  if (!(n >= min && n <= max)) throw new InvalidArgumentError(`${name} must be a number of seconds from ${min} to ${max}`);
-  return n;
-};
 
 function addManifestOptions(command: Command, { output = true } = {}): Command {
   if (output) command.option('-o, --output <file>', 'output file (overrides the manifest; format from its extension)');
   return command
     .addOption(new Option('--format <format>', 'output format').choices(['png', 'jpeg', 'jpg', 'tiff', 'tif', 'webp', 'pdf']))
     .option('--quality <1-100>', 'JPEG quality (default 92)', integer('--quality', 1, 100))
-    .option('--dpi <n>', 'dots per inch; overrides size.dpi (e.g. --dpi 30 for a quick proof)', positiveNumber('--dpi'))
+    .option('--dpi <n>', 'dots per inch, a whole number; overrides size.dpi (e.g. --dpi 30 for a quick proof)', integer('--dpi', 1, MAX_DPI))
     .option('--size <WxH[unit]>', 'page size, e.g. 36x24in or 10800x7200 (needed for plain-text manifests)')
     .addOption(new Option('--layout <type>', 'layout type').choices(['grid', 'justified', 'masonry', 'mosaic']))
-    .option('--columns <n>', 'grid columns', integer('--columns', 1))
-    .option('--rows <n>', 'grid rows', integer('--rows', 1))
+    .option('--columns <n>', 'grid columns', integer('--columns', 1, MAX_COLUMNS))
+    .option('--rows <n>', 'grid rows', integer('--rows', 1, MAX_COLUMNS))
     .addOption(new Option('--fit <fit>', 'how photos fill their cells').choices(['cover', 'contain']))
     .option('--background <colour>', 'page colour, e.g. "#ffffff" or white')
     .option('--margin <length>', 'outer margin, e.g. 0.25in')
     .option('--gap <length>', 'space between photos, e.g. 2mm')
+    .option('--max-output-pixels <Mpx>', `refuse an output (trim + bleed) larger than this, in megapixels (default and most ${MAX_POSTER_PIXELS / 1e6})`, positiveNumber('--max-output-pixels', MAX_POSTER_PIXELS / 1e6))
     .option('--json', 'print a machine-readable JSON report on stdout')
     .option('-q, --quiet', 'print nothing but errors')
     .option('-v, --verbose', 'print timings, and stack traces on errors');
@@ -123,16 +113,33 @@ function addFetchOptions(command: Command): Command {
     .option('--concurrency <n>', `images downloaded at once (default ${DEFAULT_FETCH_OPTIONS.concurrency})`, integer('--concurrency', 1, 256))
     .option('--per-host <n>', `connections per host (default ${DEFAULT_FETCH_OPTIONS.perHost})`, integer('--per-host', 1, 64))
     .option('--timeout <seconds>', 'connect, response and stalled-download timeout, 1-3600 (default 30)', seconds('--timeout', 1, 3600))
-    .option('--max-download <MB>', 'largest image file accepted (default 100)', positiveNumber('--max-download'))
-    .option('--max-pixels <Mpx>', 'largest decoded image in megapixels (default 120)', positiveNumber('--max-pixels'))
+    .option('--max-download <MB>', 'largest image file accepted (default 100)', positiveNumber('--max-download', 4096))
+    .option('--max-pixels <Mpx>', 'largest decoded image in megapixels (default 120)', positiveNumber('--max-pixels', 10_000))
     .addOption(new Option('--on-error <policy>', 'when images fail: fail (write nothing, exit 3), skip (lay out the rest), placeholder (grey cell)').choices(['fail', 'skip', 'placeholder']))
     .option('--retries <n>', 'retries per image on network errors, 408, 429 and 5xx (default 3)', integer('--retries', 0, 20))
-    .option('--retry-delay <seconds>', 'backoff base: retry n waits up to base × 2^(n-1) (default 0.5)', positiveNumber('--retry-delay'))
+    .option('--retry-delay <seconds>', 'backoff base: retry n waits up to base × 2^(n-1) (default 0.5)', positiveNumber('--retry-delay', 60))
     .option('--download-timeout <seconds>', 'longest one photo may take over all its attempts and waits, 1-86400 (default 120)', seconds('--download-timeout', 1, 86400))
     .option('--job-timeout <seconds>', 'longest one job (a build, each batch job) may take; photos not in by then fail ("job deadline"), nothing is written, exit 3', seconds('--job-timeout', 1, 7 * 86400))
     .option('--cache-dir <dir>', 'download cache folder (default $XDG_CACHE_HOME/collage or ~/.cache/collage)')
     .option('--no-cache', 'neither read nor write the download cache')
     .option('--block-private-addresses', 'refuse loopback, link-local and private addresses (checked after DNS and on every redirect) and local files');
+}
+
+/**
+ * `--max-memory`, for the commands that decode photos here (build, batch, worker): the budget a
+ * job (batch: all its jobs; worker: all its jobs) builds within.
+ */
+function addMemoryOption(command: Command, what = 'this job'): Command {
+  return command.option(
+    '--max-memory <MB>',
+    `memory ${what} may use, in MB (default: half the RAM, or of a container's limit); photos decode when they fit in what the poster leaves, one that never could fails`,
+    positiveNumber('--max-memory', 10_000_000, MIN_MAX_MEMORY / MiB),
+  );
+}
+
+/** Bytes from `--max-memory <MB>`. */
+function maxMemoryFrom(flags: { maxMemory?: number }): { maxMemory?: number } {
+  return flags.maxMemory === undefined ? {} : { maxMemory: Math.round(flags.maxMemory * MiB) };
 }
 
 function fetchOptionsFrom(flags: BuildFlags): Pick<BuildOptions, 'fetch' | 'maxPixels' | 'onError' | 'jobTimeout'> {
@@ -160,8 +167,11 @@ function fetchOptionsFrom(flags: BuildFlags): Pick<BuildOptions, 'fetch' | 'maxP
 }
 
 function overridesFrom(flags: CommonFlags): ManifestOverrides {
-  const { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap } = flags;
-  return { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap };
+  const { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap, maxOutputPixels } = flags;
+  return {
+    output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap,
+    ...(maxOutputPixels !== undefined && { maxOutputPixels: Math.round(maxOutputPixels * 1e6) }),
+  };
 }
 
 interface BatchFlags extends BuildFlags {
@@ -182,14 +192,14 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  addEnvironmentHelp(addOutputPolicyOptions(addFetchOptions(
+  addEnvironmentHelp(addMemoryOption(addOutputPolicyOptions(addFetchOptions(
     addManifestOptions(
       program
         .command('build')
         .description('fetch, lay out, render and write one collage')
         .argument('<manifest>', 'JSON manifest, or a text file with one image URL or path per line'),
     ),
-  ), 'anywhere'))
+  ), 'anywhere')))
     .action(async (manifest: string, flags: BuildFlags & OutputPolicyFlags) => {
       setModes(flags);
       const progress = createProgressReporter(process.stderr, flags.quiet || flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
@@ -197,6 +207,7 @@ export function createProgram(): Command {
         ...overridesFrom(flags),
         ...fetchOptionsFrom(flags),
         ...outputPolicyFrom(flags),
+        ...maxMemoryFrom(flags),
         onProgress: progress,
       };
       let report: BuildReport;
@@ -251,8 +262,8 @@ export function createProgram(): Command {
     }
   });
 
-  const helpers = { addManifestOptions, addFetchOptions, addEnvironmentHelp, addOutputPolicyOptions, fetchOptionsFrom, overridesFrom, outputPolicyFrom, integer, positiveNumber, setModes };
-  addQueueBatchOptions(addEnvironmentHelp(addOutputPolicyOptions(addFetchOptions(
+  const helpers = { addManifestOptions, addFetchOptions, addEnvironmentHelp, addOutputPolicyOptions, addMemoryOption, maxMemoryFrom, fetchOptionsFrom, overridesFrom, outputPolicyFrom, integer, positiveNumber, seconds, setModes };
+  addQueueBatchOptions(addEnvironmentHelp(addMemoryOption(addOutputPolicyOptions(addFetchOptions(
     addManifestOptions(
       program
         .command('batch')
@@ -260,7 +271,7 @@ export function createProgram(): Command {
         .argument('<manifest|dir|glob...>', 'manifest files, folders (every *.json inside) or glob patterns'),
       { output: false },
     ),
-  ), "each manifest's own folder")), helpers)
+  ), "each manifest's own folder"), 'the whole batch (each running job gets a share)')), helpers)
     .option('-j, --jobs <n>', 'manifests built at once (default: one per core, within memory)', integer('--jobs', 1, 64))
     .option('--force', 'rebuild even when the output is up to date')
     .addOption(new Option('--lock <mode>', 'when another run is building the same output: wait for it, or skip the job').choices(['wait', 'skip']).default('wait'))
@@ -273,6 +284,7 @@ export function createProgram(): Command {
         ...overridesFrom(flags),
         ...fetchOptionsFrom(flags),
         ...outputPolicyFrom(flags),
+        ...maxMemoryFrom(flags),
         ...(flags.jobs !== undefined && { jobs: flags.jobs }),
         force: Boolean(flags.force),
         lock: flags.lock as LockMode,

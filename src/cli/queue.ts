@@ -22,9 +22,11 @@ export interface CliHelpers {
   addOutputPolicyOptions(command: Command, byDefault: string): Command;
   outputPolicyFrom(flags: never): { outputRoot?: string; followSymlinks: boolean };
   fetchOptionsFrom(flags: never): Pick<BuildOptions, 'fetch' | 'maxPixels' | 'onError' | 'jobTimeout'>;
+  addMemoryOption(command: Command, what?: string): Command;
+  maxMemoryFrom(flags: { maxMemory?: number }): { maxMemory?: number };
   overridesFrom(flags: never): ManifestOverrides;
-  integer(name: string, min: number, max?: number): (value: string) => number;
-  positiveNumber(name: string): (value: string) => number;
+  integer(name: string, min: number, max: number): (value: string) => number;
+  positiveNumber(name: string, max: number, least?: number): (value: string) => number;
   setModes(flags: { verbose?: boolean; json?: boolean }): void;
 }
 
@@ -47,7 +49,7 @@ function requireRedis(flags: QueueFlags): string {
 function addRetryOptions(command: Command, h: CliHelpers): Command {
   return command
     .option('--attempts <n>', `tries per job on a worker, the first included (default ${DEFAULT_ATTEMPTS}); invalid manifests and missing images are not retried`, h.integer('--attempts', 1, 100))
-    .option('--backoff <seconds>', `exponential backoff base between tries (default ${DEFAULT_BACKOFF_MS / 1000})`, h.positiveNumber('--backoff'));
+    .option('--backoff <seconds>', `exponential backoff base between tries (default ${DEFAULT_BACKOFF_MS / 1000})`, h.positiveNumber('--backoff', 3600));
 }
 
 /** `collage batch --redis URL`: the batch command's queue mode (added to its options). */
@@ -97,13 +99,13 @@ export async function runQueueBatch(inputs: string[], flags: Flags & QueueFlags 
 }
 
 export function registerQueueCommands(program: Command, h: CliHelpers): void {
-  h.addOutputPolicyOptions(h.addEnvironmentHelp(program.command('worker')), "each manifest's own folder (or the enqueuer's --output-root)")
+  h.addMemoryOption(h.addOutputPolicyOptions(h.addEnvironmentHelp(program.command('worker')), "each manifest's own folder (or the enqueuer's --output-root)"), 'this worker (each running job gets an equal share)')
     .description('take render jobs from a Redis queue and build them (one process per machine or container); SIGTERM finishes the running job and exits 0')
     .addOption(redisOption())
     .addOption(queueOption())
     .option('--concurrency <n>', 'jobs rendered at once by this process (default 1)', h.integer('--concurrency', 1, 64))
-    .option('--lock-duration <seconds>', "how long a job's lock lasts unrenewed: a dead worker's job is taken again after about this long (default 30)", h.positiveNumber('--lock-duration'))
-    .option('--stalled-interval <seconds>', 'how often to look for jobs whose worker died (default 30)', h.positiveNumber('--stalled-interval'))
+    .option('--lock-duration <seconds>', "how long a job's lock lasts unrenewed: a dead worker's job is taken again after about this long (default 30)", h.positiveNumber('--lock-duration', 3600, 0.1))
+    .option('--stalled-interval <seconds>', 'how often to look for jobs whose worker died (default 30)', h.positiveNumber('--stalled-interval', 3600, 0.1))
     .option('--max-stalled <n>', 'times a job may lose its worker before it is failed (default 2)', h.integer('--max-stalled', 1, 100))
     .option('--cache-dir <dir>', 'download cache folder on this machine (default $XDG_CACHE_HOME/collage or ~/.cache/collage)')
     .option('--no-cache', 'neither read nor write the download cache')
@@ -131,6 +133,7 @@ export function registerQueueCommands(program: Command, h: CliHelpers): void {
         redis: requireRedis(flags),
         ...(flags.queue && { queue: flags.queue }),
         ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
+        ...h.maxMemoryFrom(flags as { maxMemory?: number }),
         ...(flags.lockDuration !== undefined && { lockDurationMs: Math.round(flags.lockDuration * 1000) }),
         ...(flags.stalledInterval !== undefined && { stalledIntervalMs: Math.round(flags.stalledInterval * 1000) }),
         ...(flags.maxStalled !== undefined && { maxStalledCount: flags.maxStalled }),

@@ -15,6 +15,7 @@ import { decodeHeicRgba, HEIC_MISSING, heicSize } from './heic.js';
 import { describeNonImage, sniffFormat, type ImageFormat } from './sniff.js';
 import { readExif } from './exif.js';
 import { readJpegHeader } from './jpeg-header.js';
+import { decodeFrame, type DecodeFrame } from './frame.js';
 import { iccSegments, walkJpegSegments } from '../jpeg-markers.js';
 import { loadSkia } from '../skia.js';
 
@@ -45,6 +46,8 @@ export interface ImageHeader {
    * which both libvips and Skia would wrongly invert too.
    */
   cmyk?: { adobe: boolean; profile: boolean };
+  /** How the decoder holds its pixels (whole frame or streamed rows, shrink-on-load): decode/memory.ts. */
+  frame: DecodeFrame;
 }
 
 /** Packed 8-bit RGB pixels (transparency is flattened onto the background). */
@@ -64,11 +67,11 @@ export async function readImageHeader(bytes: Buffer, src: string): Promise<Image
   if (!DECODABLE.has(format)) throw new ImageError(src, `${format.toUpperCase()} images are not supported yet; convert to JPEG or PNG`);
   if (format === 'bmp') {
     // BITMAPINFOHEADER: width and height as int32 LE at 18 and 22 (height negative = top-down).
-    return { format, width: Math.abs(bytes.readInt32LE(18)), height: Math.abs(bytes.readInt32LE(22)), orientation: 1 };
+    return { format, width: Math.abs(bytes.readInt32LE(18)), height: Math.abs(bytes.readInt32LE(22)), orientation: 1, frame: decodeFrame(format, bytes) };
   }
   if (format === 'heic') {
     try {
-      return { format, ...(await heicSize(bytes)), orientation: 1 };
+      return { format, ...(await heicSize(bytes)), orientation: 1, frame: decodeFrame(format, bytes) };
     } catch (error) {
       if (error instanceof Error && error.message === HEIC_MISSING) throw new ImageError(src, HEIC_MISSING, { cause: error });
       throw new ImageError(src, `corrupt HEIC header: ${firstLine(error)}`, { cause: error });
@@ -86,6 +89,7 @@ export async function readImageHeader(bytes: Buffer, src: string): Promise<Image
         orientation,
         ...(taken !== null && { taken }),
         ...(jpeg.components === 4 && { cmyk: { adobe: jpeg.adobe, profile: jpeg.icc } }),
+        frame: decodeFrame(format, bytes, jpeg),
       };
     }
   }
@@ -101,6 +105,8 @@ export async function readImageHeader(bytes: Buffer, src: string): Promise<Image
       orientation: meta.orientation ?? 1,
       ...(taken !== null && { taken }),
       ...(cmyk && { cmyk }),
+      // Markers libvips read but we could not: its progressive flag, no chroma subsampling assumed.
+      frame: decodeFrame(format, bytes, format === 'jpeg' ? { components: meta.channels ?? 4, coding: meta.isProgressive ? 'progressive' : 'baseline', samplesPerPixel: meta.channels ?? 4 } : null),
     };
   } catch (error) {
     throw new ImageError(src, `corrupt ${format.toUpperCase()} header`, { cause: error });
@@ -137,10 +143,17 @@ export async function decodeForCell(
   try {
     const input = await decoderFor(bytes, header, scaledWidth, scaledHeight);
     let pipeline = input.autoOrient().resize(scaledWidth, scaledHeight, { fit: 'fill', kernel: 'lanczos3' });
-    if (region.width !== scaledWidth || region.height !== scaledHeight) pipeline = pipeline.extract(region);
+    const cropped = region.width !== scaledWidth || region.height !== scaledHeight;
+    // An extract after autoOrient makes sharp orient *before* resizing (resize.js: orientBefore),
+    // which copies the whole stored image into memory and loses shrink-on-load: a 30000×30000
+    // TIFF with orientation 6 took 2.7 GB. An oriented photo is resampled whole and cropped here.
+    const cropHere = cropped && header.orientation !== 1;
+    if (cropped && !cropHere) pipeline = pipeline.extract(region);
     // Opaque images (every JPEG) come out as packed RGB, ready to copy: no alpha band to add,
     // flatten and strip again (~10% of a small photo's decode). Transparent ones keep alpha.
-    const { data, info } = await pipeline.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const resampled = await pipeline.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const info = cropHere ? { ...resampled.info, width: region.width, height: region.height } : resampled.info;
+    const data = cropHere ? cropRaw(resampled.data, resampled.info.width, resampled.info.channels, region) : resampled.data;
     const channels = info.channels;
     if (info.width !== region.width || info.height !== region.height || (channels !== 3 && channels !== 4)) {
       throw new Error(`decoder returned ${info.width}×${info.height}×${channels}`);
@@ -174,6 +187,17 @@ function flattenOnto(rgba: Buffer, background: Rgba): void {
     rgba[i - 1] = Math.round(rgba[i - 1]! * t + background.b * (1 - t));
     rgba[i] = 255;
   }
+}
+
+/** `region` of a packed raw image `width` pixels wide. */
+function cropRaw(pixels: Buffer, width: number, channels: number, region: { left: number; top: number; width: number; height: number }): Buffer {
+  const rowBytes = region.width * channels;
+  const out = Buffer.allocUnsafe(rowBytes * region.height);
+  for (let y = 0; y < region.height; y++) {
+    const from = ((region.top + y) * width + region.left) * channels;
+    pixels.copy(out, y * rowBytes, from, from + rowBytes);
+  }
+  return out;
 }
 
 /** RGBA → packed RGB (the poster's format), alpha already flattened. */

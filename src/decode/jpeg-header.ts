@@ -11,6 +11,13 @@ export interface JpegHeader {
   height: number;
   /** 1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK. */
   components: number;
+  /** Coded as a progressive (SOF2, SOF6, SOF10, SOF14) or lossless (SOF3, SOF7, SOF11, SOF15) frame, not sequential DCT. */
+  coding: 'baseline' | 'progressive' | 'lossless';
+  /**
+   * Samples stored per pixel, all components together: 3 for 4:4:4, 1.5 for 4:2:0, 1 for grey
+   * (each component's sampling factors over the largest).
+   */
+  samplesPerPixel: number;
   /** The APP1 "Exif" payload, as libvips reports it ("Exif\0\0" and the TIFF structure). */
   exif?: Buffer;
   /** An APP2 ICC_PROFILE segment is present. */
@@ -22,6 +29,21 @@ export interface JpegHeader {
 /** Start-of-frame markers: every SOFn but DHT (C4), JPG (C8) and DAC (CC). */
 function isFrameHeader(marker: number): boolean {
   return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+}
+
+const PROGRESSIVE = new Set([0xc2, 0xc6, 0xca, 0xce]);
+const LOSSLESS = new Set([0xc3, 0xc7, 0xcb, 0xcf]);
+
+/** Σ (h × v) / (hmax × vmax) over the frame's components (3 bytes each after the 6-byte head). */
+function samplesPerPixel(frame: Buffer): number {
+  const factors: { h: number; v: number }[] = [];
+  for (let i = 0, at = 6; i < frame[5]! && at + 2 < frame.length; i++, at += 3) {
+    factors.push({ h: frame[at + 1]! >> 4 || 1, v: frame[at + 1]! & 15 || 1 });
+  }
+  if (factors.length === 0) return frame[5]!;
+  const hmax = Math.max(...factors.map((f) => f.h));
+  const vmax = Math.max(...factors.map((f) => f.v));
+  return factors.reduce((sum, f) => sum + (f.h * f.v) / (hmax * vmax), 0);
 }
 
 /** The header, or null when the markers before the first scan are not well formed (let libvips judge). */
@@ -40,6 +62,8 @@ export function readJpegHeader(bytes: Buffer): JpegHeader | null {
       header.height = data.readUInt16BE(1);
       header.width = data.readUInt16BE(3);
       header.components = data[5]!;
+      header.coding = PROGRESSIVE.has(marker) ? 'progressive' : LOSSLESS.has(marker) ? 'lossless' : 'baseline';
+      header.samplesPerPixel = samplesPerPixel(data);
     }
   });
   if (!wellFormed || !frame || !header.width || !header.height || !header.components) return null;

@@ -1,5 +1,5 @@
 /** Grid: equal cells, row-major, `columns` × `rows` (either derived when omitted). */
-import { splitEvenly } from './split.js';
+import { smallestSpan, splitEvenly } from './split.js';
 import { LayoutError, type Box } from './types.js';
 
 export interface GridOptions {
@@ -26,12 +26,13 @@ export function gridLayout(options: GridOptions): GridResult {
   if (columns * rows < count) {
     throw new LayoutError('layout', `a ${columns}×${rows} grid has ${columns * rows} cells but there are ${count} images`);
   }
-  const xs = splitEvenly(content.x, content.width, columns, gap);
-  const ys = splitEvenly(content.y, content.height, rows, gap);
-  const smallest = Math.min(...xs.map((s) => s.size), ...ys.map((s) => s.size));
-  if (smallest < 1) {
+  // The smallest span splitEvenly makes is floor(available / count): checked before any array
+  // of columns or rows is made (an untrusted count may be huge).
+  if (smallestSpan(content.width, columns, gap) < 1 || smallestSpan(content.height, rows, gap) < 1) {
     throw new LayoutError('layout', `${columns}×${rows} cells with a ${gap} px gap do not fit in ${content.width}×${content.height} px`);
   }
+  const xs = splitEvenly(content.x, content.width, columns, gap);
+  const ys = splitEvenly(content.y, content.height, rows, gap);
   const boxes: Box[] = [];
   for (let i = 0; i < count; i++) {
     const column = xs[i % columns]!;

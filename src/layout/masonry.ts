@@ -3,7 +3,7 @@
  * then each column scaled vertically so all column bottoms meet the content box's bottom (a small
  * cover crop per cell, reported).
  */
-import { splitEvenly, splitWeighted } from './split.js';
+import { smallestSpan, splitEvenly, splitWeighted } from './split.js';
 import { LayoutError, checkImages, coverCropFraction, type Box, type ImageShape, type PlacedBox } from './types.js';
 
 export interface MasonryOptions {
@@ -29,8 +29,8 @@ export function masonryLayout(options: MasonryOptions): MasonryResult {
   checkImages(images);
   const columns = options.columns ?? masonryColumns(images, content, gap);
   if (!(Number.isInteger(columns) && columns >= 1)) throw new LayoutError('layout.columns', `columns must be a positive integer, got ${columns}`);
+  if (smallestSpan(content.width, columns, gap) < 1) throw new LayoutError('layout', `${columns} columns with a ${gap} px gap do not fit in ${content.width} px`);
   const xs = splitEvenly(content.x, content.width, columns, gap);
-  if (Math.min(...xs.map((s) => s.size)) < 1) throw new LayoutError('layout', `${columns} columns with a ${gap} px gap do not fit in ${content.width} px`);
   const columnWidth = (content.width - (columns - 1) * gap) / columns;
   const bottoms = new Array<number>(columns).fill(0);
   const columnImages: number[][] = Array.from({ length: columns }, () => []);

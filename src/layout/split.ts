@@ -17,6 +17,11 @@ export function splitEvenly(start: number, length: number, count: number, gap: n
  * Spans proportional to `weights` (> 0), separated by exactly `gap` pixels, filling `length`
  * exactly: cumulative rounding, so spans differ from their ideal size by under 1 px.
  */
+/** The smallest span `splitEvenly(_, length, count, gap)` makes, without making them. */
+export function smallestSpan(length: number, count: number, gap: number): number {
+  return Math.floor((length - (count - 1) * gap) / count);
+}
+
 export function splitWeighted(start: number, length: number, weights: readonly number[], gap: number): { start: number; size: number }[] {
   const count = weights.length;
   const available = length - (count - 1) * gap;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import { closest } from './suggest.js';
+import { MAX_DPI, MAX_IMAGES } from './limits.js';
 import { KNOWN_KEYS, ManifestSchema, ON_ERROR, type BleedMode, type Fit, type OnError, type ImageEntryInput, type ManifestInput, type OutputFormat } from './schema.js';
 import { lengthToInches, lengthToPixels, parseColor, parseLength, parseSizeOption, type Rgba } from './units.js';
 import type { RawManifest } from './read.js';
@@ -20,7 +21,7 @@ export interface ManifestOverrides {
   output?: string;
   format?: string;
   quality?: number;
-  /** Overrides `size.dpi`: physical sizes are re-rasterised (`--dpi 30` is a quick proof). */
+  /** Overrides `size.dpi`, a whole number: physical sizes are re-rasterised (`--dpi 30` is a quick proof). */
   dpi?: number;
   /** `36x24in`, `10800x7200`, … */
   size?: string;
@@ -33,6 +34,8 @@ export interface ManifestOverrides {
   gap?: string;
   /** Failure policy: fail | skip | placeholder (overrides the manifest's onError). */
   onError?: string;
+  /** Largest output (trim + bleed) in pixels, up to and by default MAX_POSTER_PIXELS: a shop refuses giant posters up front. */
+  maxOutputPixels?: number;
   /** Folder that relative `output` overrides resolve against (default: process.cwd()). */
   cwd?: string;
 }
@@ -147,8 +150,8 @@ export function normalizeManifest(
   const input = applyOverrides(raw, overrides, problems);
   if (problems.length > 0) throw new ManifestError(manifestFile, problems);
 
-  const result = v.safeParse(ManifestSchema, input, { abortEarly: false });
-  if (!result.success) throw new ManifestError(manifestFile, result.issues.map(toProblem));
+  const result = v.safeParse(ManifestSchema, input, { abortEarly: false, abortPipeEarly: true });
+  if (!result.success) throw new ManifestError(manifestFile, atMost(result.issues.map(toProblem)));
   const manifest = result.output;
 
   const baseDir = manifestFile === '<inline>' ? (overrides.cwd ?? process.cwd()) : path.dirname(path.resolve(manifestFile));
@@ -175,8 +178,15 @@ function applyOverrides(raw: RawManifest, o: ManifestOverrides, problems: Manife
     else input.size = { ...(isObject(input.size) ? input.size : {}), ...size };
   }
   if (o.dpi !== undefined) {
-    if (!(o.dpi >= 1 && o.dpi <= 10000)) problems.push({ path: '--dpi', message: 'must be a number from 1 to 10000' });
+    if (!(Number.isInteger(o.dpi) && o.dpi >= 1 && o.dpi <= MAX_DPI)) problems.push({ path: '--dpi', message: `must be a whole number from 1 to ${MAX_DPI}` });
     input.size = { ...(isObject(input.size) ? input.size : {}), dpi: o.dpi };
+  }
+  if (o.maxOutputPixels !== undefined && !(Number.isFinite(o.maxOutputPixels) && o.maxOutputPixels >= 1 && o.maxOutputPixels <= MAX_POSTER_PIXELS)) {
+    problems.push({ path: '--max-output-pixels', message: `must be more than 0 and at most ${MAX_POSTER_PIXELS / 1e6} Mpx` });
+  }
+  // Before the schema looks at each one: a million bad entries would be a million problems.
+  if (Array.isArray(input.images) && input.images.length > MAX_IMAGES) {
+    problems.push({ path: 'images', message: `${input.images.length.toLocaleString('en-US')} images; a manifest takes at most ${MAX_IMAGES.toLocaleString('en-US')}` });
   }
   if (o.layout !== undefined || o.columns !== undefined || o.rows !== undefined || o.fit !== undefined) {
     const layout: Record<string, unknown> = { ...(isObject(input.layout) ? input.layout : { type: 'grid' }) };
@@ -223,10 +233,12 @@ function toSpec(
   }
   const full = outputSize({ width, height, bleed });
   const withBleed = bleed.size > 0 ? ` with ${bleed.size} px bleed per side` : '';
-  if (full.width * full.height > MAX_POSTER_PIXELS) {
+  const maxPixels = o.maxOutputPixels ?? MAX_POSTER_PIXELS;
+  if (full.width * full.height > maxPixels) {
+    const limit = maxPixels === MAX_POSTER_PIXELS ? `the ${MAX_POSTER_PIXELS / 1e6} Mpx one poster can hold` : `the ${formatMpx(maxPixels)} Mpx --max-output-pixels limit`;
     problems.push({
       path: 'size',
-      message: `${full.width}×${full.height} px (${describeSize(m.size.width, m.size.height, dpi)}${withBleed}) is ${(full.width * full.height / 1e6).toFixed(0)} Mpx, over the ${MAX_POSTER_PIXELS / 1e6} Mpx one poster can hold; lower the dpi or the size`,
+      message: `${full.width}×${full.height} px (${describeSize(m.size.width, m.size.height, dpi)}${withBleed}) is ${formatMpx(full.width * full.height)} Mpx, over ${limit}; lower the dpi or the size`,
     });
   }
   const margin = px(m.margin ?? 0);
@@ -426,6 +438,19 @@ function knownKeysAt(parent: (string | number)[]): readonly string[] {
   }
   if (first === 'order') return KNOWN_KEYS.order;
   return [];
+}
+
+/** Problems past this many are counted, not listed: an untrusted manifest can have millions. */
+const MAX_PROBLEMS = 50;
+
+function atMost(problems: ManifestProblem[]): ManifestProblem[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  return [...problems.slice(0, MAX_PROBLEMS), { path: '', message: `and ${(problems.length - MAX_PROBLEMS).toLocaleString('en-US')} more problems` }];
+}
+
+function formatMpx(pixels: number): string {
+  const mpx = pixels / 1e6;
+  return mpx >= 10 ? mpx.toFixed(0) : String(+mpx.toFixed(2));
 }
 
 export function formatPath(keys: (string | number)[]): string {

@@ -82,7 +82,18 @@ const SYNTAX_MESSAGES: Partial<Record<string, string>> = {
   InvalidCharacter: 'invalid character in string',
 };
 
+/**
+ * Nesting no manifest needs (it has five levels): refused before parsing, because jsonc-parser
+ * (which finds where invalid JSON goes wrong) recurses per level and 100,000 `[` overflowed its stack.
+ */
+const MAX_DEPTH = 64;
+
 function parseJson(file: string, text: string): unknown {
+  const deep = tooDeepAt(text);
+  if (deep !== null) {
+    const { line, column } = lineColumn(text, deep);
+    throw new ManifestError(`${file}:${line}:${column}`, [{ path: '', message: `invalid JSON: nested more than ${MAX_DEPTH} levels deep` }]);
+  }
   try {
     return JSON.parse(text);
   } catch {
@@ -96,6 +107,23 @@ function parseJson(file: string, text: string): unknown {
     const { line, column } = lineColumn(text, offset);
     throw new ManifestError(`${file}:${line}:${column}`, [{ path: '', message: `invalid JSON: ${SYNTAX_MESSAGES[code] ?? code}` }]);
   }
+}
+
+/** Offset of the first `[` or `{` more than MAX_DEPTH levels deep (outside strings), or null. */
+function tooDeepAt(text: string): number | null {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return null;
 }
 
 export function lineColumn(text: string, offset: number): { line: number; column: number } {

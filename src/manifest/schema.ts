@@ -4,7 +4,9 @@
  */
 import * as v from 'valibot';
 import { toJsonSchema } from '@valibot/to-json-schema';
-import { LENGTH_PATTERN, parseColor } from './units.js';
+import { parseColor } from './units.js';
+import { Length } from './lengths.js';
+import { MAX_COLUMNS, MAX_DPI, MAX_IMAGES, MAX_QUALITY, MAX_SEED, MAX_WEIGHT, MIN_WEIGHT } from './limits.js';
 import { CaptionTextSchema, STYLE_KEYS, StyleSchema } from './style.js';
 import { HEADER_NAME, originsOfKey, refusedHeaderName, refusedHeaderValue } from '../sources/headers.js';
 
@@ -16,17 +18,6 @@ export type OnError = (typeof ON_ERROR)[number];
 export type Fit = (typeof FITS)[number];
 export const BLEED_MODES = ['extend', 'mirror', 'color'] as const;
 export type BleedMode = (typeof BLEED_MODES)[number];
-
-const Length = v.pipe(
-  v.union(
-    [
-      v.pipe(v.number(), v.minValue(0)),
-      v.pipe(v.string(), v.regex(LENGTH_PATTERN, 'Invalid length: expected a number of pixels or a string like "0.25in", "3mm", "12pt", "40px"')),
-    ],
-    'Invalid length: expected a number of pixels or a string like "0.25in", "3mm", "12pt", "40px"',
-  ),
-  v.description('A length: a number of pixels, or a string with a unit: px, in, mm, cm, pt.'),
-);
 
 const Color = v.pipe(
   v.string('Invalid colour: expected a string such as "#ffffff", "rgb(255 255 255)" or "white"'),
@@ -47,7 +38,10 @@ const FocusOrAuto = v.pipe(
 );
 
 export const ORDERS = ['manifest', 'date', 'shuffle'] as const;
-const Seed = v.pipe(v.number(), v.integer('seed must be a whole number'), v.description('Seed for order "shuffle": the same seed gives the same order.'));
+/** A whole number from 0 to MAX_SEED. */
+const seedNumber = () =>
+  v.pipe(v.number(), v.integer('seed must be a whole number'), v.minValue(0, 'seed must be at least 0'), v.maxValue(MAX_SEED, `seed must be at most ${MAX_SEED}`));
+const Seed = v.pipe(seedNumber(), v.description('Seed for order "shuffle": the same seed gives the same order.'));
 const OrderSchema = v.pipe(
   v.union(
     [
@@ -75,19 +69,25 @@ export const ImageEntrySchema = v.union(
       fit: v.optional(Fit),
       style: v.optional(StyleSchema),
       weight: v.optional(
-        v.pipe(v.number(), v.minValue(0.01, 'weight must be positive'), v.maxValue(100), v.description('Relative area hint for justified and mosaic layouts (default 1).')),
+        v.pipe(
+          v.number(),
+          v.minValue(MIN_WEIGHT, `weight must be at least ${MIN_WEIGHT}`),
+          v.maxValue(MAX_WEIGHT, `weight must be at most ${MAX_WEIGHT}`),
+          v.description('Relative area hint for justified and mosaic layouts (default 1).'),
+        ),
       ),
     }),
   ],
   'Invalid image: expected a URL or path string, or an object with "src"',
 );
 
-const Positive = (what: string) => v.pipe(v.number(), v.integer(`${what} must be a whole number`), v.minValue(1, `${what} must be at least 1`));
+const Count = (what: string) =>
+  v.pipe(v.number(), v.integer(`${what} must be a whole number`), v.minValue(1, `${what} must be at least 1`), v.maxValue(MAX_COLUMNS, `${what} must be at most ${MAX_COLUMNS.toLocaleString('en-US')}`));
 
 export const GridLayoutSchema = v.strictObject({
   type: v.literal('grid'),
-  columns: v.optional(v.pipe(Positive('columns'), v.description('Number of columns; derived from the image count when omitted.'))),
-  rows: v.optional(v.pipe(Positive('rows'), v.description('Number of rows; derived from the image count when omitted.'))),
+  columns: v.optional(v.pipe(Count('columns'), v.description('Number of columns; derived from the image count when omitted.'))),
+  rows: v.optional(v.pipe(Count('rows'), v.description('Number of rows; derived from the image count when omitted.'))),
   fit: v.optional(Fit),
 });
 
@@ -99,13 +99,13 @@ export const JustifiedLayoutSchema = v.strictObject({
 
 export const MasonryLayoutSchema = v.strictObject({
   type: v.literal('masonry'),
-  columns: v.optional(v.pipe(Positive('columns'), v.description('Number of columns; derived from the images and page when omitted.'))),
+  columns: v.optional(v.pipe(Count('columns'), v.description('Number of columns; derived from the images and page when omitted.'))),
   fit: v.optional(Fit),
 });
 
 export const MosaicLayoutSchema = v.strictObject({
   type: v.literal('mosaic'),
-  seed: v.optional(v.pipe(v.number(), v.integer(), v.description('Changes the arrangement; the same seed gives the same layout.'))),
+  seed: v.optional(v.pipe(seedNumber(), v.description('Changes the arrangement; the same seed gives the same layout.'))),
   fit: v.optional(Fit),
 });
 
@@ -120,7 +120,15 @@ export const LayoutSchema = v.variant(
 export const SizeSchema = v.strictObject({
   width: Length,
   height: Length,
-  dpi: v.optional(v.pipe(v.number(), v.minValue(1, 'dpi must be at least 1'), v.maxValue(10000, 'dpi must be at most 10000'), v.description('Dots per inch (default 300); converts physical units and is written into the file.'))),
+  dpi: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer('dpi must be a whole number'),
+      v.minValue(1, 'dpi must be at least 1'),
+      v.maxValue(MAX_DPI, `dpi must be at most ${MAX_DPI}`),
+      v.description('Dots per inch, a whole number (default 300); converts physical units and is written into the file.'),
+    ),
+  ),
 });
 
 const BleedMode = v.pipe(
@@ -143,7 +151,15 @@ const ManifestObjectSchema = v.strictObject({
   version: v.optional(v.literal(1)),
   output: v.optional(v.pipe(v.string(), v.minLength(1), v.description('Output file, relative to the manifest folder. -o overrides.'))),
   format: v.optional(v.pipe(v.picklist(FORMATS), v.description('Output format: png, jpeg, tiff, webp or pdf; else taken from the output file extension.'))),
-  quality: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100), v.description('JPEG and WebP quality 1-100 (default 92); PNG, TIFF and PDF are lossless.'))),
+  quality: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer('quality must be a whole number'),
+      v.minValue(1, 'quality must be at least 1'),
+      v.maxValue(MAX_QUALITY, `quality must be at most ${MAX_QUALITY}`),
+      v.description('JPEG and WebP quality 1-100 (default 92); PNG, TIFF and PDF are lossless.'),
+    ),
+  ),
   size: SizeSchema,
   background: v.optional(Color),
   margin: v.optional(Length),
@@ -186,6 +202,7 @@ const ManifestObjectSchema = v.strictObject({
   images: v.pipe(
     v.array(ImageEntrySchema, 'Invalid images: expected an array'),
     v.minLength(1, 'Invalid images: the list is empty; add at least one image'),
+    v.maxLength(MAX_IMAGES, (issue) => `Invalid images: ${(issue.input as unknown[]).length.toLocaleString('en-US')} images; a manifest takes at most ${MAX_IMAGES.toLocaleString('en-US')}`),
   ),
 });
 

@@ -5,20 +5,9 @@
  * to device pixels, so a look reaches the renderer as plain numbers and colours.
  */
 import * as v from 'valibot';
-import { LENGTH_PATTERN, lengthToPixels, parseColor, parseLength, type Rgba } from './units.js';
-
-const LENGTH_MESSAGE = 'Invalid length: expected a number of pixels or a string like "0.25in", "3mm", "12pt", "40px"';
-const SIGNED_LENGTH = /^\s*-?(\d+(?:\.\d+)?|\.\d+)\s*(px|in|mm|cm|pt)?\s*$/;
-
-const Length = v.pipe(
-  v.union([v.pipe(v.number(), v.minValue(0)), v.pipe(v.string(), v.regex(LENGTH_PATTERN, LENGTH_MESSAGE))], LENGTH_MESSAGE),
-  v.description('A length: a number of pixels, or a string with a unit: px, in, mm, cm, pt.'),
-);
-
-const SignedLength = v.pipe(
-  v.union([v.number(), v.pipe(v.string(), v.regex(SIGNED_LENGTH, LENGTH_MESSAGE))], LENGTH_MESSAGE),
-  v.description('A length that may be negative: a number of pixels, or a string with a unit, e.g. "-1mm".'),
-);
+import { Length, SignedLength } from './lengths.js';
+import { MAX_CAPTION_LINES } from './limits.js';
+import { lengthToPixels, parseColor, parseLength, type Rgba } from './units.js';
 
 const Color = v.pipe(
   v.string('Invalid colour: expected a string such as "#ffffff", "rgba(0,0,0,0.4)" or "white"'),
@@ -70,7 +59,13 @@ export const CaptionStyleSchema = v.pipe(
     ),
     align: v.optional(v.picklist(CAPTION_ALIGNS)),
     maxLines: v.optional(
-      v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20), v.description('Lines before the text is cut with an ellipsis (default 2).')),
+      v.pipe(
+        v.number(),
+        v.integer('maxLines must be a whole number'),
+        v.minValue(1, 'maxLines must be at least 1'),
+        v.maxValue(MAX_CAPTION_LINES, `maxLines must be at most ${MAX_CAPTION_LINES}`),
+        v.description('Lines before the text is cut with an ellipsis (default 2).'),
+      ),
     ),
     padding: v.optional(v.pipe(Length, v.description('Space around the text (default 0.4 × size).'))),
   }),

@@ -11,12 +11,15 @@ import { buildSpec, type BuildOptions } from '../build.js';
 import { ManifestError } from '../errors.js';
 import { normalizeManifest, readManifestSource } from '../manifest/index.js';
 import { defaultCacheDir, parseHeadersEnv } from '../sources/index.js';
+import { checkMaxMemory, defaultMaxMemory, MIN_MAX_MEMORY } from '../memory.js';
 import { connect, disconnect, ready, DEFAULT_QUEUE, type QueueConnection } from './connection.js';
 import { classifyFailure, jobError, progressOf, sha256, type RenderJobData, type RenderProgress, type RenderResult } from './jobs.js';
 
 export interface WorkerOptions extends QueueConnection {
   /** Jobs run at once by this process (default 1: a render uses a core and a lot of memory). */
   concurrency?: number;
+  /** Memory for this process, bytes (default: half the machine's or container's); each job builds within an equal share. */
+  maxMemory?: number;
   /** Download cache on this machine (default: the user's cache folder); null disables it. */
   cacheDir?: string | null;
   /** Per-host request headers (default: COLLAGE_HTTP_HEADERS of this process). */
@@ -56,6 +59,8 @@ export async function startWorker(options: WorkerOptions): Promise<RenderWorker>
   const queue = options.queue ?? DEFAULT_QUEUE;
   const emit = options.onEvent ?? (() => {});
   const concurrency = Math.max(1, options.concurrency ?? 1);
+  checkMaxMemory(options.maxMemory);
+  const jobMemory = Math.max(MIN_MAX_MEMORY, Math.floor((options.maxMemory ?? defaultMaxMemory()) / concurrency));
   const name = `${os.hostname()}:${process.pid}`;
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
   const headers = options.headers ?? parseHeadersEnv(process.env.COLLAGE_HTTP_HEADERS);
@@ -86,6 +91,7 @@ export async function startWorker(options: WorkerOptions): Promise<RenderWorker>
       fetch: { ...data.options.fetch, cacheDir, headers },
       ...(data.options.maxPixels !== undefined && { maxPixels: data.options.maxPixels }),
       ...(data.options.jobTimeout !== undefined && { jobTimeout: data.options.jobTimeout }),
+      maxMemory: jobMemory,
       onProgress: (event) => report(progressOf(event, name, counts), event.type !== 'image'),
     };
     try {

@@ -1,4 +1,7 @@
 /** Real images made for tests, and reading pixels back from outputs. */
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 
 export type Rgb = [number, number, number];
@@ -71,4 +74,15 @@ export function bmp(width: number, height: number, rgb: Rgb): Buffer {
   file.writeUInt32LE(row * height, 34);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) file.set([rgb[2], rgb[1], rgb[0]], 54 + y * row + x * 3);
   return file;
+}
+
+/**
+ * A flat progressive JPEG (4:4:4, what makes 12800×8600 a 1.3 MB file) written to `file` by a
+ * child process: encoding 110 Mpx holds ~700 MB, which stays out of the test's own process.
+ */
+export async function writeProgressiveJpeg(file: string, width: number, height: number): Promise<void> {
+  const sharpPath = createRequire(import.meta.url).resolve('sharp');
+  const script = `require(${JSON.stringify(sharpPath)})({ create: { width: ${width}, height: ${height}, channels: 3, background: { r: 90, g: 140, b: 200 } } })
+    .jpeg({ quality: 90, progressive: true, chromaSubsampling: '4:4:4' }).toFile(${JSON.stringify(file)}).catch((e) => { console.error(e); process.exit(1); });`;
+  await promisify(execFile)(process.execPath, ['-e', script]);
 }
