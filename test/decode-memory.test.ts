@@ -8,11 +8,14 @@
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageHeader } from '../src/decode/index.js';
 import { estimateDecodeBytes } from '../src/decode/memory.js';
+import type { DecodeFrame } from '../src/decode/frame.js';
 import { jobMemoryShare } from '../src/batch/schedule.js';
 import { fixedJobBytes, MIN_DECODE_BYTES } from '../src/memory.js';
 import { CLI, ROOT, runCli } from './support/cli.js';
@@ -87,6 +90,15 @@ describe('progressive 110 Mpx JPEGs of 1.3 MB each', () => {
     expect(maxRssBytes).toBeLessThanOrEqual(BUDGET_MB * MiB);
   }, 600_000);
 
+  it('batch: each job builds within its share of the batch budget', async () => {
+    await writeFile(path.join(dir, 'one.json'), JSON.stringify({ size: { width: 400, height: 300 }, output: 'one.jpg', images: ['p0.jpg'] }));
+    const result = await runCli(['batch', 'one.json', '--max-memory', '1024', '--jobs', '2', '--json'], { cwd: dir });
+    expect(result.code).toBe(3);
+    const [job] = (JSON.parse(result.stdout) as { jobs: { reason: string }[] }).jobs;
+    // Two jobs at once: each has 512 MB of the 1,024, too little for this photo.
+    expect(job!.reason).toMatch(/p0\.jpg: a 110 Mpx progressive JPEG needs about [\d,]+ MB to decode, over the [\d,]+ MB left for decoding in this job's 512 MB memory budget/);
+  });
+
   it('one that needs more than the whole budget fails with one line naming its Mpx and the budget', async () => {
     await writeFile(path.join(dir, 'one.json'), JSON.stringify({ size: { width: 400, height: 300 }, images: ['p0.jpg'] }));
     const result = await runCli(['build', 'one.json', '-o', 'one.jpg', '--max-memory', '512'], { cwd: dir });
@@ -97,6 +109,63 @@ describe('progressive 110 Mpx JPEGs of 1.3 MB each', () => {
     ]);
     expect(result.stderr).not.toMatch(/at \w+ \(|heap|Error:/);
   });
+});
+
+describe('what a decode holds, from the header', () => {
+  const create = (width: number, height: number, channels: 3 | 4 = 3) => sharp({ create: { width, height, channels, background: { r: 10, g: 20, b: 30, alpha: 1 } } });
+  it('per format: whole frames where the decoder keeps one, rows where it streams', async () => {
+    const cases: [string, Promise<Buffer>, Partial<DecodeFrame>][] = [
+      ['baseline JPEG', create(64, 48).jpeg().toBuffer(), { kind: 'JPEG', wholeFrame: 0, shrink: 'jpeg' }],
+      ['progressive 4:2:0', create(64, 48).jpeg({ progressive: true }).toBuffer(), { kind: 'progressive JPEG', wholeFrame: 3 }],
+      ['progressive 4:4:4', create(64, 48).jpeg({ progressive: true, chromaSubsampling: '4:4:4' }).toBuffer(), { kind: 'progressive JPEG', wholeFrame: 6 }],
+      ['PNG', create(64, 48).png().toBuffer(), { kind: 'PNG', wholeFrame: 0, rowBytes: 3 }],
+      ['interlaced PNG', create(64, 48, 4).png({ progressive: true }).toBuffer(), { kind: 'interlaced PNG', rowBytes: 4, wholeFrame: 4.8 }],
+      ['16-bit PNG', create(64, 48).toColourspace('rgb16').png().toBuffer(), { kind: 'PNG', rowBytes: 6 }],
+      ['lossy WebP', create(64, 48).webp().toBuffer(), { kind: 'WebP', wholeFrame: 0, shrink: 'scale' }],
+      ['lossless WebP', create(64, 48).webp({ lossless: true }).toBuffer(), { kind: 'lossless WebP', wholeFrame: 4 }],
+      ['tiled TIFF', create(64, 48).tiff({ tile: true, tileWidth: 32, tileHeight: 32 }).toBuffer(), { kind: 'TIFF', wholeFrame: 0, blockRows: 32, rowBytes: 3 }],
+      ['GIF', create(64, 48).gif().toBuffer(), { kind: 'GIF' }],
+    ];
+    for (const [name, bytes, frame] of cases) {
+      const header = await readImageHeader(await bytes, name);
+      expect(header.frame, name).toMatchObject(frame);
+    }
+  });
+
+  it('a 110 Mpx baseline JPEG shrinks on load: a few MB for a small cell, the frame for one as large as itself', async () => {
+    const header = { format: 'jpeg' as const, width: WIDTH, height: HEIGHT, orientation: 1, frame: { kind: 'JPEG', wholeFrame: 0, rowBytes: 3, blockRows: 0, shrink: 'jpeg' as const } };
+    const cell = (width: number, height: number) => ({ sampling: { scaledWidth: width, scaledHeight: height, region: { left: 0, top: 0, width, height }, offset: { x: 0, y: 0 } } });
+    expect(estimateDecodeBytes(header, cell(400, 269))).toBeLessThan(32 * MiB);
+    expect(estimateDecodeBytes(header, cell(WIDTH, HEIGHT))).toBeGreaterThan(WIDTH * HEIGHT * 4);
+  });
+
+  it('an oriented photo cropped to its cell still shrinks on load (was: the whole stored image copied first)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'collage-test-'));
+    try {
+      const file = path.join(dir, 'portrait.jpg');
+      await promisify(execFile)(process.execPath, [
+        '-e',
+        `require(${JSON.stringify(createRequire(import.meta.url).resolve('sharp'))})({ create: { width: 12800, height: 8600, channels: 3, background: '#5a8' } }).withMetadata({ orientation: 6 }).jpeg().toFile(${JSON.stringify(file)})`,
+      ]);
+      // Peak RSS over the process before the decode, in a fresh child: the stored frame is 330 MB.
+      const script = `
+        const { readFileSync } = await import('node:fs');
+        const { readImageHeader, decodeForCell } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'decode', 'index.js'))});
+        const { cellSampling } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'layout', 'index.js'))});
+        const bytes = readFileSync(${JSON.stringify(file)});
+        const header = await readImageHeader(bytes, 'portrait.jpg');
+        const before = process.resourceUsage().maxRSS;
+        const sampling = cellSampling(8600, 12800, 400, 400, 'cover', [0.5, 0.3]);
+        const bitmap = await decodeForCell(bytes, header, sampling, { r: 255, g: 255, b: 255, a: 1 }, 'portrait.jpg');
+        console.log(JSON.stringify({ width: bitmap.width, height: bitmap.height, grownKiB: process.resourceUsage().maxRSS - before }));`;
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+      const measured = JSON.parse(stdout) as { width: number; height: number; grownKiB: number };
+      expect([measured.width, measured.height]).toEqual([400, 400]);
+      expect(measured.grownKiB * 1024).toBeLessThan(100 * MiB);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('memory budget shares', () => {

@@ -155,8 +155,8 @@ const ManifestObjectSchema = v.strictObject({
     v.pipe(
       v.number(),
       v.integer('quality must be a whole number'),
-      v.minValue(1, 'quality must be at least 1'),
-      v.maxValue(MAX_QUALITY, `quality must be at most ${MAX_QUALITY}`),
+      v.minValue(1),
+      v.maxValue(MAX_QUALITY),
       v.description('JPEG and WebP quality 1-100 (default 92); PNG, TIFF and PDF are lossless.'),
     ),
   ),
