@@ -116,8 +116,8 @@ describe('what a decode holds, from the header', () => {
   it('per format: whole frames where the decoder keeps one, rows where it streams', async () => {
     const cases: [string, Promise<Buffer>, Partial<DecodeFrame>][] = [
       ['baseline JPEG', create(64, 48).jpeg().toBuffer(), { kind: 'JPEG', wholeFrame: 0, shrink: 'jpeg' }],
-      ['progressive 4:2:0', create(64, 48).jpeg({ progressive: true }).toBuffer(), { kind: 'progressive JPEG', wholeFrame: 3 }],
-      ['progressive 4:4:4', create(64, 48).jpeg({ progressive: true, chromaSubsampling: '4:4:4' }).toBuffer(), { kind: 'progressive JPEG', wholeFrame: 6 }],
+      ['progressive 4:2:0', create(64, 48).jpeg({ progressive: true }).toBuffer(), { kind: 'progressive JPEG', wholeFrame: 2.1 * 1.5 }],
+      ['progressive 4:4:4', create(64, 48).jpeg({ progressive: true, chromaSubsampling: '4:4:4' }).toBuffer(), { kind: 'progressive JPEG', wholeFrame: 2.1 * 3 }],
       ['PNG', create(64, 48).png().toBuffer(), { kind: 'PNG', wholeFrame: 0, rowBytes: 3 }],
       ['interlaced PNG', create(64, 48, 4).png({ progressive: true }).toBuffer(), { kind: 'interlaced PNG', rowBytes: 4, wholeFrame: 4.8 }],
       ['16-bit PNG', create(64, 48).toColourspace('rgb16').png().toBuffer(), { kind: 'PNG', rowBytes: 6 }],

@@ -3,25 +3,29 @@
  * whole stored frame (progressive JPEG, interlaced PNG, lossless WebP, GIF, AVIF, HEIC, BMP) or
  * streams rows, and whether it can shrink while loading. decode/memory.ts turns this into bytes.
  *
- * The factors are peaks measured with /usr/bin/time -f %M on one decode to a 400×300 cell
- * (scripts/decode-memory.mjs), minus the process before decoding (node + sharp, 74 MB) and the
- * file's own bytes, on sharp 0.35.5 / libvips 8.18.7, sharp.concurrency() 1:
+ * The factors are measured: `node scripts/decode-memory.mjs` decodes each input to a 400×300
+ * cell in a child process and reports how far its peak RSS rose beyond the file's bytes (sharp
+ * 0.35.5, libvips 8.18.7, sharp.concurrency() 1, on the 2-core VM; MB = 2^20 bytes):
  *
- * | input (stored size) | over the base | per stored pixel |
- * | --- | --- | --- |
- * | baseline JPEG 4:2:0, 12800×8600 | 7 MB | streams (shrink-on-load 8) |
- * | progressive JPEG 4:2:0, 12800×8600 | 332 MB | 3.0 B (DCT coefficients: 2 B a sample) |
- * | progressive JPEG 4:4:4, 12800×8600 (1.3 MB file) | 653 MB | 5.9 B |
- * | PNG RGB, 8000×6000 / 16000×3000 / 4000×12000 | 44 / 80 / 27 MB | streams: ~2,000 rows of input |
- * | interlaced PNG RGB, 8000×6000 | 172 MB | 3.6 B (the frame, 3 B, and 20 %) |
- * | TIFF deflate, one strip, 30000×30000 | 162 MB | streams (~1,800 rows) |
- * | TIFF deflate / LZW / JPEG / 256² tiles, 8000×6000 | 42–50 MB | streams |
- * | WebP lossy, 8000×6000 | 3 MB | streams (scaled decoding) |
- * | WebP lossless (noise), 8000×6000 | 183 MB | 3.8 B (the ARGB frame) |
- * | GIF, 8000×6000 | 246 MB | 5.1 B |
- * | AVIF, 4000×3000 | 231 MB | 19 B |
- * | HEIC (heic-decode, WASM), 6000×4000 | 332 MB | 13.8 B |
- * | BMP (Skia), 6000×4000 / 12000×8000 | 306 / 1,145 MB | 12.8 / 11.9 B (3 RGBA copies) |
+ * | input (stored size) | peak rise | per stored pixel | estimate |
+ * | --- | --- | --- | --- |
+ * | baseline JPEG 4:2:0, 12800×8600 | 7 MB | streams (shrink-on-load 8) | 22 MB |
+ * | the same, EXIF orientation 6 | 14 MB | rotated after the shrink | 24 MB |
+ * | progressive JPEG 4:2:0, 12800×8600 | 328 MB | 3.12 B (DCT coefficients: 2 B a sample) | 352 MB |
+ * | progressive JPEG 4:4:4, 12800×8600 (a 1.2 MB file) | 637 MB | 6.07 B | 683 MB |
+ * | PNG RGB, 8000×6000 / 16000×3000 | 43 / 80 MB | streams ~2,000 rows (width counts) | 64 / 111 MB |
+ * | interlaced PNG RGB, 8000×6000 | 168 MB | 3.67 B (the frame, 3 B, and 20 %) | 228 MB |
+ * | TIFF deflate, strips / 256² tiles, 8000×6000 | 45 / 43 MB | streams | 64 MB |
+ * | WebP lossy (noise), 8000×6000 | 2 MB | streams (scaled decoding) | 17 MB |
+ * | WebP lossless (noise), 8000×6000 | 184 MB | 4.01 B (the ARGB frame) | 200 MB |
+ * | GIF, 8000×6000 | 244 MB | 5.34 B | 317 MB |
+ * | AVIF (noise), 4000×3000 | 223 MB | 19.5 B | 277 MB |
+ * | BMP (Skia), 6000×4000 | 300 MB | 13.1 B (three RGBA copies; 11.9 B at 12000×8000) | 361 MB |
+ *
+ * HEIC (heic-decode, WASM) was measured by hand on a 6000×4000 file from Debian's heif-enc:
+ * 332 MB, 13.8 B a pixel. A single 30000×30000 deflate strip still streams (162 MB); before
+ * oriented photos were cropped after resampling (decode/index.ts), the same TIFF with
+ * orientation 6 held its whole frame (2.7 GB).
  */
 import type { ImageFormat } from './sniff.js';
 import type { JpegHeader } from './jpeg-header.js';
@@ -67,7 +71,7 @@ export function decodeFrame(format: ImageFormat, bytes: Buffer, jpeg?: JpegCodin
 
 /**
  * A progressive JPEG keeps every DCT coefficient (2 bytes a sample) until its last scan, even
- * when it shrinks on load; a baseline one streams. Without a marker header (libvips read it),
+ * when it shrinks on load; a baseline one streams (and shrinks on load by up to 8). Without a marker header (libvips read it),
  * assume progressive 4:4:4 (or CMYK).
  */
 function jpegFrame(jpeg: JpegCoding | null | undefined): DecodeFrame {
@@ -76,7 +80,8 @@ function jpegFrame(jpeg: JpegCoding | null | undefined): DecodeFrame {
   // CMYK is resampled in a CMYK pipeline, which sharp never shrinks on load.
   const shrink = components === 4 ? 'none' : 'jpeg';
   if (!jpeg || jpeg.coding === 'progressive') {
-    return { wholeFrame: 2 * (jpeg?.samplesPerPixel ?? 4), rowBytes, blockRows: 0, shrink, kind: 'progressive JPEG' };
+    // 2 bytes a coefficient, and 5 % for blocks padded to whole MCUs and libjpeg's own buffers (measured 6.09 B at 4:4:4).
+    return { wholeFrame: 2.1 * (jpeg?.samplesPerPixel ?? 4), rowBytes, blockRows: 0, shrink, kind: 'progressive JPEG' };
   }
   if (jpeg.coding === 'lossless') return { ...STREAMED, rowBytes, shrink: 'none', kind: 'lossless JPEG' };
   return { ...STREAMED, rowBytes, shrink, kind: components === 4 ? 'CMYK JPEG' : 'JPEG' };

@@ -8,8 +8,8 @@ import sharp from 'sharp';
 import type { CellSampling } from '../layout/index.js';
 import type { ImageHeader } from './index.js';
 
-/** libvips' operation state and buffers for one decode, whatever the size (measured 3–8 MB). */
-const PER_DECODE_BYTES = 8 * 1024 * 1024;
+/** libvips' operation state and buffers for one decode, whatever the size (measured 3–17 MB). */
+const PER_DECODE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Rows a streaming load keeps in flight: measured ~1,800–2,250 rows of input with one libvips
