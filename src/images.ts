@@ -248,6 +248,8 @@ export class ImageSession {
         const decodeAndDraw = async () => {
           const release = await this.decodeMemory.acquire(need);
           try {
+            // Waiting for memory may outlast the job's deadline.
+            this.options.deadline?.throwIfAborted();
             await this.decodeAndDraw(poster, image, bytes, box, header, look, started);
           } finally {
             release();

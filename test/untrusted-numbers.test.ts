@@ -181,7 +181,7 @@ describe('collage with hostile numbers (CLI)', () => {
       [['--rows', '1e400'], /--rows must be a whole number/],
       [['--quality', 'NaN'], /--quality must be a whole number from 1 to 100/],
       [['--concurrency', 'Infinity'], /--concurrency must be a whole number/],
-      [['--timeout', '0.0001'], /--timeout must be a number from 0\.1 up to 3,600/],
+      [['--timeout', '0.0001'], /--timeout must be a number of seconds from 1 to 3600/],
       [['--timeout', 'Infinity'], /--timeout must be a number/],
       [['--download-timeout', '1e400'], /--download-timeout must be a number/],
       [['--retry-delay', 'NaN'], /--retry-delay must be a number over 0 up to 60/],
