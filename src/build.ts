@@ -11,7 +11,7 @@ import { bandLayout, createPosterEncoder, type PosterEncoder } from './output/st
 import { BandTracker } from './render/bands.js';
 import { layoutSpec, needsHeadersFirst, orderByDate } from './plan.js';
 import { createPoster, fillBox, type Poster } from './render/index.js';
-import { finishBleed } from './render/bleed.js';
+import { BleedBands, withBleedReach } from './render/bleed-bands.js';
 import type { FetchOptions, InputValidators } from './sources/index.js';
 
 export type ProgressEvent =
@@ -121,8 +121,7 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
   // Most bands are encoded already (as they were finished); the rest, and the join, now.
   let t = performance.now();
   progress({ type: 'encode', format: spec.format });
-  const { poster, encoder, tracker } = target;
-  finishBleed(poster, spec.bleed, spec.cropMarks, spec.dpi);
+  const { encoder, tracker } = target;
   tracker.finishAll();
   const encoded = await encoder.finish();
   timings.encode = performance.now() - t;
@@ -165,9 +164,10 @@ function startTarget(spec: CollageSpec, session: ImageSession, images: readonly 
   const encoder = createPosterEncoder(poster, { ...spec, bleed: spec.bleed.size });
   // A cell may write half the gap around its box (a look's shadow: see render/looks.ts).
   const spread = Math.floor(spec.gap / 2);
-  const spans = boxes.map((box) => ({ y: box.y - spread, height: box.height + 2 * spread }));
-  // The bleed is finished over the whole poster at the end (mirror, marks): nothing is final before.
-  const tracker = new BandTracker(height, poster.bandRows, spans, (band) => encoder.band(band), spec.bleed.size > 0);
+  const spans = boxes.map((box) => withBleedReach({ y: box.y - spread, height: box.height + 2 * spread }, height, spec.bleed));
+  // A band drawn is final once its bleed is finished too (mirror, crop marks: see render/bleed-bands.ts).
+  const bleed = new BleedBands(poster, spec.bleed, spec.cropMarks, spec.dpi, (band) => encoder.band(band));
+  const tracker = new BandTracker(height, poster.bandRows, spans, (band) => bleed.done(band));
   tracker.start();
   return { poster, encoder, tracker };
 }

@@ -11,7 +11,9 @@ import { encodePngBand, joinPngBands } from '../src/output/png.js';
 import { encodeImage } from '../src/output/stream.js';
 import { srgbProfile } from '../src/output/encode.js';
 import { BandTracker } from '../src/render/bands.js';
-import { createPoster, drawBitmap, fillBox } from '../src/render/index.js';
+import { createPoster, drawBitmap, fillBox, type Poster } from '../src/render/index.js';
+import { drawCropMarks, mirrorColumns, mirrorRows, type BleedSpec } from '../src/render/bleed.js';
+import { BleedBands } from '../src/render/bleed-bands.js';
 import { jpegSegments, pngChunks } from './support/metadata.js';
 
 /** Deterministic photo-like noise: gradients plus a hash, so every block differs. */
@@ -44,14 +46,65 @@ describe('BandTracker', () => {
     expect(final).toHaveLength(10);
   });
 
-  it('holds every band until finishAll when asked (bleed is finished over the whole poster)', () => {
-    const final: number[] = [];
-    const tracker = new BandTracker(30, 10, [{ y: 0, height: 5 }], (band) => final.push(band), true);
-    tracker.start();
-    tracker.done(0);
-    expect(final).toEqual([]);
-    tracker.finishAll();
-    expect(final).toEqual([0, 1, 2]);
+});
+
+/** The bleed as the whole-poster pass did it: every row's columns mirrored, then the rows, then the marks. */
+function wholePosterBleed(poster: Poster, bleed: BleedSpec, marks: boolean, dpi: number): void {
+  if (bleed.mode === 'mirror') {
+    mirrorColumns(poster, bleed.size, 0, poster.height);
+    mirrorRows(poster, bleed.size, 0, poster.height);
+  }
+  if (marks) drawCropMarks(poster, bleed.size, dpi);
+}
+
+describe('BleedBands', () => {
+  // 61×53 px with 9 px of bleed: bands of 4 rows split the top and bottom bleed, their source
+  // rows and the trim lines (marks straddle them) in every way.
+  const [width, height, bleedSize, dpi] = [61, 53, 9, 300];
+  const background = { r: 1, g: 2, b: 3, a: 1 };
+
+  function drawn(poster: Poster): void {
+    drawBitmap(poster, { data: noisyPixels(width - 2 * bleedSize, height - 2 * bleedSize), width: width - 2 * bleedSize, height: height - 2 * bleedSize }, bleedSize, bleedSize);
+  }
+
+  for (const mode of ['mirror', 'extend', 'color'] as const) {
+    for (const bandRows of [3, 4, 5, 9, 16, 53]) {
+      it(`${mode}, bands of ${bandRows} rows, in any order: the same pixels as finishing the whole poster, each band final once`, () => {
+        const bleed = { size: bleedSize, mode };
+        const reference = createPoster(width, height, background);
+        drawn(reference);
+        wholePosterBleed(reference, bleed, true, dpi);
+
+        const poster = createPoster(width, height, background, { bandRows });
+        drawn(poster);
+        const out = Buffer.alloc(width * height * 3);
+        const finals: number[] = [];
+        const bands = new BleedBands(poster, bleed, true, dpi, (band) => {
+          finals.push(band);
+          poster.band(band).copy(out, band * bandRows * width * 3);
+          // Released as the encoder does: a later write to it would throw.
+          poster.release(band);
+        });
+        // Bands reported drawn middle-out, then the edges: sources before and after their readers.
+        const order = Array.from({ length: poster.bands }, (_, i) => i).sort((a, b) => Math.abs(a - poster.bands / 2) - Math.abs(b - poster.bands / 2) || a - b);
+        for (const band of order) bands.done(band);
+        expect([...finals].sort((a, b) => a - b)).toEqual(Array.from({ length: poster.bands }, (_, i) => i));
+        expect(out.equals(reference.pixels())).toBe(true);
+      });
+    }
+  }
+
+  it('mirror: a band of the top bleed waits for the trim rows it mirrors, and they wait for it', () => {
+    const poster = createPoster(width, height, background, { bandRows: 4 });
+    const finals: number[] = [];
+    const bands = new BleedBands(poster, { size: bleedSize, mode: 'mirror' }, false, dpi, (band) => finals.push(band));
+    // Band 0 (rows 0-3) mirrors rows 14-17 (bands 3 and 4).
+    bands.done(0);
+    bands.done(3);
+    expect(finals).toEqual([]);
+    bands.done(4);
+    expect(finals).toContain(0);
+    expect(finals).not.toContain(3); // band 1 (rows 4-7, mirroring 10-13: bands 2 and 3) has not copied from it yet
   });
 });
 

@@ -18,15 +18,13 @@ export class BandTracker {
 
   /**
    * `spans[i]` is what cell `i` may write; `onFinal(band)` is called once per band, as soon as it
-   * is final (bands no cell reaches are final at `start()`). With `hold`, nothing is final
-   * before `finishAll()`: for posters finished as a whole afterwards (bleed, crop marks).
+   * is final (bands no cell reaches are final at `start()`).
    */
   constructor(
     readonly height: number,
     readonly bandRows: number,
     private readonly spans: readonly RowSpan[],
     private readonly onFinal: (band: number) => void,
-    private readonly hold = false,
   ) {
     this.bands = Math.max(1, Math.ceil(height / bandRows));
     this.pending = new Int32Array(this.bands);
@@ -35,14 +33,13 @@ export class BandTracker {
   }
 
   start(): void {
-    if (this.hold) return;
     for (let band = 0; band < this.bands; band++) if (this.pending[band] === 0) this.emit(band);
   }
 
   /** Cell `index` will write no more. */
   done(index: number): void {
     this.forBands(this.spans[index]!, (band) => {
-      if (--this.pending[band]! === 0 && !this.hold) this.emit(band);
+      if (--this.pending[band]! === 0) this.emit(band);
     });
   }
 

@@ -96,16 +96,15 @@ function reflect(k: number, n: number): number {
 }
 
 /**
- * `mirror` mode, in place on the poster (trim box inset by `bleed`): columns first, then whole
- * rows, so the corners are mirrored both ways.
+ * `mirror` mode, the left and right bleed of rows `y0..y1` (clipped to the trim rows): each
+ * row's own edge pixels reflected outward. Reads and writes only those rows.
  */
-export function mirrorBleed(poster: PosterRows, bleed: number): void {
+export function mirrorColumns(poster: PosterRows, bleed: number, y0: number, y1: number): void {
   if (bleed <= 0) return;
   const { width, height } = poster;
   const trimWidth = width - 2 * bleed;
-  const trimHeight = height - 2 * bleed;
   const right = bleed + trimWidth;
-  for (let y = bleed; y < bleed + trimHeight; y++) {
+  for (let y = Math.max(y0, bleed); y < Math.min(y1, height - bleed); y++) {
     const pixels = poster.rowData(y);
     const row = poster.rowOffset(y);
     const copyPixel = (to: number, from: number) => {
@@ -119,14 +118,28 @@ export function mirrorBleed(poster: PosterRows, bleed: number): void {
       copyPixel((right + k) * 3, (right - 1 - inside) * 3);
     }
   }
-  const copyRow = (to: number, from: number) => {
-    poster.rowData(from).copy(poster.rowData(to), poster.rowOffset(to), poster.rowOffset(from), poster.rowOffset(from) + width * 3);
-  };
+}
+
+/**
+ * `mirror` mode: the trim row whose copy (after `mirrorColumns`, so the corners are mirrored
+ * both ways) fills bleed row `y` above or below the trim box; null for a row inside it.
+ */
+export function mirrorSourceRow(height: number, bleed: number, y: number): number | null {
+  const trimHeight = height - 2 * bleed;
   const bottom = bleed + trimHeight;
-  for (let k = 0; k < bleed; k++) {
-    const inside = reflect(k, trimHeight);
-    copyRow(bleed - 1 - k, bleed + inside);
-    copyRow(bottom + k, bottom - 1 - inside);
+  if (y < bleed) return bleed + reflect(bleed - 1 - y, trimHeight);
+  if (y >= bottom) return bottom - 1 - reflect(y - bottom, trimHeight);
+  return null;
+}
+
+/** `mirror` mode, rows `y0..y1` of the top and bottom bleed: whole rows copied from `mirrorSourceRow`. */
+export function mirrorRows(poster: PosterRows, bleed: number, y0: number, y1: number): void {
+  if (bleed <= 0) return;
+  const rowBytes = poster.width * 3;
+  for (let y = y0; y < y1; y++) {
+    const from = mirrorSourceRow(poster.height, bleed, y);
+    if (from === null) continue;
+    poster.rowData(from).copy(poster.rowData(y), poster.rowOffset(y), poster.rowOffset(from), poster.rowOffset(from) + rowBytes);
   }
 }
 
@@ -148,14 +161,15 @@ export function cropMarkGeometry(bleed: number, dpi: number): CropMarkGeometry {
 
 /**
  * Eight trim marks, two per corner, on the trim lines' continuations, drawn in black in place on
- * the poster. Every mark pixel lies in the bleed (outside the trim box), never on the artwork.
+ * the poster (on `rows` of it only, when given). Every mark pixel lies in the bleed (outside the
+ * trim box), never on the artwork.
  */
-export function drawCropMarks(poster: PosterRows, bleed: number, dpi: number): void {
+export function drawCropMarks(poster: PosterRows, bleed: number, dpi: number, rows: { from: number; to: number } = { from: 0, to: poster.height }): void {
   if (bleed < 2) return;
   const { width, height } = poster;
   const { lineWidth, offset, length } = cropMarkGeometry(bleed, dpi);
   const fill = (x0: number, y0: number, w: number, h: number) => {
-    for (let y = Math.max(0, y0); y < Math.min(height, y0 + h); y++) {
+    for (let y = Math.max(rows.from, y0); y < Math.min(rows.to, height, y0 + h); y++) {
       const row = poster.rowOffset(y);
       poster.rowData(y).fill(0, row + Math.max(0, x0) * 3, row + Math.min(width, x0 + w) * 3);
     }
@@ -175,11 +189,4 @@ export function drawCropMarks(poster: PosterRows, bleed: number, dpi: number): v
     fill(left - offset - length, y - half, length, lineWidth);
     fill(right + offset, y - half, length, lineWidth);
   }
-}
-
-/** Finishes the bleed band on the rendered poster: mirror (if asked), then trim marks. */
-export function finishBleed(poster: PosterRows, bleed: BleedSpec, cropMarks: boolean, dpi: number): void {
-  if (bleed.size <= 0) return;
-  if (bleed.mode === 'mirror') mirrorBleed(poster, bleed.size);
-  if (cropMarks) drawCropMarks(poster, bleed.size, dpi);
 }
