@@ -47,6 +47,7 @@ interface BuildFlags extends CommonFlags {
   cacheDir?: string;
   cache?: boolean;
   blockPrivateAddresses?: boolean;
+  http1?: boolean;
   retries?: number;
   retryDelay?: number;
   downloadTimeout?: number;
@@ -111,7 +112,8 @@ function addEnvironmentHelp(command: Command): Command {
 function addFetchOptions(command: Command): Command {
   return command
     .option('--concurrency <n>', `images downloaded at once (default ${DEFAULT_FETCH_OPTIONS.concurrency})`, integer('--concurrency', 1, 256))
-    .option('--per-host <n>', `connections per host (default ${DEFAULT_FETCH_OPTIONS.perHost})`, integer('--per-host', 1, 64))
+    .option('--per-host <n>', `HTTP/1.1 connections per host (default ${DEFAULT_FETCH_OPTIONS.perHost}); over HTTP/2 one connection carries up to ${DEFAULT_FETCH_OPTIONS.h2Streams} requests`, integer('--per-host', 1, 64))
+    .option('--http1', 'HTTP/1.1 only: do not offer HTTP/2 to HTTPS servers')
     .option('--timeout <seconds>', 'connect, response and stalled-download timeout, 1-3600 (default 30)', seconds('--timeout', 1, 3600))
     .option('--max-download <MB>', 'largest image file accepted (default 100)', positiveNumber('--max-download', 4096))
     .option('--max-pixels <Mpx>', 'largest decoded image in megapixels (default 120)', positiveNumber('--max-pixels', 10_000))
@@ -158,6 +160,7 @@ function fetchOptionsFrom(flags: BuildFlags): Pick<BuildOptions, 'fetch' | 'maxP
       ...(flags.downloadTimeout !== undefined && { downloadTimeout: flags.downloadTimeout * 1000 }),
       cacheDir: flags.cache === false ? null : (flags.cacheDir ?? defaultCacheDir()),
       blockPrivateAddresses: Boolean(flags.blockPrivateAddresses),
+      ...(flags.http1 && { http1: true }),
       headers: parseHeadersEnv(process.env.COLLAGE_HTTP_HEADERS),
     },
     ...(flags.onError !== undefined && { onError: flags.onError }),

@@ -9,12 +9,14 @@
  * report how many attempts an image took, does not share a per-job budget, and does not
  * retry a body that fails mid-stream, all of which the report and the issue need.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { BufferPool } from '../buffers.js';
 import { ImageError, JobDeadlineError } from '../errors.js';
+import { createAgent } from './agent.js';
 import { ACCEPT, USER_AGENT, cacheRequest, makePolicy, type CacheRequest, type CachedEntry, type DownloadCache } from './cache.js';
-import { BlockedAddressError, checkLiteralHost, guardedConnector } from './guard.js';
+import { BlockedAddressError, checkLiteralHost } from './guard.js';
 import { headersFor } from './headers.js';
+import type { HostLimits } from './hosts.js';
 import { RETRY_STATUSES, RetryBudget, errorCode, isRetryableError, parseRetryAfter, retryDelay, sleep } from './retry.js';
 import type { ReadTurns } from './turns.js';
 import type { FetchOptions, InputValidators } from './types.js';
@@ -24,19 +26,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const UNKNOWN_LENGTH = 1024 * 1024;
 
 export function createHttpDispatcher(options: FetchOptions): Dispatcher {
-  const connectOptions = { timeout: options.connectTimeout };
-  return new Agent({
-    // Per-origin connection cap doubles as the per-host concurrency limit: requests
-    // beyond it wait in the origin's queue and reuse kept-alive sockets.
-    connections: options.perHost,
-    connectTimeout: options.connectTimeout,
-    headersTimeout: options.headersTimeout,
-    bodyTimeout: options.bodyTimeout,
-    keepAliveTimeout: 10_000,
-    ...(options.blockPrivateAddresses
-      ? { connect: guardedConnector(connectOptions, options.allowAddress) }
-      : { connect: connectOptions }),
-  });
+  return createAgent(options);
 }
 
 export interface HttpContext {
@@ -49,6 +39,8 @@ export interface HttpContext {
   pool: BufferPool | null;
   /** Turns at reading bodies (see turns.ts). */
   turns: ReadTurns;
+  /** Requests at once per host (see hosts.ts). */
+  hosts: HostLimits;
 }
 
 export interface Download {
@@ -198,6 +190,8 @@ async function attempt(
   signal?: AbortSignal,
 ): Promise<Response> {
   const { options, dispatcher } = ctx;
+  // The host's turn (hosts.ts); the wait is part of the photo's deadline, like a backoff.
+  let release = await ctx.hosts.acquire(start, combined);
   const visited = new Set<string>();
   const firstHeaders = headersFor(options.headers, start);
   let mixedCredentials = false;
@@ -225,6 +219,8 @@ async function attempt(
         if (hop + 1 > options.maxRedirects) throw new FinalError(`too many redirects (more than ${options.maxRedirects})`);
         from = url;
         url = target;
+        release();
+        release = await ctx.hosts.acquire(url, combined);
         continue;
       }
       if (statusCode === 304) {
@@ -251,6 +247,8 @@ async function attempt(
       throw new PhotoTimeout(`download took longer than ${seconds(options.downloadTimeout)}`, { cause: error });
     }
     throw error;
+  } finally {
+    release();
   }
 }
 

@@ -3,9 +3,11 @@
  * The per-host limit lives in the HTTP agent; the global limit is the pipeline's, which also
  * bounds decoding. One loader serves one job: its retry budget is shared by all its images.
  */
+import pLimit from 'p-limit';
 import { BufferPool } from '../buffers.js';
 import { CollageError, ExitCode, ImageError } from '../errors.js';
 import type { ImageSpec } from '../manifest/index.js';
+import { hostLimitsFor } from './agent.js';
 import { DownloadCache } from './cache.js';
 import { createHttpDispatcher, downloadImage } from './http.js';
 import { readImageFile } from './file.js';
@@ -35,6 +37,9 @@ const POOL_LIMIT = 160 * 1024 * 1024;
 const TURN_BYTES = 8 * 1024 * 1024;
 const TURN_PATIENCE_MS = 100;
 
+/** Local files read at once: reading is quick, and each read holds a whole file in memory. */
+const FILE_READS = 16;
+
 export function createSourceLoader(overrides: Partial<FetchOptions> = {}): SourceLoader {
   const options: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...overrides };
   options.headers = mergeHostHeaders(options.headers);
@@ -51,7 +56,9 @@ export function createSourceLoader(overrides: Partial<FetchOptions> = {}): Sourc
     cache: options.cacheDir ? new DownloadCache(options.cacheDir) : null,
     pool,
     turns: new ReadTurns(TURN_BYTES, TURN_PATIENCE_MS),
+    hosts: hostLimitsFor(dispatcher, options),
   };
+  const reading = pLimit(FILE_READS);
   return {
     async load(image: ImageSpec, signal?: AbortSignal): Promise<LoadedSource> {
       signal?.throwIfAborted();
@@ -59,7 +66,8 @@ export function createSourceLoader(overrides: Partial<FetchOptions> = {}): Sourc
         if (options.blockPrivateAddresses) {
           throw new ImageError(image.src, 'local files are refused with --block-private-addresses', { attempts: 0 });
         }
-        const file = await readImageFile(image.location.path, image.src, options.maxBytes, pool);
+        const path = image.location.path;
+        const file = await reading(() => readImageFile(path, image.src, options.maxBytes, pool));
         const validators = { kind: 'file' as const, path: image.location.path, size: file.size, mtimeMs: file.mtimeMs };
         return { bytes: file.bytes, origin: 'file', attempts: 0, validators };
       }
