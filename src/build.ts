@@ -1,5 +1,6 @@
 /** `build()`: the whole pipeline, manifest → sources → decode → layout → render → output. */
 import { performance } from 'node:perf_hooks';
+import { openCellCache, type CellCache, type CellCacheOptions } from './cells/index.js';
 import { CollageError, ExitCode, ImagesFailedError, type ImageFailure } from './errors.js';
 import { startJobDeadline } from './deadline.js';
 import { ImageSession, type ProbedImage } from './images.js';
@@ -38,6 +39,12 @@ export interface BuildOptions extends ManifestOverrides {
    * fits in the rest, and one that could never fit fails (see src/memory.ts).
    */
   maxMemory?: number;
+  /**
+   * Keep each photo's decoded cell on disk and reuse it when the same bytes fill a cell of the
+   * same size the same way again (cells/): a rebuild decodes only what changed. Default: off
+   * (the command: on, under the download cache folder).
+   */
+  cellCache?: CellCacheOptions | null;
   signal?: AbortSignal;
   /**
    * The longest the whole job may take, ms. Photos it catches unfinished fail with the reason
@@ -53,7 +60,8 @@ export interface BuildOptions extends ManifestOverrides {
 
 export interface BuildReport {
   output: { path: string; format: OutputFormat; width: number; height: number; dpi: number; bytes: number };
-  images: { total: number; fetched: number; cached: number; failed: ImageFailure[] };
+  /** `decoded`: photos decoded; `cellCached`: photos whose cell came from the cell cache instead. */
+  images: { total: number; fetched: number; cached: number; failed: ImageFailure[]; decoded: number; cellCached: number };
   /** Milliseconds. fetch/decode/draw are summed over images (they overlap); the rest are wall time. */
   /** Milliseconds; `imagesCpu` is the process's CPU time (all threads) during the images phase. */
   timings: { manifest: number; images: number; imagesCpu: number; fetch: number; decode: number; draw: number; encode: number; write: number; total: number };
@@ -93,16 +101,18 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
   const total = spec.images.length;
   progress({ type: 'start', total, width: size.width, height: size.height, output: spec.output });
 
+  const cells = options.cellCache ? openCellCache(options.cellCache) : null;
   const session = new ImageSession(spec, {
     ...options,
     deadline,
+    cells,
     onImage: (counts, failed) => progress({ type: 'image', total, failed, ...counts }),
   });
   const imagesStarted = performance.now();
   const cpuStarted = process.cpuUsage();
   let target: Target | null;
   try {
-    target = gridBoxes ? await drawAsTheyArrive(spec, session, gridBoxes) : await probeThenDraw(spec, session);
+    target = gridBoxes ? await drawAsTheyArrive(spec, session, gridBoxes, cells) : await probeThenDraw(spec, session, cells);
   } finally {
     await session.close();
   }
@@ -130,12 +140,14 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
   t = performance.now();
   await writeOutput(destination, encoded);
   timings.write = performance.now() - t;
+  // Bands encoded after the photos were drawn go into the cache too (cells/store.ts).
+  await cells?.cells.flush().catch(() => {});
   timings.total = performance.now() - started;
   progress({ type: 'written', path: spec.output, bytes: encoded.length });
 
   return {
     output: { path: spec.output, format: spec.format, width: size.width, height: size.height, dpi: spec.dpi, bytes: encoded.length },
-    images: { total, fetched: session.counts.fetched, cached: session.counts.cached, failed },
+    images: { total, fetched: session.counts.fetched, cached: session.counts.cached, failed, decoded: session.counts.decoded, cellCached: session.counts.cellCached },
     timings: roundTimings(timings),
     ...(session.inputs && { inputs: session.inputs }),
   };
@@ -157,11 +169,11 @@ interface Target {
  * A blank poster for `images` in `boxes` (on the poster), its encoder started on the bands no
  * box reaches. Boxes a photo will cover whole are left unpainted.
  */
-function startTarget(spec: CollageSpec, session: ImageSession, images: readonly ImageSpec[], boxes: readonly Box[]): Target {
+function startTarget(spec: CollageSpec, session: ImageSession, images: readonly ImageSpec[], boxes: readonly Box[], cells: CellCache | null): Target {
   const { width, height } = outputSize(spec);
   const covered = boxes.filter((_, i) => session.coversBox(images[i]!));
   const poster = createPoster(width, height, spec.background, { ...bandLayout(spec.format, width, height), covered });
-  const encoder = createPosterEncoder(poster, { ...spec, bleed: spec.bleed.size });
+  const encoder = createPosterEncoder(poster, { ...spec, bleed: spec.bleed.size }, cells?.bands ?? null);
   // A cell may write half the gap around its box (a look's shadow: see render/looks.ts).
   const spread = Math.floor(spec.gap / 2);
   const spans = boxes.map((box) => withBleedReach({ y: box.y - spread, height: box.height + 2 * spread }, height, spec.bleed));
@@ -173,10 +185,16 @@ function startTarget(spec: CollageSpec, session: ImageSession, images: readonly 
 }
 
 /** Grid: each photo is drawn into its cell the moment it arrives, then released. */
-async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, boxes: Box[]): Promise<Target> {
-  const target = startTarget(spec, session, spec.images, boxes);
+async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, boxes: Box[], cells: CellCache | null): Promise<Target> {
+  const target = startTarget(spec, session, spec.images, boxes, cells);
   const { poster } = target;
   await session.forEach(spec.images, async (image, i) => {
+    await target.encoder.ready();
+    // A local photo whose cell is cached is neither read nor decoded.
+    if (!(spec.onError === 'fail' && session.failed) && (await session.drawCached(poster, image, boxes[i]!))) {
+      cellDone(spec, session, target, boxes, i, true);
+      return;
+    }
     const bytes = await session.load(image);
     let drawn = false;
     if (bytes !== null) {
@@ -206,7 +224,7 @@ function cellDone(spec: CollageSpec, session: ImageSession, target: Target, boxe
  * Layouts that follow the photos' shapes (and `skip`, which lays out only the survivors)
  * need every header before any box exists: fetch and probe all, lay out, then draw.
  */
-async function probeThenDraw(spec: CollageSpec, session: ImageSession): Promise<Target | null> {
+async function probeThenDraw(spec: CollageSpec, session: ImageSession, cells: CellCache | null): Promise<Target | null> {
   const probed = new Map<number, ProbedImage>();
   await session.forEach(spec.images, async (image) => {
     const result = await session.probe(image, !(spec.onError === 'fail' && session.failed));
@@ -220,7 +238,7 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession): Promise<
     // A failed image keeps a square slot under `placeholder`.
     const shapes: ImageShape[] = placed.map((image) => probed.get(image.index)?.shape ?? { aspect: 1, weight: image.weight });
     const boxes = placed.length > 0 ? onPoster(spec, layoutSpec({ ...spec, images: placed }, shapes).boxes) : [];
-    const target = startTarget(spec, session, placed, boxes);
+    const target = startTarget(spec, session, placed, boxes, cells);
     const { poster } = target;
     const drawn: boolean[] = new Array(placed.length).fill(false);
     // Top to bottom, so bands are finished (and encoded) in turn while the rest is drawn.
@@ -228,6 +246,7 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession): Promise<
     await Promise.all(
       order.map((j) =>
         session.inFlight(async () => {
+          await target.encoder.ready();
           const image = placed[j]!;
           const source = probed.get(image.index);
           drawn[j] = source ? await session.drawProbed(poster, image, source, boxes[j]!) : false;

@@ -4,12 +4,14 @@
  * drive it; it knows nothing of layouts.
  */
 import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ByteBudget } from './buffers.js';
+import { cellKey, sourceHash, type CellCache, type CellParameters, type StoredCell } from './cells/index.js';
 import { removeOnExit } from './cleanup.js';
 import { ImageError, errorMessage, type ImageFailure } from './errors.js';
 import { availableCores } from './machine.js';
@@ -17,8 +19,8 @@ import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, up
 import { describeDecode, estimateDecodeBytes } from './decode/memory.js';
 import { decodeBudgetBytes, defaultMaxMemory, fixedJobBytes, formatMegabytes, heldBytesBudget, MemoryBudget } from './memory.js';
 import { cellSampling, type Box, type ImageShape } from './layout/index.js';
-import { outputSize, type CollageSpec, type ImageSpec } from './manifest/index.js';
-import { drawBitmap, type Poster } from './render/index.js';
+import { outputSize, type CollageSpec, type ImageSpec, type Rgba } from './manifest/index.js';
+import { drawBitmap, opaque, type Poster } from './render/index.js';
 import { drawWithLook, planLook, territory, type LookPlan } from './render/looks.js';
 import { salientFocus } from './decode/saliency.js';
 import { extendPlacement, trimBox } from './render/bleed.js';
@@ -32,6 +34,9 @@ export interface ImageCounts {
   fetched: number;
   cached: number;
   bytes: number;
+  /** Photos decoded, and photos whose cell came from the cell cache instead. */
+  decoded: number;
+  cellCached: number;
 }
 
 export interface ImageTimings {
@@ -52,6 +57,8 @@ export interface SessionOptions {
   recordInputs?: boolean;
   /** Called after each image's first pass (fetched, and drawn or probed), success or not. */
   onImage?: (counts: ImageCounts, failed: number) => void;
+  /** Cells decoded before, read back instead of decoding (cells/). */
+  cells?: CellCache | null;
 }
 
 /** An image whose bytes wait on disk until the layout is known. */
@@ -59,11 +66,13 @@ export interface ProbedImage {
   header: ImageHeader;
   shape: ImageShape;
   file: string;
+  /** SHA-256 of the bytes, with a cell cache. */
+  sha256?: string;
 }
 
 export class ImageSession {
   readonly failures: (ImageFailure & { index: number })[] = [];
-  readonly counts: ImageCounts = { done: 0, fetched: 0, cached: 0, bytes: 0 };
+  readonly counts: ImageCounts = { done: 0, fetched: 0, cached: 0, bytes: 0, decoded: 0, cellCached: 0 };
   readonly timings: ImageTimings = { fetch: 0, decode: 0, draw: 0 };
   /** With `recordInputs`: per image (manifest order), what identifies the bytes used; null when it failed. */
   readonly inputs?: (InputValidators | null)[];
@@ -102,6 +111,10 @@ export class ImageSession {
   private forgetSpool: (() => void) | null = null;
   /** How far a look (shadow) may reach past its cell: half the gap, so neighbours never overlap. */
   private readonly spread: number;
+  private readonly cells: CellCache | null;
+  private readonly background: Rgba;
+  /** Local photos whose hash was not known: their stat before reading, recorded with the hash once read. */
+  private readonly unhashed = new Map<number, Stats>();
 
   constructor(
     spec: CollageSpec,
@@ -122,6 +135,8 @@ export class ImageSession {
     if (options.recordInputs) this.inputs = spec.images.map(() => null);
     const { size, mode } = spec.bleed;
     this.extend = size > 0 && mode === 'extend' ? { trim: trimBox(spec.width, spec.height, size), size } : null;
+    this.cells = options.cells ?? null;
+    this.background = opaque(spec.background);
   }
 
   get failed(): boolean {
@@ -180,7 +195,8 @@ export class ImageSession {
         file = path.join(await this.spoolFolder(), String(image.index));
         await writeFile(file, bytes);
       }
-      return { header, shape: { aspect: upright.width / upright.height, weight: image.weight }, file };
+      const sha256 = this.cells ? this.hashOf(image, bytes) : undefined;
+      return { header, shape: { aspect: upright.width / upright.height, weight: image.weight }, file, ...(sha256 && { sha256 }) };
     } catch (error) {
       this.fail(image, error);
       return null;
@@ -234,14 +250,47 @@ export class ImageSession {
     );
   }
 
+  /**
+   * A local photo whose cell is in the cell cache, drawn without reading the photo: true when
+   * drawn. Otherwise (not cached, or not a local file) false, and the photo is loaded and drawn
+   * as usual.
+   */
+  async drawCached(poster: Poster, image: ImageSpec, box: Box): Promise<boolean> {
+    if (!this.cells || image.location.kind !== 'file') return false;
+    try {
+      const { sha256, stat } = await this.cells.sources.lookup(image.location.path);
+      if (!stat) return false;
+      if (!sha256) {
+        this.unhashed.set(image.index, stat);
+        return false;
+      }
+      const look = image.look ? planLook(box, image.look) : null;
+      const cell = await this.cells.cells.get(cellKey(this.cellParameters(image, box, look, sha256)));
+      if (!cell) return false;
+      this.placeCell(poster, image, box, look, cell);
+      this.counts.cellCached++;
+      if (this.inputs) this.inputs[image.index] = { kind: 'file', path: image.location.path, size: stat.size, mtimeMs: stat.mtimeMs };
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Decodes the photo at its cell's size and puts it into `box`; false when it failed (recorded). */
-  draw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, known?: ImageHeader): Promise<boolean> {
+  draw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, known?: ImageHeader, sha256?: string): Promise<boolean> {
     return this.decoding(async () => {
       if (this.pastDeadline(image)) return false;
       try {
         const started = performance.now();
         const header = known ?? (await this.header(image, bytes));
         const look = image.look ? planLook(box, image.look) : null;
+        const key = this.cells ? cellKey(this.cellParameters(image, box, look, sha256 ?? this.hashOf(image, bytes))) : null;
+        const stored = key ? await this.cells!.cells.get(key) : null;
+        if (stored) {
+          this.placeCell(poster, image, box, look, stored);
+          this.counts.cellCached++;
+          return true;
+        }
         // Focus moves the region, not its size: the need is known before saliency runs.
         const need = estimateDecodeBytes(header, { ...this.placement(header, image, box, look, image.focus), lookPixels: look ? box.width * box.height : 0 });
         this.checkDecodeMemory(image, header, need);
@@ -250,7 +299,7 @@ export class ImageSession {
           try {
             // Waiting for memory may outlast the job's deadline.
             this.options.deadline?.throwIfAborted();
-            await this.decodeAndDraw(poster, image, bytes, box, header, look, started);
+            await this.decodeAndDraw(poster, image, bytes, box, header, look, started, key);
           } finally {
             release();
           }
@@ -275,12 +324,14 @@ export class ImageSession {
     return this.extend && !look ? extendPlacement(cell, x, y, this.extend.trim, this.extend.size) : { sampling: cell, pad: undefined, x, y };
   }
 
-  private async decodeAndDraw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, header: ImageHeader, look: LookPlan | null, started: number): Promise<void> {
+  private async decodeAndDraw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, header: ImageHeader, look: LookPlan | null, started: number, key: string | null): Promise<void> {
     const focus = image.autoFocus && image.fit === 'cover' ? await salientFocus(bytes, header) : image.focus;
     const placed = this.placement(header, image, box, look, focus);
     const bitmap = await decodeForCell(bytes, header, placed.sampling, poster.background, image.src, placed.pad);
+    this.counts.decoded++;
     this.timings.decode += performance.now() - started;
     const drawing = performance.now();
+    if (key) this.cells!.cells.put(key, { ...bitmap, dx: placed.x - box.x, dy: placed.y - box.y });
     if (image.look && look) {
       // Slow path, only for cells with a look: shape, shadow, border, caption (never padded into the bleed).
       const frame = { x: placed.x, y: placed.y, width: bitmap.width, height: bitmap.height };
@@ -291,8 +342,66 @@ export class ImageSession {
     this.timings.draw += performance.now() - drawing;
   }
 
+  /** What the photo's cell depends on besides its bytes (cells/key.ts). */
+  private cellParameters(image: ImageSpec, box: Box, look: LookPlan | null, source: string): CellParameters {
+    const target = look?.photo ?? box;
+    const trim = this.extend?.trim;
+    // Bleed `extend` reaches only cells without a look that lie on a trim edge (see extendPlacement).
+    const extend =
+      trim && !look
+        ? {
+            size: this.extend!.size,
+            edges: [box.x === trim.x, box.y === trim.y, box.x + box.width === trim.x + trim.width, box.y + box.height === trim.y + trim.height] as const,
+          }
+        : null;
+    return {
+      source,
+      width: target.width,
+      height: target.height,
+      fit: image.fit,
+      focus: image.autoFocus && image.fit === 'cover' ? 'auto' : image.focus,
+      extend,
+      background: this.background,
+    };
+  }
+
+  /** A stored cell onto the poster, as `draw` put it there when it was decoded. */
+  private placeCell(poster: Poster, image: ImageSpec, box: Box, look: LookPlan | null, cell: StoredCell): void {
+    const started = performance.now();
+    const bitmap = { data: cell.data, width: cell.width, height: cell.height };
+    const x = box.x + cell.dx;
+    const y = box.y + cell.dy;
+    if (image.look && look) {
+      drawWithLook(poster, bitmap, { x, y }, { x, y, width: bitmap.width, height: bitmap.height }, box, territory(box, this.spread, poster), image.look, look);
+    } else {
+      drawBitmap(poster, bitmap, x, y);
+    }
+    this.timings.draw += performance.now() - started;
+  }
+
+  /** The bytes' SHA-256; for a local photo read whole, recorded so the next run knows it without reading. */
+  private hashOf(image: ImageSpec, bytes: Buffer): string {
+    const sha256 = sourceHash(bytes);
+    const stat = this.unhashed.get(image.index);
+    if (stat && this.cells && image.location.kind === 'file') {
+      this.unhashed.delete(image.index);
+      this.cells.sources.record(image.location.path, stat, sha256, Date.now());
+    }
+    return sha256;
+  }
+
   async drawProbed(poster: Poster, image: ImageSpec, probed: ProbedImage, box: Box): Promise<boolean> {
     if (this.pastDeadline(image)) return false;
+    if (this.cells && probed.sha256) {
+      // Cached: the spooled bytes are not even read back.
+      const look = image.look ? planLook(box, image.look) : null;
+      const stored = await this.cells.cells.get(cellKey(this.cellParameters(image, box, look, probed.sha256))).catch(() => null);
+      if (stored) {
+        this.placeCell(poster, image, box, look, stored);
+        this.counts.cellCached++;
+        return true;
+      }
+    }
     let bytes: Buffer;
     try {
       await this.held.room();
@@ -303,7 +412,7 @@ export class ImageSession {
       return false;
     }
     try {
-      return await this.draw(poster, image, bytes, box, probed.header);
+      return await this.draw(poster, image, bytes, box, probed.header, probed.sha256);
     } finally {
       this.release(bytes);
     }
@@ -339,6 +448,7 @@ export class ImageSession {
 
   async close(): Promise<void> {
     await this.loader.close();
+    await Promise.all([this.cells?.cells.flush(), this.cells?.sources.flush()]).catch(() => {});
     const spool = await this.spool?.catch(() => null);
     if (spool) {
       await rm(spool, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import { buildSpec, type BuildOptions } from '../build.js';
+import type { CellCacheOptions } from '../cells/index.js';
 import { CollageError, ExitCode, ImagesFailedError, ManifestError, errorMessage, formatFailure } from '../errors.js';
 import { normalizeManifest, outputSize, readManifestSource, type CollageSpec, type ManifestOverrides } from '../manifest/index.js';
 import { checkSpec } from '../validate.js';
@@ -44,6 +45,8 @@ export interface BatchOptions extends Omit<ManifestOverrides, 'output'> {
    * running job builds within a share of it: an equal share, or what its poster needs.
    */
   maxMemory?: number;
+  /** The cell cache every job reads and writes (see BuildOptions). */
+  cellCache?: CellCacheOptions | null;
   /** Aborting stops starting jobs and aborts running ones; nothing partial is written. */
   signal?: AbortSignal;
   onEvent?: (event: BatchEvent) => void;
@@ -73,7 +76,7 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
   const cwd = options.cwd ?? process.cwd();
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal;
-  const { jobs: _j, force, lock = 'wait', fetch, maxPixels, maxMemory, jobTimeout, signal: _s, onEvent: _e, exclude, outputRoot, followSymlinks = false, ...overrides } = options;
+  const { jobs: _j, force, lock = 'wait', fetch, maxPixels, maxMemory, jobTimeout, cellCache, signal: _s, onEvent: _e, exclude, outputRoot, followSymlinks = false, ...overrides } = options;
   checkMaxMemory(maxMemory);
   const fetchOptions: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, cacheDir: defaultCacheDir(), ...fetch };
   const dispatcher = fetchOptions.dispatcher ?? createHttpDispatcher(fetchOptions);
@@ -188,6 +191,7 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
         ...(maxPixels !== undefined && { maxPixels }),
         ...(jobTimeout !== undefined && { jobTimeout }),
         maxMemory: share,
+        ...(cellCache && { cellCache }),
         signal: jobSignal,
         recordInputs: true,
         outputRoot: job.root,
@@ -227,7 +231,7 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
           status: 'failed',
           reason: `${error.failures.length} of ${spec.images.length} images failed, nothing written: ${first ? formatFailure(first) : ''}${more}`,
           exitCode: ExitCode.imagesFailed,
-          images: { total: spec.images.length, fetched: 0, cached: 0, failed: error.failures },
+          images: { total: spec.images.length, fetched: 0, cached: 0, failed: error.failures, decoded: 0, cellCached: 0 },
         });
       }
       const exitCode = error instanceof CollageError ? error.exitCode : ExitCode.unexpected;

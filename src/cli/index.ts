@@ -2,8 +2,10 @@
 /** The `collage` command: a thin layer over the library's build(), plan() and validate(). */
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import sharp from 'sharp';
 import { build, type BuildOptions, type BuildReport } from '../build.js';
+import { DEFAULT_CELL_CACHE_BYTES } from '../cells/index.js';
 import { CollageError, ExitCode, ImagesFailedError, ManifestError, formatFailure } from '../errors.js';
 import { DEFAULT_FETCH_OPTIONS, cleanCache, defaultCacheDir, formatBytes, listCache, parseHeadersEnv, verifyCache } from '../sources/index.js';
 import { manifestJsonSchema, outputSize, type ManifestOverrides } from '../manifest/index.js';
@@ -46,6 +48,8 @@ interface BuildFlags extends CommonFlags {
   onError?: string;
   cacheDir?: string;
   cache?: boolean;
+  cellCache?: string | false;
+  cellCacheSize?: number;
   blockPrivateAddresses?: boolean;
   http1?: boolean;
   retries?: number;
@@ -123,7 +127,10 @@ function addFetchOptions(command: Command): Command {
     .option('--download-timeout <seconds>', 'longest one photo may take over all its attempts and waits, 1-86400 (default 120)', seconds('--download-timeout', 1, 86400))
     .option('--job-timeout <seconds>', 'longest one job (a build, each batch job) may take; photos not in by then fail ("job deadline"), nothing is written, exit 3', seconds('--job-timeout', 1, 7 * 86400))
     .option('--cache-dir <dir>', 'download cache folder (default $XDG_CACHE_HOME/collage or ~/.cache/collage)')
-    .option('--no-cache', 'neither read nor write the download cache')
+    .option('--no-cache', 'neither read nor write the download cache (nor the cell cache, unless --cell-cache is given)')
+    .option('--cell-cache <dir>', 'decoded-cell cache folder: a rebuild decodes only the photos whose cells changed (default: cells/ in the download cache folder)')
+    .option('--no-cell-cache', 'neither read nor write the cell cache')
+    .option('--cell-cache-size <MB>', `cell cache size cap; least recently used cells go first (default ${DEFAULT_CELL_CACHE_BYTES / 1024 ** 2})`, positiveNumber('--cell-cache-size', 10_000_000, 1))
     .option('--block-private-addresses', 'refuse loopback, link-local and private addresses (checked after DNS and on every redirect) and local files');
 }
 
@@ -144,8 +151,11 @@ function maxMemoryFrom(flags: { maxMemory?: number }): { maxMemory?: number } {
   return flags.maxMemory === undefined ? {} : { maxMemory: Math.round(flags.maxMemory * MiB) };
 }
 
-function fetchOptionsFrom(flags: BuildFlags): Pick<BuildOptions, 'fetch' | 'maxPixels' | 'onError' | 'jobTimeout'> {
+function fetchOptionsFrom(flags: BuildFlags): Pick<BuildOptions, 'fetch' | 'maxPixels' | 'onError' | 'jobTimeout' | 'cellCache'> {
+  // The cell cache lives beside the downloads unless given its own folder; --no-cache turns both off.
+  const cellDir = flags.cellCache === false ? null : (flags.cellCache ?? (flags.cache === false ? null : path.join(flags.cacheDir ?? defaultCacheDir(), 'cells')));
   return {
+    cellCache: cellDir ? { dir: cellDir, ...(flags.cellCacheSize !== undefined && { maxBytes: Math.round(flags.cellCacheSize * 1024 ** 2) }) } : null,
     fetch: {
       ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
       ...(flags.perHost !== undefined && { perHost: flags.perHost }),

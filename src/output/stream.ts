@@ -40,6 +40,21 @@ export interface PosterEncoder {
   finish(): Promise<Buffer>;
   /** The poster will not be written: ignore bands from now on (work already started is dropped). */
   abort(): void;
+  /**
+   * Resolves once few enough bands wait to be encoded: drawing waits on it, so a poster drawn
+   * faster than it is encoded (cells from the cell cache) does not pile up finished bands in
+   * memory, each a fresh band the size of the rest.
+   */
+  ready(): Promise<void>;
+}
+
+/** Bands handed over and not yet encoded, at most, before `ready()` waits: enough to keep every pool thread busy. */
+const BANDS_WAITING = Math.max(4, Number(process.env.UV_THREADPOOL_SIZE) || 4) + 2;
+
+/** Encoded bands from earlier builds, found by their pixels (cells/index.ts). */
+export interface BandCache {
+  lookup(pixels: Uint8Array, params: string): { key: string; bytes: Buffer | null };
+  store(key: string, bytes: Buffer): void;
 }
 
 /** How the poster must be cut for `format`: rows per band, and whether bands go to worker threads (shared memory). */
@@ -54,8 +69,8 @@ function pngWorkersAvailable(): boolean {
 }
 
 /** An encoder for `poster`, which must be cut as `bandLayout` says. */
-export function createPosterEncoder(poster: PosterBands, options: EncodeOptions): PosterEncoder {
-  if (options.format === 'jpeg') return bandedEncoder(poster, jpegBands(poster, options));
+export function createPosterEncoder(poster: PosterBands, options: EncodeOptions, cache: BandCache | null = null): PosterEncoder {
+  if (options.format === 'jpeg') return bandedEncoder(poster, jpegBands(poster, options, cache));
   if (options.format === 'png' || options.format === 'pdf') return bandedEncoder(poster, pngBands(poster, options));
   return wholeEncoder(poster, { ...options, format: options.format });
 }
@@ -87,12 +102,18 @@ interface BandCodec<Part> {
   close?(): Promise<void>;
 }
 
-function jpegBands(poster: PosterBands, options: EncodeOptions): BandCodec<Buffer> {
+function jpegBands(poster: PosterBands, options: EncodeOptions, cache: BandCache | null): BandCodec<Buffer> {
   const { width, height, bandRows } = poster;
   return {
     encode: async (index) => {
       try {
-        return await encodeJpegBand(poster.band(index), width, poster.rowsIn(index), { quality: options.quality });
+        const pixels = poster.band(index);
+        const rows = poster.rowsIn(index);
+        const known = cache?.lookup(pixels, JSON.stringify(['jpeg', width, rows, options.quality]));
+        if (known?.bytes) return known.bytes;
+        const part = await encodeJpegBand(pixels, width, rows, { quality: options.quality });
+        if (known) cache!.store(known.key, part);
+        return part;
       } finally {
         poster.release(index);
       }
@@ -144,15 +165,25 @@ function bandedEncoder<Part>(poster: PosterBands, codec: BandCodec<Part>): Poste
   const count = poster.bands;
   const parts: (Promise<Part> | undefined)[] = new Array(count);
   let aborted = false;
+  let waiting = 0;
+  const ready: (() => void)[] = [];
+  const settled = () => {
+    waiting--;
+    while (ready.length > 0 && (waiting < BANDS_WAITING || aborted)) ready.shift()!();
+  };
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= (codec.close?.() ?? Promise.resolve()).catch(() => {}));
   return {
     band(index) {
       if (aborted || parts[index]) return;
       const part = codec.encode(index, index === count - 1);
+      waiting++;
       // Awaited in finish(); an aborted job never awaits it.
-      part.catch(() => {});
+      part.then(settled, settled);
       parts[index] = part;
+    },
+    ready() {
+      return waiting < BANDS_WAITING || aborted ? Promise.resolve() : new Promise((resolve) => ready.push(resolve));
     },
     async finish() {
       try {
@@ -166,6 +197,7 @@ function bandedEncoder<Part>(poster: PosterBands, codec: BandCodec<Part>): Poste
     },
     abort() {
       aborted = true;
+      for (const resolve of ready.splice(0)) resolve();
       void close();
     },
   };
@@ -183,5 +215,6 @@ function wholeEncoder(poster: PosterBands, options: EncodeOptions & { format: 't
     abort() {
       aborted = true;
     },
+    ready: () => Promise.resolve(),
   };
 }
