@@ -48,7 +48,11 @@ export class SourceHashes {
   /** Per folder, records learned by this process and not yet written. */
   private readonly learned = new Map<string, Map<string, SourceRecord>>();
 
-  constructor(readonly dir: string) {}
+  /** `racyMs`: how long after a file's last change its record is trusted (tests: 0). */
+  constructor(
+    readonly dir: string,
+    private readonly racyMs = RACY_MS,
+  ) {}
 
   private indexFile(folder: string): string {
     return path.join(this.dir, `${createHash('sha256').update(folder).digest('hex')}.json`);
@@ -79,7 +83,7 @@ export class SourceHashes {
       record.size === now.size &&
       record.mtimeMs === now.mtimeMs &&
       record.ctimeMs === now.ctimeMs &&
-      record.read - Math.max(now.mtimeMs, now.ctimeMs) > RACY_MS &&
+      record.read - Math.max(now.mtimeMs, now.ctimeMs) > this.racyMs &&
       /^[0-9a-f]{64}$/.test(record.sha256);
     return { sha256: trusted ? record.sha256 : null, stat: now };
   }

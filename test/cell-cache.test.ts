@@ -1,0 +1,169 @@
+/**
+ * The cell cache: a rebuild decodes only the photos whose cells changed, and writes the very
+ * bytes a build without the cache writes; damaged entries are dropped and decoded again; the
+ * least recently used cells go first; a local photo is known by its stat until it changes.
+ */
+import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { build, type BuildOptions } from '../src/index.js';
+import { CellStore, setCellTime } from '../src/cells/store.js';
+import { SourceHashes } from '../src/cells/sources.js';
+import { sourceHash } from '../src/cells/key.js';
+import { runCli } from './support/cli.js';
+import { useTempDirs } from './support/files.js';
+import { rawImage } from './support/images.js';
+
+/** A photo-like image that differs everywhere from every other seed: crops and resampling show. */
+async function photo(seed: number, width = 240, height = 180): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const h = Math.imul(x * 374761393 + y * 668265263 + seed * 97, 1274126177) >>> 24;
+      pixels.set([(x * 255) / width + (h & 15), (y * 255) / height + ((h >> 2) & 15), (seed * 53 + x + y) & 255], (y * width + x) * 3);
+    }
+  }
+  return rawImage(pixels, width, height, 'jpeg');
+}
+
+function manifest(count: number, extra: Record<string, unknown> = {}) {
+  return {
+    size: { width: '4in', height: '3in', dpi: 100 },
+    margin: '0.1in',
+    gap: '0.05in',
+    bleed: { size: '0.25in', mode: 'mirror' },
+    layout: { type: 'grid', columns: 4, rows: 4 },
+    images: Array.from({ length: count }, (_, i) => `p${i}.jpg`),
+    ...extra,
+  };
+}
+
+async function photos(dir: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await writeFile(path.join(dir, `p${i}.jpg`), await photo(i, i % 3 === 0 ? 180 : 240, i % 3 === 0 ? 240 : 180));
+}
+
+describe('cell cache', () => {
+  const tempDir = useTempDirs();
+
+  for (const output of ['out.jpg', 'out.png']) {
+    it(`${output}: after appending a photo, the rebuild decodes that one photo and is byte-identical to a cold build`, async () => {
+      const dir = await tempDir();
+      await photos(dir, 13);
+      const cellCache = { dir: path.join(dir, 'cells') };
+      const cwd = { cwd: dir };
+      const first = await build(manifest(12), { ...cwd, output: path.join(dir, 'first-' + output), cellCache });
+      expect(first.images).toMatchObject({ decoded: 12, cellCached: 0 });
+      // Appending to a grid of fixed columns (and as many rows) keeps every old cell's size and place.
+      const warm = await build(manifest(13), { ...cwd, output: path.join(dir, 'warm-' + output), cellCache });
+      expect(warm.images).toMatchObject({ total: 13, decoded: 1, cellCached: 12, failed: [] });
+      const cold = await build(manifest(13), { ...cwd, output: path.join(dir, 'cold-' + output) });
+      expect(cold.images).toMatchObject({ decoded: 13, cellCached: 0 });
+      expect((await readFile(path.join(dir, 'warm-' + output))).equals(await readFile(path.join(dir, 'cold-' + output)))).toBe(true);
+      // Nothing changed: nothing decoded.
+      const again = await build(manifest(13), { ...cwd, output: path.join(dir, 'again-' + output), cellCache });
+      expect(again.images).toMatchObject({ decoded: 0, cellCached: 13 });
+      expect((await readFile(path.join(dir, 'again-' + output))).equals(await readFile(path.join(dir, 'cold-' + output)))).toBe(true);
+    });
+  }
+
+  it('a photo replaced at the same path, a different cell size or fit: decoded again', async () => {
+    const dir = await tempDir();
+    await photos(dir, 4);
+    const options: BuildOptions = { cwd: dir, output: path.join(dir, 'a.png'), cellCache: { dir: path.join(dir, 'cells') } };
+    expect((await build(manifest(4), options)).images.decoded).toBe(4);
+    await writeFile(path.join(dir, 'p2.jpg'), await photo(99, 180, 240));
+    expect((await build(manifest(4), options)).images).toMatchObject({ decoded: 1, cellCached: 3 });
+    expect((await build(manifest(4, { layout: { type: 'grid', columns: 3 } }), options)).images).toMatchObject({ decoded: 4, cellCached: 0 });
+    expect((await build(manifest(4, { layout: { type: 'grid', columns: 4, rows: 4, fit: 'contain' } }), options)).images).toMatchObject({ decoded: 4 });
+    const cold = await build(manifest(4), { cwd: dir, output: path.join(dir, 'cold.png') });
+    await build(manifest(4), options);
+    expect((await readFile(path.join(dir, 'a.png'))).equals(await readFile(path.join(dir, 'cold.png')))).toBe(true);
+    expect(cold.images.decoded).toBe(4);
+  });
+
+  it('a damaged entry is dropped and decoded again, and the output is still right', async () => {
+    const dir = await tempDir();
+    await photos(dir, 4);
+    const cells = path.join(dir, 'cells');
+    const options: BuildOptions = { cwd: dir, output: path.join(dir, 'a.png'), cellCache: { dir: cells } };
+    await build(manifest(4), options);
+    const reference = await readFile(path.join(dir, 'a.png'));
+    // Every entry file, the cells among them (PNG output stores no bands).
+    const files: string[] = [];
+    for (const folder of await readdir(path.join(cells, 'px'))) {
+      if (folder.length === 2) for (const name of await readdir(path.join(cells, 'px', folder))) files.push(path.join(cells, 'px', folder, name));
+    }
+    expect(files).toHaveLength(4);
+    const damaged = await readFile(files[0]!);
+    damaged[damaged.length - 10]! ^= 0xff;
+    await writeFile(files[0]!, damaged);
+    await writeFile(files[1]!, damaged.subarray(0, 20));
+    const report = await build(manifest(4), options);
+    expect(report.images).toMatchObject({ decoded: 2, cellCached: 2 });
+    expect((await readFile(path.join(dir, 'a.png'))).equals(reference)).toBe(true);
+    expect((await build(manifest(4), options)).images).toMatchObject({ decoded: 0, cellCached: 4 });
+  });
+
+  it('keeps under its size cap by dropping the least recently used cells', async () => {
+    const dir = await tempDir();
+    const store = new CellStore(dir, 10 * 30_036);
+    const cell = (i: number) => ({ data: Buffer.alloc(100 * 100 * 3, i), width: 100, height: 100, dx: 0, dy: 0 });
+    // Entries of equal pixels compress alike: 20 of them, dated one hour apart, oldest first.
+    for (let i = 0; i < 20; i++) store.put(`k${String(i).padStart(2, '0')}`, cell(i));
+    await store.flush();
+    const entry = (await stat(path.join(dir, 'k0', 'k00'))).size;
+    const limited = new CellStore(dir, 10 * entry);
+    for (let i = 0; i < 20; i++) await setCellTime(limited, `k${String(i).padStart(2, '0')}`, new Date(Date.UTC(2026, 0, 1, i)));
+    // Reading k03 makes it the most recently used.
+    expect((await limited.get('k03'))?.data.equals(cell(3).data)).toBe(true);
+    const result = await limited.evict();
+    expect(result.bytes).toBeLessThanOrEqual(9 * entry);
+    const kept = (await readdir(path.join(dir, 'k0'))).concat(await readdir(path.join(dir, 'k1'))).sort();
+    expect(kept).toContain('k03');
+    expect(kept).toContain('k19');
+    expect(kept).not.toContain('k00');
+    expect(kept).not.toContain('k04');
+  });
+
+  it('knows a local photo by its stat until the file changes (same size included)', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'p.jpg');
+    const bytes = await photo(1);
+    await writeFile(file, bytes);
+    const hashes = new SourceHashes(path.join(dir, 'index'), 0);
+    const first = await hashes.lookup(file);
+    expect(first.sha256).toBeNull();
+    hashes.record(file, first.stat!, sourceHash(bytes), Date.now() + 1);
+    await hashes.flush();
+    const fresh = new SourceHashes(path.join(dir, 'index'), 0);
+    expect((await fresh.lookup(file)).sha256).toBe(sourceHash(bytes));
+    // Rewritten with other bytes of the same length: the stat differs (ctime at least), so the hash is unknown.
+    const other = Buffer.from(bytes);
+    other[other.length - 3]! ^= 1;
+    await writeFile(file, other);
+    await utimes(file, first.stat!.atime, first.stat!.mtime);
+    expect((await new SourceHashes(path.join(dir, 'index'), 0).lookup(file)).sha256).toBeNull();
+    // Recorded too soon after the file changed (git's racy-clean rule): not trusted.
+    const soon = new SourceHashes(path.join(dir, 'index2'));
+    const now = await soon.lookup(file);
+    soon.record(file, now.stat!, sourceHash(other), Date.now());
+    await soon.flush();
+    expect((await new SourceHashes(path.join(dir, 'index2')).lookup(file)).sha256).toBeNull();
+  });
+
+  it('the command: on by default beside the download cache, --no-cell-cache, --cell-cache DIR; listed in --help', async () => {
+    const dir = await tempDir();
+    await photos(dir, 4);
+    await writeFile(path.join(dir, 'm.json'), JSON.stringify(manifest(4)));
+    const run = async (...args: string[]) => JSON.parse((await runCli(['build', 'm.json', '-o', 'o.jpg', '--json', ...args], { cwd: dir })).stdout).images;
+    expect(await run('--cache-dir', 'dl')).toMatchObject({ decoded: 4, cellCached: 0 });
+    expect(await run('--cache-dir', 'dl')).toMatchObject({ decoded: 0, cellCached: 4 });
+    expect((await readdir(path.join(dir, 'dl', 'cells'))).sort()).toEqual(['px', 'src']);
+    expect(await run('--cache-dir', 'dl', '--no-cell-cache')).toMatchObject({ decoded: 4, cellCached: 0 });
+    expect(await run('--no-cache')).toMatchObject({ decoded: 4, cellCached: 0 });
+    expect(await run('--no-cache', '--cell-cache', 'own', '--cell-cache-size', '50')).toMatchObject({ decoded: 4 });
+    expect(await run('--no-cache', '--cell-cache', 'own')).toMatchObject({ decoded: 0, cellCached: 4 });
+    const help = await runCli(['build', '--help']);
+    for (const flag of ['--cell-cache <dir>', '--no-cell-cache', '--cell-cache-size <MB>', '--http1']) expect(help.stdout).toContain(flag);
+  });
+});
