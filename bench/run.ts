@@ -13,6 +13,7 @@ import { threadPoolSize } from '../src/machine.js';
 import { DEFAULT_FETCH_OPTIONS } from '../src/sources/index.js';
 import { DATA_DIR, ensureInputs, flickrSpec, originalSpec, type InputFile } from './data.js';
 import { measure, type Measurement } from './measure.js';
+import { runPipeline } from './pipeline.js';
 
 const ROOT = path.join(import.meta.dirname, '..');
 // The command's entry (bin.cjs sizes libuv's pool first); builds from before it have only index.js.
@@ -35,6 +36,10 @@ Default: a quick set (grid-100/300/1095 JPEG, grid-300 PNG, originals-120 JPEG) 
 ImageMagick montage (when on PATH) and the decode floor (every photo decoded to its cell from
 memory: no network, poster or encode).
 
+  --pipeline          instead: collage against itself (bench/pipeline.ts): rebuild after appending a
+                      photo with a warm cell cache vs cold; local files vs HTTP at 40 ms; HTTP/2 vs
+                      HTTP/1.1 over TLS at 40 and 100 ms; no bleed vs mirror, extend, colour bleed.
+                      Filters pick groups: rebuild, network, tls-40, tls-100, bleed
   --full              scaling table 100/300/1095/3000, JPEG and PNG, plus the originals in both formats
   --photos N          only grid scenarios with N photos (JPEG and PNG); add --originals to keep those
   --originals         with --photos: also run the 120 12-Mpx originals
@@ -89,6 +94,7 @@ function parseCli() {
     allowPositionals: true,
     options: {
       full: { type: 'boolean', default: false },
+      pipeline: { type: 'boolean', default: false },
       photos: { type: 'string' },
       originals: { type: 'boolean', default: false },
       format: { type: 'string' },
@@ -120,6 +126,7 @@ function parseCli() {
   if (values.dist) CLI = cliEntry(path.resolve(values.dist));
   if (values.format && values.format !== 'jpeg' && values.format !== 'png') fail('--format must be jpeg or png');
   return {
+    pipeline: values.pipeline,
     full: values.full,
     photos: number('photos', values.photos, 1),
     originals: values.originals,
@@ -288,6 +295,10 @@ function estimateNaiveBytes(inputs: InputFile[], width: number, height: number):
 async function main(): Promise<void> {
   const options = parseCli();
   if (!existsSync(CLI)) fail(`${path.relative(process.cwd(), CLI)} is missing: run "npm ci" or "npm run build" first`);
+  if (options.pipeline) {
+    await runPipeline({ cli: CLI, rounds: options.rounds, filters: options.filters, threadPool: THREAD_POOL, outDir: OUT_DIR, log });
+    return;
+  }
   const scenarios = planScenarios(options);
   if (scenarios.length === 0) fail('no scenario matches the filters');
 
