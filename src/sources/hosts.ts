@@ -6,8 +6,8 @@
  * which (a TLS handshake, once per host), one request goes at a time: opening `perHost`
  * connections to learn that one would have done were the waste HTTP/2 avoids.
  *
- * Requests wait here, before their attempt's deadline starts, not in the agent's queue, where a
- * slow host's backlog would count against each attempt's time.
+ * Requests wait here, not in the agent's queue: a wait here can be given up (the photo's deadline,
+ * the job's signal), and one per host keeps a slow host from holding the others' requests.
  */
 export type Protocol = 'h1' | 'h2';
 
