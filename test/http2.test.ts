@@ -5,6 +5,7 @@
  * NODE_EXTRA_CA_CERTS); verification is never turned off.
  */
 import { writeFile } from 'node:fs/promises';
+import http2 from 'node:http2';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build } from '../src/index.js';
@@ -129,6 +130,21 @@ describe('HTTP/2', () => {
       { path: '/p3.jpg', httpVersion: '2.0' },
     ]);
     expect(server.connections).toBe(1);
+  });
+
+  it('retries a stream the server resets (REFUSED_STREAM, as a busy server does)', async () => {
+    const files = await photos();
+    let reset = 0;
+    const server = await serve((req, res) => {
+      if (req.url === '/p5.jpg' && reset++ === 0) return void res.stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+      const body = files.get(req.url)!;
+      res.writeHead(200, { 'content-length': body.length }).end(body);
+    });
+    const dir = await tempDir();
+    const report = await build(manifest(server, 8), { output: path.join(dir, 'out.png'), cwd: dir, fetch: { ca: server.cert, retryBaseDelay: 10 } });
+    expect(report.images.failed).toEqual([]);
+    expect(server.requests.filter((r) => r.path === '/p5.jpg')).toHaveLength(2);
+    await expectCells(path.join(dir, 'out.png'), 8);
   });
 
   it('cuts off a body over the size cap, declared or streamed without a length', async () => {

@@ -41,6 +41,12 @@ export function createAgent(options: FetchOptions): Dispatcher {
     bodyTimeout: options.bodyTimeout,
     keepAliveTimeout: 10_000,
     allowH2,
+    // HTTP/2 flow control: a connection's window bounds what is in flight on it, so 64 streams
+    // of photos need far more than undici's 512 kB (at 100 ms a round trip that is 5 MB/s, and
+    // the server queues the rest: Node's own server refused new streams, ENHANCE_YOUR_CALM,
+    // beyond 10 MB queued). Bytes received unread are bounded by this window.
+    initialWindowSize: 2 * 1024 * 1024,
+    connectionWindowSize: 32 * 1024 * 1024,
     connect,
     factory: (origin, poolOptions) =>
       new Pool(origin, {

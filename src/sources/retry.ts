@@ -21,6 +21,12 @@ const RETRY_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_CLOSED',
+  // HTTP/2: a stream reset (REFUSED_STREAM, ENHANCE_YOUR_CALM from a busy server) or a session
+  // that went away (GOAWAY): the request may be sent again.
+  'ERR_HTTP2_STREAM_ERROR',
+  'ERR_HTTP2_SESSION_ERROR',
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_HTTP2_STREAM_CANCEL',
 ]);
 
 export function errorCode(error: unknown): string | undefined {
