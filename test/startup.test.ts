@@ -53,7 +53,8 @@ describe('libuv thread pool', () => {
     );
     const nodeOptions = [process.env.NODE_OPTIONS, `--require ${JSON.stringify(preload)}`].filter(Boolean).join(' ');
     const manifest = path.join(ROOT, 'examples', 'photo-a-day', 'manifest.json');
-    const result = await runCli(['build', manifest, '-o', path.join(dir, 'out.jpg'), '--dpi', '30', '--quiet'], { env: { NODE_OPTIONS: nodeOptions, ...env } });
+    // --no-cell-cache: the photos are decoded (on the pool) every time, not read back from an earlier run's cells.
+    const result = await runCli(['build', manifest, '-o', path.join(dir, 'out.jpg'), '--dpi', '30', '--quiet', '--no-cell-cache'], { env: { NODE_OPTIONS: nodeOptions, ...env } });
     expect(result.code, result.stderr).toBe(0);
     const match = /threads=(\d+) pool=(\S+)/.exec(result.stderr);
     expect(match, result.stderr).not.toBeNull();
