@@ -14,6 +14,7 @@ import { DEFAULT_FETCH_OPTIONS } from '../src/sources/index.js';
 import { DATA_DIR, ensureInputs, flickrSpec, originalSpec, type InputFile } from './data.js';
 import { measure, type Measurement } from './measure.js';
 import { runPipeline } from './pipeline.js';
+import { printSpeedChecks, runSpeedChecks, type SpeedCheck } from './speed-checks.js';
 
 const ROOT = path.join(import.meta.dirname, '..');
 // The command's entry (bin.cjs sizes libuv's pool first); builds from before it have only index.js.
@@ -54,6 +55,9 @@ memory: no network, poster or encode).
   --rounds N          run every scenario N times, systems interleaved, and report each system's
                       median-wall run (ratios from medians); the machine is shared and noisy
   --no-warmup         skip the untimed warm-up run
+  --checks            run only the speed checks (bench/speed-checks.ts: the canvas pin's draw speed,
+                      mosaic planning, bomb refusal, an up-to-date batch), ~1 min
+  --no-checks         skip the speed checks (they run first by default; one over budget exits 1)
   --dist DIR          run collage from another build of it (e.g. one of main) instead of dist/, for A/B
   scenario-filter     substrings of scenario names to keep, e.g. "originals" or "grid-300"
 
@@ -106,6 +110,8 @@ function parseCli() {
       force: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'no-warmup': { type: 'boolean', default: false },
+      checks: { type: 'boolean', default: false },
+      'no-checks': { type: 'boolean', default: false },
       rounds: { type: 'string', default: '1' },
       dist: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -139,6 +145,8 @@ function parseCli() {
     force: values.force,
     keep: values.keep,
     warmup: !values['no-warmup'],
+    checksOnly: values.checks,
+    checks: !values['no-checks'],
     rounds: number('rounds', values.rounds, 1)!,
     filters: positionals,
   };
@@ -299,6 +307,13 @@ async function main(): Promise<void> {
     await runPipeline({ cli: CLI, rounds: options.rounds, filters: options.filters, threadPool: THREAD_POOL, outDir: OUT_DIR, log });
     return;
   }
+  // First, on a machine not yet busy with the scenarios' servers and children.
+  const speedChecks: SpeedCheck[] = options.checks || options.checksOnly ? await runSpeedChecks(log) : [];
+  if (speedChecks.some((c) => !c.ok)) process.exitCode = 1;
+  if (options.checksOnly) {
+    printSpeedChecks(speedChecks);
+    return;
+  }
   const scenarios = planScenarios(options);
   if (scenarios.length === 0) fail('no scenario matches the filters');
 
@@ -423,8 +438,9 @@ async function main(): Promise<void> {
 
   const ratios = computeRatios(results);
   mkdirSync(OUT_DIR, { recursive: true });
-  writeFileSync(path.join(OUT_DIR, 'results.json'), `${JSON.stringify({ meta, results, ratios }, null, 2)}\n`);
+  writeFileSync(path.join(OUT_DIR, 'results.json'), `${JSON.stringify({ meta, speedChecks, results, ratios }, null, 2)}\n`);
   printTables(meta, results, ratios);
+  if (speedChecks.length) printSpeedChecks(speedChecks);
   console.log(`\nresults: ${path.relative(process.cwd(), path.join(OUT_DIR, 'results.json'))}`);
 }
 

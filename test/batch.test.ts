@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/index.js';
 import type { BatchReport } from '../src/batch/index.js';
 import { runCli } from './support/cli.js';
@@ -11,11 +11,12 @@ import { distinctColor, readPixels, solidImage } from './support/images.js';
 import { manifestName, outputName, startImageServer, strayFiles, writeBatchFolder, type ImageServer } from './support/batch-fixture.js';
 
 const tempDir = useTempDirs();
-const FAST = ['--retries', '0', '--timeout', '5'];
+const FAST = ['--retries', '0'];
 let server: ImageServer;
 beforeAll(async () => {
   server = await startImageServer(20);
 });
+afterEach(() => server.release());
 afterAll(() => server.close());
 
 const byStatus = (report: BatchReport, status: string) =>
@@ -66,8 +67,7 @@ describe('collage batch', () => {
     }
     const requests = server.requests.slice(before);
     expect(requests.filter((r) => r.path.startsWith('/img/')).every((r) => r.method === 'HEAD' && r.headers['if-none-match'])).toBe(true);
-    console.log(`second run: ${again.ms} ms for 20 jobs (${(again.ms / 20).toFixed(1)} ms/job)`);
-    expect(again.ms).toBeLessThan(20 * 250);
+    // How fast an up-to-date re-run is belongs to `npm run bench` (speed checks), not here.
 
     // Touch one manifest, replace one served image (new ETag), rewrite one local file: exactly those rebuild.
     const later = new Date(Date.now() + 5000);
@@ -138,20 +138,17 @@ describe('build() with an AbortSignal', () => {
   it('rejects mid-run, writes no output and leaves no temp file', async () => {
     const dir = await tempDir();
     await writeBatchFolder(dir, server, 4);
-    server.latencyMs = 1500;
-    try {
-      const controller = new AbortController();
-      const seen = server.requests.length;
-      const pending = build(path.join(dir, manifestName(0)), { signal: controller.signal, fetch: { retries: 0 } });
-      while (server.requests.length === seen) await new Promise((resolve) => setTimeout(resolve, 10));
-      const t = Date.now();
-      controller.abort(new Error('stop'));
-      await expect(pending).rejects.toThrow('stop');
-      expect(Date.now() - t).toBeLessThan(1000);
-      expect(existsSync(path.join(dir, outputName(0)))).toBe(false);
-      expect(await strayFiles(dir)).toEqual([]);
-    } finally {
-      server.latencyMs = 0;
-    }
+    // The download is held and never answered before the rejection: abort must not wait for it
+    // (its response timeout, 600 s, is far past the test's).
+    server.hold();
+    const controller = new AbortController();
+    const seen = server.requests.length;
+    const pending = build(path.join(dir, manifestName(0)), { signal: controller.signal, fetch: { retries: 0, headersTimeout: 600_000 } });
+    await server.arrived(seen + 1);
+    controller.abort(new Error('stop'));
+    await expect(pending).rejects.toThrow('stop');
+    server.release();
+    expect(existsSync(path.join(dir, outputName(0)))).toBe(false);
+    expect(await strayFiles(dir)).toEqual([]);
   });
 });

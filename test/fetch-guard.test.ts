@@ -20,7 +20,7 @@ async function serve(handler: Parameters<typeof startServer>[0]) {
 }
 
 async function loadError(url: string, options: Partial<FetchOptions>) {
-  const loader = createSourceLoader({ retries: 0, connectTimeout: 500, ...options });
+  const loader = createSourceLoader({ retries: 0, ...options });
   try {
     await loader.load(urlImage(url));
     return null;

@@ -6,15 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { useTempDirs } from './support/files.js';
 import { solidImage } from './support/images.js';
-import { startServer, type TestServer } from './support/server.js';
+import { Gate, startServer, type TestServer } from './support/server.js';
 
 describe('HTTP sources', () => {
   const tempDir = useTempDirs();
   let server: TestServer;
   let photo: Buffer;
+  /** Requests arrived and not yet answered: answers wait at `gate` while a test holds it. */
   let inFlight = 0;
   let peakInFlight = 0;
   const sockets = new Set<unknown>();
+  const gate = new Gate();
 
   beforeAll(async () => {
     photo = await solidImage([90, 140, 200], 64, 48);
@@ -22,7 +24,7 @@ describe('HTTP sources', () => {
       sockets.add(req.socket);
       inFlight++;
       peakInFlight = Math.max(peakInFlight, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 60));
+      await gate.pass();
       inFlight--;
       if (req.url === '/page.jpg') {
         res.writeHead(200, { 'content-type': 'image/jpeg' }).end('<!DOCTYPE html><html><body>Sign in</body></html>');
@@ -36,6 +38,25 @@ describe('HTTP sources', () => {
   });
   afterAll(() => server.close());
 
+  /**
+   * Runs the CLI with answers held until `limit` requests are in flight, so the limit is reached
+   * however slow the machine; a correct client then sends nothing more until answered. The
+   * 100 ms before the release only give a broken limit room to show: passing never depends on it.
+   */
+  async function runHeldAt(limit: number, args: string[]) {
+    const release = gate.hold();
+    try {
+      const before = server.requests.length;
+      const run = runCli(args);
+      await server.arrived(before + limit);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      return await run;
+    } finally {
+      release();
+    }
+  }
+
   async function manifest(dir: string, images: string[]): Promise<string> {
     const file = path.join(dir, 'm.json');
     await writeFile(file, JSON.stringify({ size: { width: 600, height: 400 }, output: 'out.jpg', images }));
@@ -48,7 +69,7 @@ describe('HTTP sources', () => {
     sockets.clear();
     const images = Array.from({ length: 24 }, (_, i) => `${server.url}/p${i}.jpg`);
     const before = server.requests.length;
-    const result = await runCli(['build', await manifest(dir, images), '--per-host', '3', '--concurrency', '8', '-q']);
+    const result = await runHeldAt(3, ['build', await manifest(dir, images), '--per-host', '3', '--concurrency', '8', '-q']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(server.requests.length - before).toBe(24);
     expect(peakInFlight).toBe(3);
@@ -60,7 +81,7 @@ describe('HTTP sources', () => {
     peakInFlight = 0;
     sockets.clear();
     const images = Array.from({ length: 40 }, (_, i) => `${server.url}/d${i}.jpg`);
-    const result = await runCli(['build', await manifest(dir, images), '-q']);
+    const result = await runHeldAt(16, ['build', await manifest(dir, images), '-q']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(peakInFlight).toBe(16);
     expect(sockets.size).toBeLessThanOrEqual(16);
@@ -70,7 +91,7 @@ describe('HTTP sources', () => {
     const dir = await tempDir();
     peakInFlight = 0;
     const images = Array.from({ length: 12 }, (_, i) => `${server.url}/q${i}.jpg`);
-    const result = await runCli(['build', await manifest(dir, images), '--per-host', '16', '--concurrency', '2', '-q']);
+    const result = await runHeldAt(2, ['build', await manifest(dir, images), '--per-host', '16', '--concurrency', '2', '-q']);
     expect(result.code).toBe(0);
     expect(peakInFlight).toBe(2);
   });

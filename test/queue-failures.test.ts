@@ -13,12 +13,13 @@ import { runCli } from './support/cli.js';
 import { useTempDirs } from './support/files.js';
 import { manifestName, startImageServer, writeBatchFolder, type ImageServer } from './support/batch-fixture.js';
 import { solidImage } from './support/images.js';
+import { watchQueue } from './support/queue-events.js';
 import { startRedis, type TestRedis } from './support/redis.js';
 import { startServer, type TestServer } from './support/server.js';
-import { startWorkerProcess, stopWorker, type WorkerProcess } from './support/workers.js';
+import { killWorker, startWorkerProcess, type WorkerProcess } from './support/workers.js';
 
 const tempDir = useTempDirs();
-const FAST = ['--retries', '0', '--timeout', '10'];
+const FAST = ['--retries', '0'];
 let redis: TestRedis;
 let server: ImageServer;
 const workers: WorkerProcess[] = [];
@@ -27,7 +28,7 @@ beforeAll(async () => {
   [redis, server] = await Promise.all([startRedis(), startImageServer(4)]);
 });
 afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => stopWorker(w)));
+  await Promise.all(workers.splice(0).map((w) => killWorker(w)));
 });
 afterAll(async () => {
   await Promise.all([redis?.stop(), server?.close()]);
@@ -117,7 +118,7 @@ describe('failing jobs on the queue', () => {
     await writeBatchFolder(dir, server, 2, { invalid: 1 });
     const enq = await runCli(['enqueue', '.', '--redis', redis.url, '--queue', 'bad', '--json', ...FAST], { cwd: dir });
     expect(enq.code).toBe(2);
-    const result = JSON.parse(enq.stdout) as { jobs: { manifest: string; state: string }[]; invalid: { manifest: string; reason: string }[] };
+    const result = JSON.parse(enq.stdout) as { jobs: { id: string; manifest: string; state: string }[]; invalid: { manifest: string; reason: string }[] };
     expect(result.jobs).toEqual([expect.objectContaining({ manifest: manifestName(0), state: 'added' })]);
     expect(result.invalid).toEqual([expect.objectContaining({ manifest: manifestName(1), reason: expect.stringMatching(/invalid manifest: colums/) })]);
 
@@ -127,7 +128,13 @@ describe('failing jobs on the queue', () => {
     const run = await runCli(['batch', manifestName(0), '--redis', redis.url, '--queue', 'bad', ...FAST], { cwd: dir });
     // The file changed, so batch enqueues a new job for the new bytes and refuses it itself.
     expect(run.code).toBe(2);
-    await expect.poll(async () => (await status('bad')).counts.failed, { timeout: 10_000 }).toBe(1);
+    const watch = await watchQueue(redis, 'bad');
+    try {
+      expect(await watch.settled(result.jobs[0]!.id)).toBe('failed');
+    } finally {
+      await watch.close();
+    }
+    expect((await status('bad')).counts.failed).toBe(1);
     const failed = (await status('bad')).failed[0]!;
     expect(failed).toMatchObject({ manifest: manifestName(0), attempts: 1, exitCode: 2 });
     expect(failed.reason).toMatch(/invalid manifest/);

@@ -60,14 +60,12 @@ describe('mosaicLayout behaviour', () => {
       return { aspect: u < 0.7 ? 4 / 3 : u < 0.95 ? 3 / 4 : 1 };
     });
     const page = { x: 75, y: 75, width: 10800 - 150, height: 7200 - 150 };
-    const started = performance.now();
+    // How fast it plans 1,095 photos belongs to `npm run bench` (speed checks), not here.
     const { boxes } = mosaicLayout({ images: photos, content: page, gap: 24 });
-    const elapsed = performance.now() - started;
     const m = layoutMetrics(boxes, page);
     expect(m.meanCrop).toBeLessThanOrEqual(3);
     expect(m.maxCrop).toBeLessThanOrEqual(20);
     expect(m.areaRatio).toBeLessThanOrEqual(3);
-    expect(elapsed).toBeLessThan(1000);
   });
 
   it('is a recursive partition, not rows: nested cuts of both orientations across several cells', () => {

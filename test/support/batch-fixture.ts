@@ -10,7 +10,6 @@ import { startServer, type TestServer } from './server.js';
 export interface ImageServer extends TestServer {
   /** Replace an image's bytes (its ETag changes with them). */
   set(name: string, bytes: Buffer): void;
-  latencyMs: number;
 }
 
 export async function startImageServer(count: number): Promise<ImageServer> {
@@ -18,17 +17,13 @@ export async function startImageServer(count: number): Promise<ImageServer> {
   let version = 0;
   const set = (name: string, bytes: Buffer) => images.set(`/img/${name}`, { bytes, etag: `"v${++version}"` });
   for (let i = 0; i < count; i++) set(`${i}.png`, await solidImage(distinctColor(i), 24, 24, 'png'));
-  const state = { latencyMs: 0 };
-  const server = await startServer(async (req, res) => {
-    if (state.latencyMs) await new Promise((resolve) => setTimeout(resolve, state.latencyMs));
+  const server = await startServer((req, res) => {
     const image = images.get(req.url ?? '');
     if (!image) return void res.writeHead(404).end('not found');
     if (req.headers['if-none-match'] === image.etag) return void res.writeHead(304, { etag: image.etag }).end();
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': image.bytes.length, etag: image.etag, 'cache-control': 'no-cache' }).end(image.bytes);
   });
-  // A real accessor (Object.assign would copy the getter's value, not the property).
-  Object.defineProperty(server, 'latencyMs', { get: () => state.latencyMs, set: (ms: number) => void (state.latencyMs = ms) });
-  return Object.assign(server, { set }) as unknown as ImageServer;
+  return Object.assign(server, { set });
 }
 
 export const manifestName = (i: number) => `m${String(i).padStart(2, '0')}.json`;

@@ -6,8 +6,8 @@ export interface WorkerProcess {
   child: ChildProcess;
   /** Everything written to stderr so far. */
   readonly log: string;
-  /** Resolves when stderr matches. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Resolves when stderr matches; rejects if the worker exits first. */
+  waitFor(pattern: RegExp): Promise<void>;
   /** Resolves with the exit code (or the signal's name). */
   exited: Promise<number | string>;
 }
@@ -30,11 +30,10 @@ export async function startWorkerProcess(args: string[], options: { cwd?: string
     get log() {
       return log;
     },
-    waitFor(pattern, timeoutMs = 20_000) {
+    waitFor(pattern) {
       if (pattern.test(log)) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker stderr never matched ${pattern}:\n${log}`)), timeoutMs);
-        waiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
+        waiters.push({ pattern, resolve });
         void exited.then((code) => reject(new Error(`worker exited (${code}) before ${pattern}:\n${log}`)));
       });
     },
@@ -44,14 +43,14 @@ export async function startWorkerProcess(args: string[], options: { cwd?: string
   return worker;
 }
 
-/** SIGTERM and wait (the graceful path); SIGKILL if it takes too long. */
-export async function stopWorker(worker: WorkerProcess, timeoutMs = 20_000): Promise<number | string> {
-  if (worker.child.exitCode !== null || worker.child.signalCode !== null) return worker.exited;
-  worker.child.kill('SIGTERM');
-  const timer = setTimeout(() => worker.child.kill('SIGKILL'), timeoutMs);
-  try {
-    return await worker.exited;
-  } finally {
-    clearTimeout(timer);
-  }
+/** SIGTERM and wait for the exit (the graceful path: the running job finishes first). */
+export async function stopWorker(worker: WorkerProcess): Promise<number | string> {
+  if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGTERM');
+  return worker.exited;
+}
+
+/** SIGKILL and wait: cleanup after a test, where how the worker ends proves nothing. */
+export async function killWorker(worker: WorkerProcess): Promise<void> {
+  if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+  await worker.exited;
 }
