@@ -24,7 +24,7 @@ afterEach(() => server.release());
 afterAll(() => server.close());
 
 describe('two batch runs on one folder', () => {
-  it('never build the same job twice (--lock wait) and never corrupt an output', { timeout: 120_000 }, async () => {
+  it('never build the same job twice (--lock wait) and never corrupt an output', async () => {
     const dir = await tempDir();
     const cacheDir = path.join(await tempDir(), 'cache');
     await writeBatchFolder(dir, server, 12);
@@ -60,7 +60,7 @@ describe('two batch runs on one folder', () => {
     expect(await strayFiles(dir)).toEqual([]);
   });
 
-  it('--lock skip skips the jobs another run is building', { timeout: 60_000 }, async () => {
+  it('--lock skip skips the jobs another run is building', async () => {
     const dir = await tempDir();
     await writeBatchFolder(dir, server, 4);
     // The first run's four downloads are held: it holds all four locks while the second runs.
@@ -81,7 +81,7 @@ describe('two batch runs on one folder', () => {
 });
 
 describe('SIGTERM during a batch', () => {
-  it('stops, leaves no temp file, no lock and no partial output, exits 143; a re-run completes', { timeout: 60_000 }, async () => {
+  it('stops, leaves no temp file, no lock and no partial output, exits 143; a re-run completes', async () => {
     const dir = await tempDir();
     await writeBatchFolder(dir, server, 8);
     // Both running jobs' downloads are held and never answered before the exit: it must abort

@@ -26,7 +26,7 @@ const byStatus = (report: BatchReport, status: string) =>
     .sort();
 
 describe('collage batch', () => {
-  it('builds 20 manifests 4 at a time: 18 outputs, exit 2, both failures named; a re-run skips all; one change rebuilds one job', { timeout: 120_000 }, async () => {
+  it('builds 20 manifests 4 at a time: 18 outputs, exit 2, both failures named; a re-run skips all; one change rebuilds one job', async () => {
     const dir = await tempDir();
     const cacheDir = path.join(await tempDir(), 'cache');
     await writeBatchFolder(dir, server, 20, { invalid: 13, dead: 7 });

@@ -23,7 +23,7 @@ function buildMeasured(dir: string, output: string): Promise<{ code: number; max
     execFile(
       process.execPath,
       ['--import', path.join(ROOT, 'bench', 'rusage.mjs'), CLI, 'build', 'poster.json', '-o', output, '--quiet', '--no-cache'],
-      { cwd: dir, env: { ...process.env, BENCH_RUSAGE_FILE: usage }, timeout: 120_000 },
+      { cwd: dir, env: { ...process.env, BENCH_RUSAGE_FILE: usage } },
       async (error) => {
         const { maxRssKiB } = JSON.parse(await readFile(usage, 'utf8')) as { maxRssKiB: number };
         resolve({ code: error ? Number(error.code ?? 1) : 0, maxRssBytes: maxRssKiB * 1024 });

@@ -17,7 +17,7 @@ const run = promisify(execFile);
 describe('npm pack → install → npx collage', () => {
   const tempDir = useTempDirs();
 
-  it('installs from the tarball, builds the demo, and batches it under env -i without a TTY', { timeout: 240_000 }, async () => {
+  it('installs from the tarball, builds the demo, and batches it under env -i without a TTY', async () => {
     const packDir = await tempDir();
     const { stdout } = await run('npm', ['pack', '--pack-destination', packDir, '--ignore-scripts', '--json'], { cwd: ROOT });
     const [{ filename, files }] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
@@ -26,7 +26,7 @@ describe('npm pack → install → npx collage', () => {
 
     const app = await tempDir();
     await run('npm', ['init', '-y'], { cwd: app });
-    await run('npm', ['install', '--no-audit', '--no-fund', path.join(packDir, path.basename(filename))], { cwd: app, timeout: 200_000 });
+    await run('npm', ['install', '--no-audit', '--no-fund', path.join(packDir, path.basename(filename))], { cwd: app });
     await cp(path.join(ROOT, 'examples', 'photo-a-day'), path.join(app, 'demo'), { recursive: true });
     await run('npx', ['collage', 'build', 'demo/manifest.json', '-o', 'out.jpg', '--dpi', '60', '--quiet'], { cwd: app });
     expect(await readdir(app)).toContain('out.jpg');
@@ -34,7 +34,7 @@ describe('npm pack → install → npx collage', () => {
 
     // Unattended: an empty environment (only PATH and HOME), no TTY (pipes), no prompt.
     const home = await tempDir();
-    const batch = () => run('env', ['-i', `PATH=${process.env.PATH}`, `HOME=${home}`, 'npx', 'collage', 'batch', 'demo', '--dpi', '20'], { cwd: app, timeout: 120_000 });
+    const batch = () => run('env', ['-i', `PATH=${process.env.PATH}`, `HOME=${home}`, 'npx', 'collage', 'batch', 'demo', '--dpi', '20'], { cwd: app });
     const first = await batch();
     expect(first.stdout).toMatch(/^1 job: 1 built, 0 skipped, 0 failed, 0 invalid in /m);
     expect(first.stdout + first.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);

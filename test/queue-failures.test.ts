@@ -47,7 +47,7 @@ const status = async (queue: string) => {
 };
 
 describe('failing jobs on the queue', () => {
-  it('a job whose images all 404 ends failed with the reason, without retries; status and batch report it; exit 3', { timeout: 60_000 }, async () => {
+  it('a job whose images all 404 ends failed with the reason, without retries; status and batch report it; exit 3', async () => {
     const dir = await tempDir();
     await writeBatchFolder(dir, server, 2);
     await writeFile(
@@ -79,7 +79,7 @@ describe('failing jobs on the queue', () => {
     expect(w.log.match(/started m02\.json/g)).toHaveLength(2);
   });
 
-  it('a transient failure (503) is retried with backoff and then completes; one that keeps failing ends failed', { timeout: 60_000 }, async () => {
+  it('a transient failure (503) is retried with backoff and then completes; one that keeps failing ends failed', async () => {
     const dir = await tempDir();
     const png = await solidImage([200, 40, 40], 24, 24, 'png');
     let calls = 0;
@@ -113,7 +113,7 @@ describe('failing jobs on the queue', () => {
     }
   });
 
-  it('an invalid manifest: refused at enqueue (exit 2); broken after enqueue, failed at once without retries', { timeout: 60_000 }, async () => {
+  it('an invalid manifest: refused at enqueue (exit 2); broken after enqueue, failed at once without retries', async () => {
     const dir = await tempDir();
     await writeBatchFolder(dir, server, 2, { invalid: 1 });
     const enq = await runCli(['enqueue', '.', '--redis', redis.url, '--queue', 'bad', '--json', ...FAST], { cwd: dir });

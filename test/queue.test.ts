@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/index.js';
 import type { BatchReport } from '../src/batch/index.js';
 import type { QueueStatus } from '../src/queue/index.js';
-import { runCli } from './support/cli.js';
+import { runCli, spawnCli } from './support/cli.js';
 import { useTempDirs } from './support/files.js';
 import { manifestName, outputName, startImageServer, strayFiles, writeBatchFolder, type ImageServer } from './support/batch-fixture.js';
 import { watchQueue } from './support/queue-events.js';
@@ -57,7 +57,7 @@ async function expectSameAsLocalBuild(dir: string, count: number): Promise<void>
 }
 
 describe('collage worker + batch --redis', () => {
-  it('12 jobs on 3 workers: all built, byte-identical to local builds; enqueuing again renders nothing', { timeout: 60_000 }, async () => {
+  it('12 jobs on 3 workers: all built, byte-identical to local builds; enqueuing again renders nothing', async () => {
     const dir = await tempDir();
     await writeBatchFolder(dir, server, 12);
     const ws = await Promise.all([worker('many'), worker('many'), worker('many')]);
@@ -114,7 +114,7 @@ describe('collage worker + batch --redis', () => {
     for (const w of ws) expect(await stopWorker(w)).toBe(0);
   });
 
-  it('a worker SIGKILLed mid-job: another worker completes the job, nothing partial is left', { timeout: 60_000 }, async () => {
+  it('a worker SIGKILLed mid-job: another worker completes the job, nothing partial is left', async () => {
     const dir = await tempDir();
     await writeBatchFolder(dir, server, 1);
     const first = await worker('kill', QUICK_STALL);
@@ -128,11 +128,14 @@ describe('collage worker + batch --redis', () => {
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
     expect(first.log).not.toMatch(/built m00/);
-    release();
 
     const second = await worker('kill', QUICK_STALL);
-    // batch --redis finds the same job (same id) and waits for it rather than adding another.
-    const run = await runCli(['batch', '.', '--redis', redis.url, '--queue', 'kill', '--json', ...FAST], { cwd: dir });
+    // batch --redis finds the same job (same id), still unfinished (downloads are still held), and
+    // waits for it rather than adding another; then the second worker may finish it.
+    const batch = spawnCli(['batch', '.', '--redis', redis.url, '--queue', 'kill', '--json', '--log-format', 'json', ...FAST], { cwd: dir });
+    await batch.waitForStderr(/"event":"job-start"/);
+    release();
+    const run = await batch.exited;
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as BatchReport;
     expect(report.jobs[0]).toMatchObject({ manifest: manifestName(0), status: 'built' });
@@ -141,7 +144,7 @@ describe('collage worker + batch --redis', () => {
     expect(await strayFiles(dir)).toEqual([]);
   });
 
-  it('SIGTERM: the running job finishes, no new one is taken, exit 0', { timeout: 60_000 }, async () => {
+  it('SIGTERM: the running job finishes, no new one is taken, exit 0', async () => {
     const dir = await tempDir();
     await writeBatchFolder(dir, server, 2);
     const w = await worker('term');

@@ -20,7 +20,8 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
       {
         cwd: options.cwd ?? ROOT,
         env: { ...process.env, NO_COLOR: '1', ...options.env },
-        timeout: options.timeoutMs ?? 120_000,
+        // Only so a hung child does not outlive its test (vitest.config.ts): never a speed limit.
+        timeout: options.timeoutMs ?? 600_000,
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
