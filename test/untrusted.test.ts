@@ -314,7 +314,7 @@ describe('spool folders', () => {
   });
   afterAll(() => server?.close());
 
-  it('after 20 builds that succeed, fail or are interrupted (SIGINT), no collage-spool-* is left in TMPDIR', { timeout: 180_000 }, async () => {
+  it('after 20 builds that succeed, fail or are interrupted (SIGINT), no collage-spool-* is left in TMPDIR', async () => {
     const tmp = await tempDir();
     const dir = await tempDir();
     const images = await writePhotos(dir, 6);
