@@ -13,8 +13,24 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const paths = new Set<string>();
 let hooked = false;
 
+/**
+ * Never throws: it runs in signal and exit handlers, where an error would turn SIGINT into exit 1.
+ * A write already on the thread pool can create a file in a folder while it is being removed
+ * (ENOTEMPTY); no new one can start while this runs, so trying again a few times clears it.
+ */
+function removeNow(target: string): void {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      rmSync(target, { recursive: true, force: true });
+      return;
+    } catch {
+      // Try again: see above.
+    }
+  }
+}
+
 function removeAll(): void {
-  for (const p of paths) rmSync(p, { recursive: true, force: true });
+  for (const p of paths) removeNow(p);
   paths.clear();
 }
 

@@ -14,8 +14,9 @@ import { useTempDirs } from './support/files.js';
 import { manifestName, outputName, startImageServer, strayFiles, writeBatchFolder, type ImageServer } from './support/batch-fixture.js';
 
 const tempDir = useTempDirs();
-// No response timeout a loaded machine could reach: the tests hold requests as long as they need.
-const FAST = ['--retries', '0', '--timeout', '600'];
+// No response or download timeout a loaded machine could reach (the longest allowed): the tests
+// hold requests as long as they need.
+const FAST = ['--retries', '0', '--timeout', '3600', '--download-timeout', '3600'];
 let server: ImageServer;
 beforeAll(async () => {
   server = await startImageServer(12);
@@ -85,7 +86,7 @@ describe('SIGTERM during a batch', () => {
     const dir = await tempDir();
     await writeBatchFolder(dir, server, 8);
     // Both running jobs' downloads are held and never answered before the exit: it must abort
-    // them, not wait for them (their response timeout, 600 s, is far past the test's).
+    // them, not wait for them (their timeouts, an hour, are far past the test's).
     server.hold();
     const seen = server.requests.length;
     const batch = spawnCli(['batch', '.', '--jobs', '2', ...FAST], { cwd: dir });

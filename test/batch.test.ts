@@ -139,11 +139,11 @@ describe('build() with an AbortSignal', () => {
     const dir = await tempDir();
     await writeBatchFolder(dir, server, 4);
     // The download is held and never answered before the rejection: abort must not wait for it
-    // (its response timeout, 600 s, is far past the test's).
+    // (its timeouts, an hour, are far past the test's).
     server.hold();
     const controller = new AbortController();
     const seen = server.requests.length;
-    const pending = build(path.join(dir, manifestName(0)), { signal: controller.signal, fetch: { retries: 0, headersTimeout: 600_000 } });
+    const pending = build(path.join(dir, manifestName(0)), { signal: controller.signal, fetch: { retries: 0, headersTimeout: 3_600_000, downloadTimeout: 3_600_000 } });
     await server.arrived(seen + 1);
     controller.abort(new Error('stop'));
     await expect(pending).rejects.toThrow('stop');

@@ -275,7 +275,7 @@ describe('deadlines', () => {
     }
   });
 
-  it('--job-timeout: 64 hanging photos fail with "job deadline", nothing written, exit 3 (skip too); batch reports the job failed', { timeout: 120_000 }, async () => {
+  it('--job-timeout: 64 hanging photos fail with "job deadline", nothing written, exit 3 (skip too); batch reports the job failed', async () => {
     const dir = await tempDir();
     const hanging = await startServer(() => {}); // accepts, never answers
     try {

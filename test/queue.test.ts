@@ -18,8 +18,9 @@ import { startRedis, type TestRedis } from './support/redis.js';
 import { killWorker, startWorkerProcess, stopWorker, type WorkerProcess } from './support/workers.js';
 
 const tempDir = useTempDirs();
-// No response timeout a loaded machine could reach: the tests hold requests as long as they need.
-const FAST = ['--retries', '0', '--timeout', '600'];
+// No response or download timeout a loaded machine could reach (the longest allowed): the tests
+// hold requests as long as they need.
+const FAST = ['--retries', '0', '--timeout', '3600', '--download-timeout', '3600'];
 /**
  * A dead worker's job is taken again after ~5 s instead of BullMQ's 30 s. Not shorter: a live
  * worker renews its lock every half of it, and on a busy machine a 1 s lock can lapse mid-job.

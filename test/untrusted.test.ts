@@ -336,11 +336,13 @@ describe('spool folders', () => {
     for (let i = 0; i < 4; i++) {
       const requested = new Promise<void>((resolve) => (hung = resolve));
       const child = spawn(process.execPath, [CLI, 'build', 'hang.json', '--no-cache', '-q'], { cwd: dir, env: { ...process.env, ...env } });
-      const exited = new Promise<string | number>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code ?? -1)));
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<string | number>((resolve) => child.on('close', (code, signal) => resolve(signal ?? code ?? -1)));
       await requested;
       await untilEntry(tmp, /^collage-spool-/); // local photos are spooled while the last one hangs
       child.kill('SIGINT');
-      expect(await exited).toBe('SIGINT');
+      expect(await exited, stderr).toBe('SIGINT');
       expect(await spools()).toEqual([]);
     }
   });
