@@ -6,22 +6,22 @@ import { mosaicLayout } from './mosaic.js';
 import { LayoutError, type Box, type ImageShape, type PlacedBox } from './types.js';
 
 export { cellSampling, coverCrop, containRect, type CellSampling } from './fit.js';
-export { gridLayout, gridShape, type GridOptions, type GridResult } from './grid.js';
+export { gridLayout, gridShape, spreadRows, type GridOptions, type GridResult } from './grid.js';
 export { splitEvenly, splitWeighted } from './split.js';
 export { LayoutError, coverCropFraction, type Box, type ImageShape, type PlacedBox, type Rect } from './types.js';
 export { justifiedLayout, type JustifiedOptions, type JustifiedResult } from './justified.js';
-export { masonryLayout, masonryColumns, type MasonryOptions, type MasonryResult } from './masonry.js';
-export { mosaicLayout, type MosaicOptions, type MosaicResult } from './mosaic.js';
-export { layoutMetrics, type LayoutMetrics, type MetricsOptions } from './metrics.js';
-export { planRows, type RowItem, type RowPlan, type RowOptions } from './rows.js';
+export { masonryLayout, columnCounts, type MasonryOptions, type MasonryResult } from './masonry.js';
+export { mosaicLayout, DEFAULT_MAX_AREA_RATIO, type MosaicOptions, type MosaicResult } from './mosaic.js';
+export { layoutMetrics, unfilledShare, type LayoutMetrics, type MetricsOptions } from './metrics.js';
+export { DEFAULT_MAX_CROP } from './bound.js';
 export { mulberry32 } from './random.js';
 
-/** Layout settings `layoutPage` understands: the manifest's grid spec, or one of the aspect-aware types. */
+/** Layout settings `layoutPage` understands (the manifest's, lengths in px, `maxCrop` a share 0..1). */
 export type PageLayoutSpec =
-  | { type: 'grid'; columns?: number; rows?: number }
-  | { type: 'justified'; rowHeight?: number; lastRowTolerance?: number }
-  | { type: 'masonry'; columns?: number }
-  | { type: 'mosaic'; seed?: number };
+  | { type: 'grid'; columns?: number; rows?: number; cellAspect?: number; maxCrop?: number }
+  | { type: 'justified'; rowHeight?: number; maxCrop?: number }
+  | { type: 'masonry'; columns?: number; maxCrop?: number }
+  | { type: 'mosaic'; seed?: number; maxCrop?: number; maxAreaRatio?: number };
 
 export interface PageGeometry {
   width: number;
@@ -33,12 +33,16 @@ export interface PageGeometry {
 export interface PageLayout {
   /** The area inside the margins, where cells go. */
   content: Box;
-  /** One box per image, in manifest order (PlacedBox, with index and crop, for non-grid types). */
+  /** One box per image, in order (PlacedBox, with index and crop, when the images' shapes were given). */
   boxes: Box[] | PlacedBox[];
-  /** Grid and masonry: column count; justified and mosaic: 0. */
+  /** Grid: the widest row's cells; masonry: column count; justified and mosaic: 0. */
   columns: number;
-  /** Grid: row count; justified: row count; masonry and mosaic: 0. */
+  /** Grid and justified: row count; masonry and mosaic: 0. */
   rows: number;
+  /** Grid: cells of a given columns × rows grid left without a photo (0 for a derived shape). */
+  emptyCells?: number;
+  /** Share of the content box left background because it could not be filled within maxCrop (0..1). */
+  unfilled: number;
 }
 
 export function contentBox(page: PageGeometry): Box {
@@ -46,31 +50,31 @@ export function contentBox(page: PageGeometry): Box {
 }
 
 /**
- * Lays out one page. `grid` needs only the count; the other types need `images` (aspect ratios,
- * optional weights), one per image.
+ * Lays out one page. `grid` needs only the count (with `images`, a derived grid fits their
+ * shapes); the other types need `images` (aspect ratios, optional weights), one per image.
  */
 export function layoutPage(layout: PageLayoutSpec, page: PageGeometry, count: number, images?: readonly ImageShape[]): PageLayout {
   const content = contentBox(page);
   const gap = page.gap;
+  if (images && images.length !== count) throw new LayoutError('layout', `${images.length} image shapes for ${count} images`);
   if (layout.type === 'grid') {
-    const grid = gridLayout({ count, content, gap, columns: layout.columns, rows: layout.rows });
-    return { content, ...grid };
+    const grid = gridLayout({ count, content, gap, columns: layout.columns, rows: layout.rows, cellAspect: layout.cellAspect, images });
+    return { content, boxes: grid.boxes, columns: grid.columns, rows: grid.rows, emptyCells: grid.emptyCells, unfilled: 0 };
   }
-  if (!images || images.length !== count) {
-    throw new LayoutError('layout', `a ${layout.type} layout needs the aspect ratio of each of the ${count} images`);
-  }
+  if (!images) throw new LayoutError('layout', `a ${layout.type} layout needs the aspect ratio of each of the ${count} images`);
+  const { maxCrop } = layout;
   switch (layout.type) {
     case 'justified': {
-      const result = justifiedLayout({ images, content, gap, rowHeight: layout.rowHeight, lastRowTolerance: layout.lastRowTolerance });
-      return { content, boxes: result.boxes, columns: 0, rows: result.rowStarts.length };
+      const result = justifiedLayout({ images, content, gap, rowHeight: layout.rowHeight, maxCrop });
+      return { content, boxes: result.boxes, columns: 0, rows: result.rowStarts.length, unfilled: result.unfilled };
     }
     case 'masonry': {
-      const result = masonryLayout({ images, content, gap, columns: layout.columns });
-      return { content, boxes: result.boxes, columns: result.columns, rows: 0 };
+      const result = masonryLayout({ images, content, gap, columns: layout.columns, maxCrop });
+      return { content, boxes: result.boxes, columns: result.columns, rows: 0, unfilled: result.unfilled };
     }
     case 'mosaic': {
-      const result = mosaicLayout({ images, content, gap, seed: layout.seed });
-      return { content, boxes: result.boxes, columns: 0, rows: 0 };
+      const result = mosaicLayout({ images, content, gap, seed: layout.seed, maxCrop, maxAreaRatio: layout.maxAreaRatio });
+      return { content, boxes: result.boxes, columns: 0, rows: 0, unfilled: result.unfilled };
     }
   }
 }

@@ -1,9 +1,16 @@
 /**
- * Justified rows on a fixed page: every row fills the content width exactly (gaps exactly `gap`),
- * images in a row share its height, and the rows fill the content height. Breaks are chosen for the
- * whole set at once (least squared deviation from the row height), not greedily.
+ * Justified rows on a fixed page: every row spans the same width exactly (gaps exactly `gap`),
+ * the last row too; photos in a row share its height, at their own aspect up to a small crop.
+ *
+ * Row breaks are chosen for the whole set at once knowing the page (rows.ts): among the break
+ * sets whose natural height lands nearest the content height, the one that fills the page with the
+ * least crop and the most even rows wins. The remainder is fitted by stretching every row by one
+ * factor, within `maxCrop`; where that is not enough the rows keep the bound and the block of rows
+ * is centred, the rest of the content box left as even white space (`unfilled`).
  */
-import { planRows } from './rows.js';
+import { cropBound, cropOfStretch, stretchLimits } from './bound.js';
+import { breakIntoRows, evenOutTo, naturalRowHeight, rowBreakCandidates, type RowBreaks } from './rows.js';
+import { unfilledShare } from './metrics.js';
 import { splitWeighted } from './split.js';
 import { LayoutError, checkImages, coverCropFraction, normalizedWeights, type Box, type ImageShape, type PlacedBox } from './types.js';
 
@@ -13,13 +20,10 @@ export interface JustifiedOptions {
   content: Box;
   /** Space between cells, px. */
   gap: number;
-  /** Preferred row height, px; the row count is still chosen so the rows fill the content box. */
+  /** Preferred row height, px: rows are kept even around it, but the page decides the row count. */
   rowHeight?: number;
-  /**
-   * A last row whose natural height would exceed the row height by more than this fraction is
-   * left-aligned at the row height instead of stretched (default 0.5).
-   */
-  lastRowTolerance?: number;
+  /** Largest share of a photo a crop may hide before rows leave white space instead (default 0.05). */
+  maxCrop?: number;
 }
 
 export interface JustifiedResult {
@@ -29,11 +33,23 @@ export interface JustifiedResult {
   rowStarts: number[];
   /** Height of each row, px. */
   rowHeights: number[];
-  /** The row height the rows aimed at (content height shared evenly between them). */
+  /** The row height the breaks aimed at. */
   targetRowHeight: number;
-  /** The last row is left-aligned (not stretched to the full width). */
-  lastRowLeft: boolean;
+  /** The rows' bounding rectangle: the content box, or a centred part of it. */
+  block: Box;
+  /** Share of the content box left background because the page could not be filled within maxCrop. */
+  unfilled: number;
 }
+
+/** Score weights: crop (share hidden) against row evenness (RMS log deviation from the mean row) and white space. */
+const EVENNESS = 0.05;
+const WHITE = 2;
+/** How far (log) uneven rows may stray from their mean: about ±15 %. */
+const MAX_ROW_DEVIATION = 0.14;
+/** How close to the content height uneven rows are taken (the rest is a uniform stretch). */
+const FILL_TOLERANCE = 0.002;
+/** Sets up to this size also try every row count near the natural one exactly. */
+const EXACT_ROWS_UP_TO = 5000;
 
 /**
  * Weights widen (or narrow) an image's cell: weight 2 gets twice the width at the row's height,
@@ -42,46 +58,137 @@ export interface JustifiedResult {
 export function justifiedLayout(options: JustifiedOptions): JustifiedResult {
   const { images, content, gap } = options;
   checkImages(images);
-  if (images.length === 0) return { boxes: [], rowStarts: [], rowHeights: [], targetRowHeight: 0, lastRowLeft: false };
+  if (images.length === 0) return { boxes: [], rowStarts: [], rowHeights: [], targetRowHeight: 0, block: content, unfilled: 0 };
+  if (content.width < 1 || content.height < 1) throw fitError(images.length, content, gap);
   const weights = normalizedWeights(images);
-  const cellAspects = images.map((image, i) => image.aspect * weights[i]!);
-  const plan = planRows(
-    cellAspects.map((alpha) => ({ alpha, beta: 0 })),
-    { width: content.width, height: content.height, y: content.y, gap, rowHeight: options.rowHeight, lastRowTolerance: options.lastRowTolerance ?? 0.5 },
-  );
-  const boxes: PlacedBox[] = new Array(images.length);
-  const rows = plan.starts.length;
-  for (let r = 0; r < rows; r++) {
-    const start = plan.starts[r]!;
-    const end = r + 1 < rows ? plan.starts[r + 1]! : images.length;
-    const row = plan.heights[r]!;
-    const aspects = cellAspects.slice(start, end);
-    let spans: { start: number; size: number }[];
-    if (r === rows - 1 && plan.lastRowLeft) {
-      // Natural widths at the row's height, left-aligned.
-      spans = [];
-      let x = content.x;
-      for (const aspect of aspects) {
-        const size = Math.max(1, Math.round(aspect * row.size));
-        spans.push({ start: x, size });
-        x += size + gap;
-      }
-    } else {
-      spans = splitWeighted(content.x, content.width, aspects, gap);
+  const aspects = images.map((image, i) => image.aspect * weights[i]!);
+  const maxCrop = cropBound(options.maxCrop);
+  const target = options.rowHeight ?? naturalRowHeight(aspects, content.width, content.height, gap);
+  const breakOptions = { width: content.width, height: content.height, gap, target };
+
+  const candidates = rowBreakCandidates(aspects, breakOptions);
+  if (aspects.length <= EXACT_ROWS_UP_TO) {
+    const around = Math.round((content.height + gap) / (target + gap));
+    for (let rows = Math.max(1, around - 2); rows <= around + 2; rows++) {
+      const rowTarget = (content.height - (rows - 1) * gap) / rows;
+      if (rowTarget <= 0) continue;
+      const breaks = breakIntoRows(aspects, rows, { ...breakOptions, target: rowTarget });
+      if (breaks) candidates.push(breaks);
     }
-    spans.forEach((span, k) => {
+  }
+  // A set a little short of the page, with rows made a little uneven to fill it.
+  const room = (breaks: RowBreaks) => content.height - (breaks.heights.length - 1) * gap;
+  for (const breaks of [...candidates]) {
+    const short = room(breaks) - breaks.heights.reduce((s, h) => s + h, 0);
+    if (short > 0) candidates.push(evenOutTo(breaks, aspects, breakOptions, room(breaks) + (breaks.heights.length - 1) * gap, FILL_TOLERANCE, MAX_ROW_DEVIATION));
+  }
+  let best: { fit: RowFit; score: number } | null = null;
+  for (const breaks of candidates) {
+    const fit = fitRows(breaks, aspects, content, gap, maxCrop);
+    if (!fit) continue;
+    const score = fit.crop + EVENNESS * unevenness(breaks.heights) + WHITE * fit.unfilled;
+    if (!best || score < best.score) best = { fit, score };
+  }
+  if (!best) throw fitError(images.length, content, gap);
+  const result = realise(best.fit, images, aspects, content, gap);
+  assertDrawable(result.boxes, content, images.length, gap);
+  return { ...result, targetRowHeight: target };
+}
+
+/** A break set fitted to the page: the rows' width and heights (floats) and what it costs. */
+interface RowFit {
+  breaks: RowBreaks;
+  /** Width every row spans, px (the content width unless the rows had to be narrowed). */
+  width: number;
+  /** Height of each row, px. */
+  heights: number[];
+  /** Share of each photo hidden by the fit's stretch. */
+  crop: number;
+  unfilled: number;
+}
+
+/**
+ * Fits rows of natural heights `heights` (at the content width) to the content box: one stretch
+ * factor for every row when it is within the bound; else the bound's stretch, and the rows'
+ * block shorter than the box (rows too short) or narrower (rows too tall).
+ */
+export function fitRows(breaks: RowBreaks, aspects: readonly number[], content: Box, gap: number, maxCrop: number): RowFit | null {
+  const rows = breaks.heights.length;
+  const room = content.height - (rows - 1) * gap;
+  if (room <= 0) return null;
+  const natural = breaks.heights.reduce((s, h) => s + h, 0);
+  const stretch = room / natural;
+  const { low, high } = stretchLimits(maxCrop);
+  if (stretch >= low && stretch <= high) {
+    return { breaks, width: content.width, heights: breaks.heights.map((h) => h * stretch), crop: cropOfStretch(stretch), unfilled: 0 };
+  }
+  if (stretch > high) {
+    const heights = breaks.heights.map((h) => h * high);
+    const used = heights.reduce((s, h) => s + h, 0) + (rows - 1) * gap;
+    return { breaks, width: content.width, heights, crop: cropOfStretch(high), unfilled: 1 - used / content.height };
+  }
+  // Too tall even at the bound: narrower rows. A row of n items spanning w has natural height
+  // (w − (n−1)·gap)/A; the rows fill the height at the bound when Σ that·low = room.
+  let inverse = 0;
+  let gaps = 0;
+  breaks.starts.forEach((start, r) => {
+    const end = r + 1 < rows ? breaks.starts[r + 1]! : aspects.length;
+    let sum = 0;
+    for (let i = start; i < end; i++) sum += aspects[i]!;
+    inverse += 1 / sum;
+    gaps += ((end - start - 1) * gap) / sum;
+  });
+  const width = (room / low + gaps) / inverse;
+  if (!(width >= 1)) return null;
+  const heights = breaks.starts.map((start, r) => {
+    const end = r + 1 < rows ? breaks.starts[r + 1]! : aspects.length;
+    let sum = 0;
+    for (let i = start; i < end; i++) sum += aspects[i]!;
+    return ((width - (end - start - 1) * gap) / sum) * low;
+  });
+  if (heights.some((h) => !(h > 0))) return null;
+  return { breaks, width, heights, crop: cropOfStretch(low), unfilled: 1 - width / content.width };
+}
+
+/** RMS of log(row height / mean row height). */
+function unevenness(heights: readonly number[]): number {
+  const logs = heights.map(Math.log);
+  const mean = logs.reduce((s, v) => s + v, 0) / logs.length;
+  return Math.sqrt(logs.reduce((s, v) => s + (v - mean) ** 2, 0) / logs.length);
+}
+
+/** Integer boxes for a fit: the block of rows centred in the content box, rows and cells split to the pixel. */
+function realise(fit: RowFit, images: readonly ImageShape[], aspects: readonly number[], content: Box, gap: number): Omit<JustifiedResult, 'targetRowHeight'> {
+  const rows = fit.heights.length;
+  const blockWidth = Math.min(content.width, Math.max(1, Math.round(fit.width)));
+  const blockHeight = Math.min(content.height, Math.max(1, Math.round(fit.heights.reduce((s, h) => s + h, 0) + (rows - 1) * gap)));
+  const block = {
+    x: content.x + Math.floor((content.width - blockWidth) / 2),
+    y: content.y + Math.floor((content.height - blockHeight) / 2),
+    width: blockWidth,
+    height: blockHeight,
+  };
+  const rowSpans = splitWeighted(block.y, block.height, fit.heights, gap);
+  const boxes: PlacedBox[] = new Array(images.length);
+  fit.breaks.starts.forEach((start, r) => {
+    const end = r + 1 < rows ? fit.breaks.starts[r + 1]! : images.length;
+    const row = rowSpans[r]!;
+    splitWeighted(block.x, block.width, aspects.slice(start, end), gap).forEach((span, k) => {
       const index = start + k;
       boxes[index] = { x: span.start, y: row.start, width: span.size, height: row.size, index, crop: coverCropFraction(images[index]!.aspect, span.size, row.size) };
     });
-  }
-  assertDrawable(boxes, content, images.length, gap);
-  return { boxes, rowStarts: plan.starts, rowHeights: plan.heights.map((h) => h.size), targetRowHeight: plan.target, lastRowLeft: plan.lastRowLeft };
+  });
+  return { boxes, rowStarts: fit.breaks.starts, rowHeights: rowSpans.map((s) => s.size), block, unfilled: unfilledShare(boxes, content, gap) };
+}
+
+function fitError(count: number, content: Box, gap: number): LayoutError {
+  return new LayoutError('layout', `${count} images with a ${gap} px gap do not fit in ${content.width}×${content.height} px`);
 }
 
 export function assertDrawable(boxes: readonly PlacedBox[], content: Box, count: number, gap: number): void {
   for (const box of boxes) {
     if (box.width < 1 || box.height < 1 || box.x + box.width > content.x + content.width || box.y + box.height > content.y + content.height) {
-      throw new LayoutError('layout', `${count} images with a ${gap} px gap do not fit in ${content.width}×${content.height} px`);
+      throw fitError(count, content, gap);
     }
   }
 }

@@ -1,9 +1,18 @@
 /**
- * Masonry: equal-width columns, images at their aspect ratio dropped into the shortest column,
- * then each column scaled vertically so all column bottoms meet the content box's bottom (a small
- * cover crop per cell, reported).
+ * Masonry: equal-width columns, photos at their own aspect, stacked with exact gaps.
+ *
+ * Photos are assigned to columns so the columns' natural heights (at the column width, uncropped)
+ * end close together: shortest column first, then single moves and swaps between the tallest and
+ * shortest column while they narrow the spread (each column keeps its photos in order). All
+ * columns are then stretched by one common factor to meet the content height, each column's own
+ * small remainder on top, every stretch within `maxCrop`. Where the bound cannot fill the page the
+ * columns keep it: too short, they end above the bottom (the block centred); too tall, they are
+ * narrowed and centred. The column count, when not given, is the one that fills the page best
+ * within the bound.
  */
-import { smallestSpan, splitEvenly, splitWeighted } from './split.js';
+import { cropBound, cropOfStretch, stretchLimits } from './bound.js';
+import { unfilledShare } from './metrics.js';
+import { splitEvenly, splitWeighted } from './split.js';
 import { LayoutError, checkImages, coverCropFraction, type Box, type ImageShape, type PlacedBox } from './types.js';
 
 export interface MasonryOptions {
@@ -12,8 +21,10 @@ export interface MasonryOptions {
   content: Box;
   /** Space between cells, px. */
   gap: number;
-  /** Column count; derived from the images and the page when omitted. */
+  /** Column count; chosen from the images and the page when omitted. */
   columns?: number;
+  /** Largest share of a photo a crop may hide before columns leave white space instead (default 0.05). */
+  maxCrop?: number;
 }
 
 export interface MasonryResult {
@@ -22,52 +33,191 @@ export interface MasonryResult {
   columns: number;
   /** Image indices in each column, top to bottom. */
   columnImages: number[][];
+  /** Each column's vertical stretch over its photos' natural heights (1 = uncropped). */
+  columnStretch: number[];
+  /** The columns' bounding rectangle: the content box, or a centred part of it. */
+  block: Box;
+  /** Share of the content box left background because the page could not be filled within maxCrop. */
+  unfilled: number;
 }
+
+/** Column counts tried either side of the one whose columns' natural height is nearest the page. */
+const COUNTS_AROUND = 3;
+/** Rounds of moves and swaps when balancing columns. */
+const BALANCE_ROUNDS = 400;
 
 export function masonryLayout(options: MasonryOptions): MasonryResult {
   const { images, content, gap } = options;
   checkImages(images);
-  const columns = options.columns ?? masonryColumns(images, content, gap);
-  if (!(Number.isInteger(columns) && columns >= 1)) throw new LayoutError('layout.columns', `columns must be a positive integer, got ${columns}`);
-  if (smallestSpan(content.width, columns, gap) < 1) throw new LayoutError('layout', `${columns} columns with a ${gap} px gap do not fit in ${content.width} px`);
-  const xs = splitEvenly(content.x, content.width, columns, gap);
-  const columnWidth = (content.width - (columns - 1) * gap) / columns;
-  const bottoms = new Array<number>(columns).fill(0);
-  const columnImages: number[][] = Array.from({ length: columns }, () => []);
-  images.forEach((image, i) => {
-    let shortest = 0;
-    for (let c = 1; c < columns; c++) if (bottoms[c]! < bottoms[shortest]! - 1e-9) shortest = c;
-    bottoms[shortest] = bottoms[shortest]! + (columnImages[shortest]!.length ? gap : 0) + columnWidth / image.aspect;
-    columnImages[shortest]!.push(i);
-  });
-  const boxes: PlacedBox[] = new Array(images.length);
-  columnImages.forEach((members, c) => {
-    if (!members.length) return;
-    const column = xs[c]!;
-    const cells = splitWeighted(content.y, content.height, members.map((i) => 1 / images[i]!.aspect), gap);
-    cells.forEach((cell, k) => {
-      const index = members[k]!;
-      if (cell.size < 1) throw new LayoutError('layout', `${members.length} images do not fit in a ${content.height} px column with a ${gap} px gap`);
-      boxes[index] = { x: column.start, y: cell.start, width: column.size, height: cell.size, index, crop: coverCropFraction(images[index]!.aspect, column.size, cell.size) };
-    });
-  });
-  return { boxes, columns, columnImages };
+  const maxCrop = cropBound(options.maxCrop);
+  if (options.columns !== undefined && !(Number.isInteger(options.columns) && options.columns >= 1)) {
+    throw new LayoutError('layout.columns', `columns must be a positive integer, got ${options.columns}`);
+  }
+  if (images.length === 0) return { boxes: [], columns: options.columns ?? 1, columnImages: [], columnStretch: [], block: content, unfilled: 0 };
+  const counts = options.columns !== undefined ? [options.columns] : columnCounts(images, content, gap);
+  let best: { plan: ColumnPlan; score: number } | null = null;
+  for (const columns of counts) {
+    const plan = planColumns(images, content, gap, columns, maxCrop);
+    if (!plan) continue;
+    const score = plan.unfilled * 4 + plan.meanCrop + 0.5 * plan.maxCrop;
+    if (!best || score < best.score) best = { plan, score };
+  }
+  if (!best) throw new LayoutError('layout', `${counts[0]} columns with a ${gap} px gap do not fit in ${content.width} px`);
+  return realise(best.plan, images, content, gap);
 }
 
-/** The column count whose columns, at their images' natural heights, come closest to the content height. */
-export function masonryColumns(images: readonly ImageShape[], content: Box, gap: number): number {
+/** Column counts worth trying: around the one whose columns, uncropped, come nearest the content height. */
+export function columnCounts(images: readonly ImageShape[], content: Box, gap: number): number[] {
   const inverse = images.reduce((s, image) => s + 1 / image.aspect, 0);
-  let best = 1;
-  let bestError = Infinity;
-  for (let c = 1; c <= Math.max(1, images.length); c++) {
+  let nearest = 1;
+  let nearestError = Infinity;
+  for (let c = 1; c <= images.length; c++) {
     const width = (content.width - (c - 1) * gap) / c;
     if (width < 1) break;
     const height = (width * inverse + Math.max(0, images.length - c) * gap) / c;
     const error = Math.abs(Math.log(height / content.height));
-    if (error < bestError) {
-      bestError = error;
-      best = c;
+    if (error < nearestError) {
+      nearestError = error;
+      nearest = c;
     }
   }
-  return best;
+  const counts: number[] = [];
+  for (let c = Math.max(1, nearest - COUNTS_AROUND); c <= Math.min(images.length, nearest + COUNTS_AROUND); c++) {
+    if ((content.width - (c - 1) * gap) / c >= 1) counts.push(c);
+  }
+  return counts;
+}
+
+interface ColumnPlan {
+  columns: number;
+  members: number[][];
+  /** Column width the photos are stacked at (≤ the even split of the content width). */
+  width: number;
+  stretch: number[];
+  unfilled: number;
+  meanCrop: number;
+  maxCrop: number;
+}
+
+/** Assigns and fits `columns` columns; null when they do not fit the width. */
+function planColumns(images: readonly ImageShape[], content: Box, gap: number, columns: number, maxCrop: number): ColumnPlan | null {
+  const fullWidth = (content.width - (columns - 1) * gap) / columns;
+  if (fullWidth < 1) return null;
+  // Photo heights per unit of column width; a column's natural height is Σ (width/aspect) + gaps.
+  const unit = images.map((image) => 1 / image.aspect);
+  const members = balanceColumns(unit, columns, fullWidth, gap);
+  const photoHeights = members.map((m) => m.reduce((s, i) => s + unit[i]!, 0));
+  const gapHeights = members.map((m) => Math.max(0, m.length - 1) * gap);
+  const { low, high } = stretchLimits(maxCrop);
+  // Narrow the columns (width × z, no crop) only as much as the tallest needs at the bound.
+  let zoom = 1;
+  members.forEach((m, c) => {
+    if (!m.length) return;
+    const room = content.height - gapHeights[c]!;
+    if (room <= 0) zoom = 0;
+    else zoom = Math.min(zoom, room / (photoHeights[c]! * fullWidth * low));
+  });
+  if (!(zoom > 0)) return null;
+  const width = fullWidth * zoom;
+  const stretch = members.map((m, c) => (m.length ? Math.min(high, Math.max(low, (content.height - gapHeights[c]!) / (photoHeights[c]! * width))) : 1));
+  // Each column with the gutter to its right (none after the last) covers its used height.
+  const covered = members.reduce((s, m, c) => s + (m.length ? photoHeights[c]! * width * stretch[c]! + gapHeights[c]! : 0) * (width + (c < columns - 1 ? gap : 0)), 0);
+  const unfilled = Math.max(0, 1 - covered / (content.width * content.height));
+  let sum = 0;
+  let worst = 0;
+  members.forEach((m, c) => {
+    const crop = cropOfStretch(stretch[c]!);
+    sum += crop * m.length;
+    worst = Math.max(worst, crop);
+  });
+  return { columns, members, width, stretch, unfilled, meanCrop: sum / images.length, maxCrop: worst };
+}
+
+/**
+ * Columns whose natural heights end close together: each photo, in order, to the shortest column;
+ * then, while it narrows the gap between the tallest and the shortest column, the single move or
+ * swap between them that brings both nearest their mean. Columns keep their photos in order.
+ */
+export function balanceColumns(unit: readonly number[], columns: number, width: number, gap: number): number[][] {
+  const members: number[][] = Array.from({ length: columns }, () => []);
+  const heights = new Array<number>(columns).fill(0);
+  const add = (c: number, i: number) => {
+    heights[c] = heights[c]! + (members[c]!.length ? gap : 0) + unit[i]! * width;
+    members[c]!.push(i);
+  };
+  unit.forEach((_, i) => {
+    let shortest = 0;
+    for (let c = 1; c < columns; c++) if (heights[c]! < heights[shortest]! - 1e-9) shortest = c;
+    add(shortest, i);
+  });
+  for (let round = 0; round < BALANCE_ROUNDS && columns > 1; round++) {
+    let tall = 0;
+    let short = 0;
+    for (let c = 1; c < columns; c++) {
+      if (heights[c]! > heights[tall]!) tall = c;
+      if (heights[c]! < heights[short]!) short = c;
+    }
+    const spread = heights[tall]! - heights[short]!;
+    // Height that leaves the tall column (with its gap) when it gives photo i and takes photo j.
+    let bestGain = 1e-9;
+    let move: { give: number; take: number | null } | null = null;
+    for (const i of members[tall]!) {
+      const give = unit[i]! * width + gap;
+      // Move i: the new spread between the two is |spread − 2·give|.
+      const gain = spread - Math.abs(spread - 2 * give);
+      if (members[tall]!.length > 1 && gain > bestGain) {
+        bestGain = gain;
+        move = { give: i, take: null };
+      }
+      for (const j of members[short]!) {
+        const delta = (unit[i]! - unit[j]!) * width;
+        const swapGain = spread - Math.abs(spread - 2 * delta);
+        if (delta > 0 && swapGain > bestGain) {
+          bestGain = swapGain;
+          move = { give: i, take: j };
+        }
+      }
+    }
+    if (!move) break;
+    const { give, take } = move;
+    members[tall] = members[tall]!.filter((i) => i !== give);
+    members[short]!.push(give);
+    if (take !== null) {
+      members[short] = members[short]!.filter((j) => j !== take);
+      members[tall]!.push(take);
+    }
+    for (const c of [tall, short]) {
+      members[c]!.sort((a, b) => a - b);
+      heights[c] = members[c]!.reduce((s, i) => s + unit[i]! * width, 0) + Math.max(0, members[c]!.length - 1) * gap;
+    }
+  }
+  return members;
+}
+
+/** Integer boxes: columns split across the block's width, each column's photos down its height. */
+function realise(plan: ColumnPlan, images: readonly ImageShape[], content: Box, gap: number): MasonryResult {
+  const { columns, members, stretch } = plan;
+  const blockWidth = Math.min(content.width, Math.round(columns * plan.width + (columns - 1) * gap));
+  const heights = members.map((m, c) => (m.length ? Math.min(content.height, Math.round(m.reduce((s, i) => s + plan.width / images[i]!.aspect, 0) * stretch[c]! + (m.length - 1) * gap)) : 0));
+  const blockHeight = Math.max(1, ...heights);
+  const block = {
+    x: content.x + Math.floor((content.width - blockWidth) / 2),
+    y: content.y + Math.floor((content.height - blockHeight) / 2),
+    width: blockWidth,
+    height: blockHeight,
+  };
+  const xs = splitEvenly(block.x, block.width, columns, gap);
+  if (Math.min(...xs.map((s) => s.size)) < 1) throw new LayoutError('layout', `${columns} columns with a ${gap} px gap do not fit in ${content.width} px`);
+  const boxes: PlacedBox[] = new Array(images.length);
+  members.forEach((column, c) => {
+    if (!column.length) return;
+    const x = xs[c]!;
+    const cells = splitWeighted(block.y, heights[c]!, column.map((i) => 1 / images[i]!.aspect), gap);
+    cells.forEach((cell, k) => {
+      const index = column[k]!;
+      if (cell.size < 1) throw new LayoutError('layout', `${column.length} images do not fit in a ${content.height} px column with a ${gap} px gap`);
+      boxes[index] = { x: x.start, y: cell.start, width: x.size, height: cell.size, index, crop: coverCropFraction(images[index]!.aspect, x.size, cell.size) };
+    });
+  });
+  return { boxes, columns, columnImages: members, columnStretch: stretch, block, unfilled: unfilledShare(boxes, content, gap) };
 }

@@ -1,138 +1,200 @@
 /**
- * Shared engine for row layouts on a fixed page: items with an affine width law
- * (`width = alpha·height + beta` at their natural, crop-free size) are broken into rows that each
- * fill the content width exactly, choosing the breaks for the whole sequence at once (shortest path
- * over break points, Knuth–Plass style) and the row count so the rows fill the content height.
+ * Row breaks for justified layouts on a fixed page. Items (cell aspects, in order) are broken
+ * into rows that each span the content width exactly, gaps included; a row's natural height is
+ * the one at which its items, uncropped, fill the width.
+ *
+ * The breaks are chosen for the whole set at once by dynamic programming over break points, with
+ * a row cost that scores evenness (log of the row's height against the target row height, squared)
+ * plus λ times its height. λ trades evenness for total height: it is searched (bisection) for the
+ * break sets whose natural total height lands just above and just below the content height, so
+ * the rows fill the page with only a small remainder left to fit. Every break set met on the way
+ * is returned; the caller scores them on the page.
  */
-import { splitWeighted } from './split.js';
-import { LayoutError } from './types.js';
 
-export interface RowItem {
-  alpha: number;
-  beta: number;
-}
-
-export interface RowPlan {
-  /** Item index where each row starts; rows[r]..rows[r+1]-1 (the last row runs to the end). */
-  starts: number[];
-  /** Natural (crop-free) height of each row when it spans the content width. */
-  natural: number[];
-  /** Height each row gets, px, summing with the gaps to the content height. */
-  heights: { start: number; size: number }[];
-  /** The row height every row aims at (content height shared evenly between the rows). */
-  target: number;
-  /** True when the last row keeps its natural size, left-aligned, instead of being stretched. */
-  lastRowLeft: boolean;
-}
-
-export interface RowOptions {
+export interface RowBreakOptions {
+  /** Content width and height, px. */
   width: number;
   height: number;
-  y: number;
   gap: number;
-  /** Preferred row height; the row count nearest to it that still fills the page well wins ties. */
-  rowHeight?: number;
-  /**
-   * When set, a last row whose natural height exceeds the target by more than this fraction is
-   * left-aligned at the target height instead of stretched to full width.
-   */
-  lastRowTolerance?: number;
-  /** Tiny deterministic cost noise per break (from a seed) to vary equally good layouts. */
-  noise?: (item: number) => number;
+  /** Row height the rows should be near (evenness is measured against it). */
+  target: number;
 }
 
-export function planRows(items: readonly RowItem[], options: RowOptions): RowPlan {
-  const { width: W, height: C, gap: g } = options;
-  const m = items.length;
-  const A = [0];
-  const B = [0];
-  for (const item of items) {
-    A.push(A[A.length - 1]! + item.alpha);
-    B.push(B[B.length - 1]! + item.beta);
-  }
-  const rowHeightOf = (i: number, j: number): number => (W - (j - i - 1) * g - (B[j]! - B[i]!)) / (A[j]! - A[i]!);
+export interface RowBreaks {
+  /** Index of the first item of each row. */
+  starts: number[];
+  /** Natural height of each row at the full width. */
+  heights: number[];
+}
 
-  // Row count where the items at the shared row height just fill the rows: natural width ≈ K·W.
-  const targetOf = (K: number): number => (C - (K - 1) * g) / K;
-  // Total natural width of all items at K rows' shared height, minus K full rows: falls as K grows.
-  const excess = (K: number): number => A[m]! * targetOf(K) + B[m]! + (m - K) * g - K * W;
-  let K0 = 1;
-  while (K0 < m && targetOf(K0 + 1) > 0 && excess(K0 + 1) > 0) K0++;
-  const candidates = new Set<number>();
-  for (const K of [K0, K0 + 1]) if (K >= 1 && K <= m && targetOf(K) > 0) candidates.add(K);
-  if (options.rowHeight !== undefined) {
-    const Kr = Math.min(m, Math.max(1, Math.round((C + g) / (options.rowHeight + g))));
-    if (targetOf(Kr) > 0) candidates.add(Kr);
-  }
+/** A row shorter than this fraction of the target is not considered (unless it is one item). */
+const SHORTEST = 0.25;
+/** Bisection steps on λ. */
+const STEPS = 48;
 
-  let best: { plan: RowPlan; score: number } | null = null;
-  for (const K of candidates) {
-    const starts = breakRows(m, K, targetOf(K), A, B, W, g, options.noise);
-    if (!starts) continue;
-    const target = targetOf(K);
-    const natural = starts.map((start, r) => rowHeightOf(start, r + 1 < K ? starts[r + 1]! : m));
-    let lastRowLeft = false;
-    if (options.lastRowTolerance !== undefined && natural[K - 1]! > target * (1 + options.lastRowTolerance)) {
-      natural[K - 1] = target;
-      lastRowLeft = true;
-    }
-    const total = natural.reduce((s, h) => s + h, 0);
-    const scale = (C - (K - 1) * g) / total;
-    const crop = Math.abs(Math.log(scale));
-    const deviation = Math.sqrt(natural.reduce((s, h) => s + Math.log((h * scale) / target) ** 2, 0) / K);
-    const preference = options.rowHeight !== undefined ? 0.02 * Math.abs(Math.log(target / options.rowHeight)) : 0;
-    const score = crop + 0.25 * deviation + preference;
-    if (!best || score < best.score) {
-      const heights = splitWeighted(options.y, C, natural, g);
-      best = { plan: { starts, natural, heights, target, lastRowLeft }, score };
+/**
+ * The row height `target` that fills a width×height box with these items in rows near their
+ * natural size: with K rows of height h, Σaspect·h + (m − K)·gap ≈ K·width and K·h + (K−1)·gap = height.
+ */
+export function naturalRowHeight(aspects: readonly number[], width: number, height: number, gap: number): number {
+  const total = aspects.reduce((s, a) => s + a, 0);
+  const m = aspects.length;
+  // K = (height + gap)/(h + gap) rows; each row's items fill width: total·h + m·gap = K·(width + gap).
+  // (total·h + m·gap)(h + gap) = (height + gap)(width + gap): a quadratic in h.
+  const a = total;
+  const b = total * gap + m * gap;
+  const c = m * gap * gap - (height + gap) * (width + gap);
+  const h = (-b + Math.sqrt(b * b - 4 * a * c)) / (2 * a);
+  return Math.max(1, Math.min(h, height));
+}
+
+/** Candidate break sets: those found while searching λ for a natural total height equal to the content height. */
+export function rowBreakCandidates(aspects: readonly number[], options: RowBreakOptions): RowBreaks[] {
+  const prefix = new Float64Array(aspects.length + 1);
+  aspects.forEach((a, i) => (prefix[i + 1] = prefix[i]! + a));
+  const seen = new Map<string, RowBreaks>();
+  const run = (lambda: number): number => {
+    const breaks = breakRows(prefix, options, lambda);
+    const key = breaks.starts.join(',');
+    if (!seen.has(key)) seen.set(key, breaks);
+    return totalHeight(breaks, options.gap);
+  };
+  let low = -1;
+  let high = 1;
+  // Widen until the two ends bracket the content height (or give up: one row, or one item a row).
+  for (let i = 0; i < 20 && run(low) < options.height; i++) low *= 2;
+  for (let i = 0; i < 20 && run(high) > options.height; i++) high *= 2;
+  for (let i = 0; i < STEPS; i++) {
+    const middle = (low + high) / 2;
+    if (run(middle) > options.height) low = middle;
+    else high = middle;
+  }
+  return [...seen.values()];
+}
+
+/** Exactly `rows` rows minimising Σ log(h/target)² (for small sets, alongside the λ search). */
+export function breakIntoRows(aspects: readonly number[], rows: number, options: RowBreakOptions): RowBreaks | null {
+  const m = aspects.length;
+  if (rows < 1 || rows > m) return null;
+  const prefix = new Float64Array(m + 1);
+  aspects.forEach((a, i) => (prefix[i + 1] = prefix[i]! + a));
+  const stride = m + 1;
+  const cost = new Float64Array((rows + 1) * stride).fill(Infinity);
+  const from = new Int32Array((rows + 1) * stride).fill(-1);
+  cost[0] = 0;
+  for (let k = 1; k <= rows; k++) {
+    for (let j = k; j <= m - (rows - k); j++) {
+      for (let i = j - 1; i >= k - 1; i--) {
+        const h = naturalHeight(prefix, i, j, options);
+        if (!(h > 0)) break;
+        const before = cost[(k - 1) * stride + i]!;
+        const c = before + Math.log(h / options.target) ** 2;
+        if (c < cost[k * stride + j]!) {
+          cost[k * stride + j] = c;
+          from[k * stride + j] = i;
+        }
+        if (h < SHORTEST * options.target && j - i > 1) break;
+      }
     }
   }
-  if (!best) throw new LayoutError('layout', `${m} images do not fit in ${W}×${C} px with a ${g} px gap`);
-  return best.plan;
+  if (!(cost[rows * stride + m]! < Infinity)) return null;
+  const starts = new Array<number>(rows);
+  for (let k = rows, j = m; k >= 1; k--) {
+    starts[k - 1] = from[k * stride + j]!;
+    j = starts[k - 1]!;
+  }
+  return { starts, heights: heightsOf(prefix, starts, m, options) };
+}
+
+/** Natural height of items i..j-1 as one row spanning the width (≤ 0 when their gaps alone are wider). */
+function naturalHeight(prefix: Float64Array, i: number, j: number, options: RowBreakOptions): number {
+  return (options.width - (j - i - 1) * options.gap) / (prefix[j]! - prefix[i]!);
+}
+
+/** The breaks minimising Σ (log(h/target)² + λ·(h + gap)/(height + gap)) over rows. */
+function breakRows(prefix: Float64Array, options: RowBreakOptions, lambda: number): RowBreaks {
+  const m = prefix.length - 1;
+  const { target, gap, height } = options;
+  const best = new Float64Array(m + 1).fill(Infinity);
+  const from = new Int32Array(m + 1).fill(-1);
+  best[0] = 0;
+  for (let j = 1; j <= m; j++) {
+    for (let i = j - 1; i >= 0; i--) {
+      const h = naturalHeight(prefix, i, j, options);
+      if (!(h > 0)) break;
+      const cost = best[i]! + Math.log(h / target) ** 2 + (lambda * (h + gap)) / (height + gap);
+      if (cost < best[j]!) {
+        best[j] = cost;
+        from[j] = i;
+      }
+      if (h < SHORTEST * target) break;
+    }
+  }
+  const starts: number[] = [];
+  for (let j = m; j > 0; j = from[j]!) starts.push(from[j]!);
+  starts.reverse();
+  return { starts, heights: heightsOf(prefix, starts, m, options) };
+}
+
+function heightsOf(prefix: Float64Array, starts: readonly number[], m: number, options: RowBreakOptions): number[] {
+  return starts.map((start, r) => naturalHeight(prefix, start, r + 1 < starts.length ? starts[r + 1]! : m, options));
+}
+
+/** Natural height of the rows stacked with their gaps. */
+export function totalHeight(breaks: RowBreaks, gap: number): number {
+  return breaks.heights.reduce((s, h) => s + h, 0) + (breaks.heights.length - 1) * gap;
 }
 
 /**
- * Exactly K rows over m items minimising Σ (h/H − 1)², h the row's natural height: dynamic
- * programming over (rows, items), each row at most a bounded number of items (it stops growing
- * once its height falls under half the target), so O(K·m·L).
+ * Moves single items across row breaks, one at a time, until the rows' natural total height is
+ * within `tolerance` (a fraction) of `goal`, no row straying more than `maxDeviation` (log) from
+ * the rows' mean: each time the move that gains the most height toward
+ * the goal for the least unevenness (spread of log row heights). Rows of K items at one height
+ * total less than any uneven K rows, so a page that even rows leave a little short is met by
+ * making some rows taller than others, instead of cropping every photo.
  */
-function breakRows(m: number, K: number, H: number, A: readonly number[], B: readonly number[], W: number, g: number, noise?: (item: number) => number): number[] | null {
-  const stride = m + 1;
-  const dp = new Float64Array((K + 1) * stride).fill(Infinity);
-  const from = new Int32Array((K + 1) * stride).fill(-1);
-  dp[0] = 0;
-  for (let k = 1; k <= K; k++) {
-    const previous = (k - 1) * stride;
-    const current = k * stride;
-    // Row k ends at j; it needs k−1 items before it and leaves K−k rows for the rest.
-    for (let j = k; j <= m - (K - k); j++) {
-      let bestCost = Infinity;
-      let bestFrom = -1;
-      for (let i = j - 1; i >= k - 1; i--) {
-        const h = (W - (j - i - 1) * g - (B[j]! - B[i]!)) / (A[j]! - A[i]!);
-        if (!(h > 0)) break;
-        const before = dp[previous + i]!;
-        if (before < Infinity) {
-          const d = h / H - 1;
-          const cost = before + d * d + (noise ? noise(j) : 0);
-          if (cost < bestCost) {
-            bestCost = cost;
-            bestFrom = i;
-          }
-        }
-        if (h < H / 2) break;
+export function evenOutTo(breaks: RowBreaks, aspects: readonly number[], options: RowBreakOptions, goal: number, tolerance: number, maxDeviation: number): RowBreaks {
+  const m = aspects.length;
+  const prefix = new Float64Array(m + 1);
+  aspects.forEach((a, i) => (prefix[i + 1] = prefix[i]! + a));
+  const starts = [...breaks.starts];
+  const heights = [...breaks.heights];
+  const rows = starts.length;
+  const endOf = (r: number) => (r + 1 < rows ? starts[r + 1]! : m);
+  let total = totalHeight({ starts, heights }, options.gap);
+  let sumLog = heights.reduce((s, h) => s + Math.log(h), 0);
+  let sumSqLog = heights.reduce((s, h) => s + Math.log(h) ** 2, 0);
+  const spread = (sum: number, sumSq: number) => sumSq - (sum * sum) / rows;
+  for (let step = 0; step < 4 * m && Math.abs(total - goal) > tolerance * goal; step++) {
+    let best: { r: number; start: number; before: number; after: number; gain: number; worse: number } | null = null;
+    for (let r = 1; r < rows; r++) {
+      for (const start of [starts[r]! - 1, starts[r]! + 1]) {
+        // Row r−1 becomes starts[r−1]..start−1, row r becomes start..end−1: each keeps an item.
+        if (start <= starts[r - 1]! || start >= endOf(r)) continue;
+        const before = naturalHeight(prefix, starts[r - 1]!, start, options);
+        const after = naturalHeight(prefix, start, endOf(r), options);
+        if (!(before > 0 && after > 0)) continue;
+        // Neither row may stray more than maxDeviation (log) from the rows' mean.
+        const mean = (sumLog - Math.log(heights[r - 1]!) - Math.log(heights[r]!) + Math.log(before) + Math.log(after)) / rows;
+        if (Math.abs(Math.log(before) - mean) > maxDeviation || Math.abs(Math.log(after) - mean) > maxDeviation) continue;
+        const moved = total - heights[r - 1]! - heights[r]! + before + after;
+        const gain = Math.abs(total - goal) - Math.abs(moved - goal);
+        if (gain <= 0) continue;
+        const logs = [Math.log(heights[r - 1]!), Math.log(heights[r]!), Math.log(before), Math.log(after)] as const;
+        const sum = sumLog - logs[0] - logs[1] + logs[2] + logs[3];
+        const sumSq = sumSqLog - logs[0] ** 2 - logs[1] ** 2 + logs[2] ** 2 + logs[3] ** 2;
+        const worse = spread(sum, sumSq) - spread(sumLog, sumSqLog);
+        if (!best || worse / gain < best.worse / best.gain) best = { r, start, before, after, gain, worse };
       }
-      dp[current + j] = bestCost;
-      from[current + j] = bestFrom;
     }
+    if (!best) break;
+    const { r, start, before, after } = best;
+    sumLog += Math.log(before) + Math.log(after) - Math.log(heights[r - 1]!) - Math.log(heights[r]!);
+    sumSqLog += Math.log(before) ** 2 + Math.log(after) ** 2 - Math.log(heights[r - 1]!) ** 2 - Math.log(heights[r]!) ** 2;
+    total += before + after - heights[r - 1]! - heights[r]!;
+    starts[r] = start;
+    heights[r - 1] = before;
+    heights[r] = after;
   }
-  if (!(dp[K * stride + m]! < Infinity)) return null;
-  const starts = new Array<number>(K);
-  let j = m;
-  for (let k = K; k >= 1; k--) {
-    const i = from[k * stride + j]!;
-    starts[k - 1] = i;
-    j = i;
-  }
-  return starts;
+  return { starts, heights };
 }
