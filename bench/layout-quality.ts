@@ -1,61 +1,151 @@
 /**
- * Layout quality on a flickr-like mix (70 % 4:3, 25 % 3:4, 5 % square), 1,095 photos on a
- * 36×24 in page at 300 dpi (10800×7200 px), margin 75 px, gap 24 px, equal weights.
- * Run: npx tsx bench/layout-quality.ts
+ * Layout quality, per layout × photo set × page: mean and max crop (% of a photo hidden), area
+ * ratio (largest/smallest photo), coverage (% of the content box covered by photos and the
+ * gutters between them; the rest is left background because maxCrop could not fill it), row
+ * deviation (justified: largest row height off the mean, %) or column deviation (masonry: spread
+ * of the columns' stretch, %), empty cells (grid) and plan time (CPU ms, after a warm-up run).
+ *
+ * Pages: 36×24 in, 24×36 in, A4 and 12×12 in at 300 dpi, margin 0.25 in, gap 2 mm; the default
+ * maxCrop (5 %) and maxAreaRatio (4). Photo sets: the flickr-like mix (70 % 4:3, 25 % 3:4, 5 %
+ * square) at 12, 36, 100 and 1,095 photos, 12 panoramas (3:1), 12 tall (1:3), and a phone set
+ * (1,095 photos: 55 % 3:4, 35 % 4:3, 10 % 16:9 and 9:16) and 1,095 photos all 4:3. Then the mosaic on a poster wall of
+ * 20,000 photos.
+ *
+ * Run: npx tsx bench/layout-quality.ts [--only grid,mosaic] [--sets 1095,36] [--no-wall]
+ * The grid is given the photos' shapes (cellAspect "auto").
  */
-import { contentBox, justifiedLayout, layoutMetrics, masonryLayout, mosaicLayout, mulberry32, type PlacedBox } from '../src/layout/index.js';
+import os from 'node:os';
+import {
+  contentBox,
+  gridLayout,
+  justifiedLayout,
+  layoutMetrics,
+  masonryLayout,
+  mosaicLayout,
+  mulberry32,
+  type Box,
+  type ImageShape,
+  type PlacedBox,
+} from '../src/layout/index.js';
 
-const random = mulberry32(1095);
-const images = Array.from({ length: 1095 }, () => {
-  const u = random();
-  return { aspect: u < 0.7 ? 4 / 3 : u < 0.95 ? 3 / 4 : 1 };
-});
-const content = contentBox({ width: 10800, height: 7200, margin: 75, gap: 24 });
-const gap = 24;
+const DPI = 300;
+const MARGIN = Math.round(0.25 * DPI);
+const GAP = Math.round((2 / 25.4) * DPI);
+const PAGES: Record<string, [number, number]> = {
+  '36×24 in': [36 * DPI, 24 * DPI],
+  '24×36 in': [24 * DPI, 36 * DPI],
+  A4: [Math.round((210 / 25.4) * DPI), Math.round((297 / 25.4) * DPI)],
+  '12×12 in': [12 * DPI, 12 * DPI],
+};
 
-function report(name: string, run: () => { boxes: PlacedBox[]; rowHeight?: number }): void {
-  run(); // warm up the JIT once; the timed run is the second
-  const started = performance.now();
-  const { boxes, rowHeight } = run();
-  const ms = performance.now() - started;
-  const m = layoutMetrics(boxes, content, rowHeight === undefined ? {} : { rowHeight });
-  const rows = m.rowHeightDeviation ? `  row-height dev mean ${m.rowHeightDeviation.mean.toFixed(1)} % max ${m.rowHeightDeviation.max.toFixed(1)} %` : '';
-  console.log(
-    `${name.padEnd(9)} ${ms.toFixed(0).padStart(4)} ms  coverage ${m.coverage.toFixed(1)} %  crop mean ${m.meanCrop.toFixed(2)} % max ${m.maxCrop.toFixed(2)} %  area max/min ${m.areaRatio.toFixed(2)}${rows}`,
-  );
+function mix(count: number, seed: number, shares: [number, number][]): ImageShape[] {
+  const random = mulberry32(seed);
+  return Array.from({ length: count }, () => {
+    let u = random();
+    for (const [aspect, share] of shares) {
+      if (u < share) return { aspect };
+      u -= share;
+    }
+    return { aspect: shares.at(-1)![0] };
+  });
+}
+const flickr = (count: number) => mix(count, count, [[4 / 3, 0.7], [3 / 4, 0.25], [1, 0.05]]);
+const SETS: Record<string, () => ImageShape[]> = {
+  '12 mix': () => flickr(12),
+  '36 mix': () => flickr(36),
+  '100 mix': () => flickr(100),
+  '1095 mix': () => flickr(1095),
+  '12 panoramas 3:1': () => Array.from({ length: 12 }, () => ({ aspect: 3 })),
+  '12 tall 1:3': () => Array.from({ length: 12 }, () => ({ aspect: 1 / 3 })),
+  '1095 phone': () => mix(1095, 7, [[3 / 4, 0.55], [4 / 3, 0.35], [16 / 9, 0.05], [9 / 16, 0.05]]),
+  '1095 all 4:3': () => Array.from({ length: 1095 }, () => ({ aspect: 4 / 3 })),
+};
+
+interface Outcome {
+  boxes: PlacedBox[];
+  /** Row or column deviation, %, when the layout has rows or columns. */
+  deviation?: string;
+  emptyCells?: number;
 }
 
-console.log(`${images.length} photos, content ${content.width}×${content.height} px, gap ${gap} px`);
-report('mosaic', () => mosaicLayout({ images, content, gap }));
-report('justified', () => {
-  const result = justifiedLayout({ images, content, gap });
-  return { boxes: result.boxes, rowHeight: result.targetRowHeight };
-});
-report('masonry', () => masonryLayout({ images, content, gap }));
+const LAYOUTS: Record<string, (images: ImageShape[], content: Box) => Outcome> = {
+  grid: (images, content) => {
+    const result = gridLayout({ count: images.length, content, gap: GAP, images });
+    return { boxes: result.boxes as PlacedBox[], emptyCells: result.emptyCells };
+  },
+  justified: (images, content) => {
+    const result = justifiedLayout({ images, content, gap: GAP });
+    const mean = result.rowHeights.reduce((s, h) => s + h, 0) / result.rowHeights.length;
+    return { boxes: result.boxes, deviation: `rows ±${(100 * Math.max(...result.rowHeights.map((h) => Math.abs(h / mean - 1)))).toFixed(1)}` };
+  },
+  masonry: (images, content) => {
+    const result = masonryLayout({ images, content, gap: GAP });
+    const stretch = result.columnStretch.filter((_, c) => result.columnImages[c]!.length > 0);
+    return { boxes: result.boxes, deviation: `${result.columns} cols ${(100 * (Math.max(...stretch) / Math.min(...stretch) - 1)).toFixed(1)}` };
+  },
+  mosaic: (images, content) => ({ boxes: mosaicLayout({ images, content, gap: GAP }).boxes }),
+};
 
-// Small sets, where a fixed page is hardest to fill: 12–96 photos of the same mix on landscape
-// (12×8 in at 150 dpi), portrait and square pages, three draws each.
-console.log('\nmosaic, small sets (3 draws × 3 pages each): mean crop (mean of the 9 / worst), largest area ratio, slowest plan');
-for (const count of [12, 20, 40, 60, 96]) {
-  const crops: number[] = [];
-  let ratio = 0;
-  let slowest = 0;
-  for (const seed of [1, 2, 3]) {
-    const draw = mulberry32(seed * 1000 + count);
-    const photos = Array.from({ length: count }, () => {
-      const u = draw();
-      return { aspect: u < 0.7 ? 4 / 3 : u < 0.95 ? 3 / 4 : 1 };
-    });
-    for (const [width, height] of [[1740, 1140], [7140, 10740], [2940, 2940]] as const) {
-      const page = { x: 30, y: 30, width, height };
-      const started = performance.now();
-      const { boxes } = mosaicLayout({ images: photos, content: page, gap: 12 });
-      slowest = Math.max(slowest, performance.now() - started);
-      const m = layoutMetrics(boxes, page);
-      crops.push(m.meanCrop);
-      ratio = Math.max(ratio, m.areaRatio);
+function cpuMs(run: () => void): number {
+  const started = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / 1000;
+}
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1]!.split(',') : null;
+};
+const onlyLayouts = option('--only') ?? Object.keys(LAYOUTS);
+const onlySets = option('--sets');
+
+console.log(`layout quality: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (times are CPU ms after a warm-up)`);
+console.log(`pages at ${DPI} dpi, margin ${MARGIN} px, gap ${GAP} px; maxCrop 5 %, maxAreaRatio 4\n`);
+const header = ['layout', 'set', 'page', 'crop mean %', 'crop max %', 'area ratio', 'coverage %', 'rows/cols dev %', 'empty', 'ms'];
+const rows: string[][] = [];
+for (const layout of onlyLayouts) {
+  for (const [set, make] of Object.entries(SETS)) {
+    if (onlySets && !onlySets.some((s) => set.startsWith(s))) continue;
+    const images = make();
+    for (const [page, [width, height]] of Object.entries(PAGES)) {
+      const content = contentBox({ width, height, margin: MARGIN, gap: GAP });
+      const run = () => LAYOUTS[layout]!(images, content);
+      run();
+      let outcome: Outcome = run();
+      const ms = cpuMs(() => (outcome = run()));
+      const m = layoutMetrics(outcome.boxes, content, { gap: GAP });
+      rows.push([
+        layout,
+        set,
+        page,
+        m.meanCrop.toFixed(2),
+        m.maxCrop.toFixed(2),
+        m.areaRatio.toFixed(2),
+        m.coverage.toFixed(1),
+        outcome.deviation ?? '',
+        outcome.emptyCells === undefined ? '' : String(outcome.emptyCells),
+        ms.toFixed(0),
+      ]);
     }
   }
-  const mean = crops.reduce((s, c) => s + c, 0) / crops.length;
-  console.log(`${String(count).padStart(4)} photos  crop ${mean.toFixed(2)} % / ${Math.max(...crops).toFixed(2)} %  area max/min ${ratio.toFixed(2)}  ${slowest.toFixed(0)} ms`);
+}
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+console.log(line(header));
+for (const row of rows) console.log(line(row));
+
+if (!args.includes('--no-wall') && onlyLayouts.includes('mosaic')) {
+  // A poster wall: 20,000 photos on 150×100 in (45,000×30,000 px), the same cell size as 1,095 on 36×24 in.
+  const images = flickr(20000);
+  const content = contentBox({ width: 150 * DPI, height: 100 * DPI, margin: MARGIN, gap: GAP });
+  const wall = () => mosaicLayout({ images, content, gap: GAP });
+  const startedWall = performance.now();
+  let boxes: PlacedBox[] = [];
+  const ms = cpuMs(() => (boxes = wall().boxes));
+  const m = layoutMetrics(boxes, content, { gap: GAP });
+  console.log(
+    `\nmosaic, 20,000 photos on 150×100 in: ${ms.toFixed(0)} ms CPU (${(performance.now() - startedWall).toFixed(0)} ms wall, no warm-up), crop mean ${m.meanCrop.toFixed(2)} % max ${m.maxCrop.toFixed(2)} %, area ratio ${m.areaRatio.toFixed(2)}, coverage ${m.coverage.toFixed(1)} %`,
+  );
 }

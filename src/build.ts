@@ -4,13 +4,14 @@ import { openCellCache, type CellCache, type CellCacheOptions } from './cells/in
 import { CollageError, ExitCode, ImagesFailedError, type ImageFailure } from './errors.js';
 import { startJobDeadline } from './deadline.js';
 import { ImageSession, type ProbedImage } from './images.js';
-import type { Box, ImageShape } from './layout/index.js';
+import { contentBox, type Box, type ImageShape, type PageLayout } from './layout/index.js';
 import { loadManifest, outputSize, type CollageSpec, type ImageSpec, type ManifestOverrides, type ManifestSource, type OutputFormat } from './manifest/index.js';
 import { checkOutput, writeOutput, type OutputPolicy } from './output/index.js';
 import { checkMaxMemory } from './memory.js';
 import { bandLayout, createPosterEncoder, type PosterEncoder } from './output/stream.js';
 import { BandTracker } from './render/bands.js';
-import { layoutSpec, needsHeadersFirst, orderByDate } from './plan.js';
+import { layoutSpec, needsHeadersFirst, orderByDate, overCrop } from './plan.js';
+import { captionStrips } from './render/strips.js';
 import { createPoster, fillBox, type Poster } from './render/index.js';
 import { BleedBands, withBleedReach } from './render/bleed-bands.js';
 import type { FetchOptions, InputValidators } from './sources/index.js';
@@ -62,6 +63,12 @@ export interface BuildReport {
   output: { path: string; format: OutputFormat; width: number; height: number; dpi: number; bytes: number };
   /** `decoded`: photos decoded; `cellCached`: photos whose cell came from the cell cache instead. */
   images: { total: number; fetched: number; cached: number; failed: ImageFailure[]; decoded: number; cellCached: number };
+  /**
+   * How the layout treated the photos: the crop bound (%), every photo cropped past it (with the
+   * share hidden, %), the share of the content box left background (%) where the page could not
+   * be filled within it, and a grid's empty cells.
+   */
+  layout: { type: CollageSpec['layout']['type']; maxCrop: number; overCrop: { src: string; crop: number }[]; unfilled?: number; emptyCells?: number };
   /** Milliseconds. fetch/decode/draw are summed over images (they overlap); the rest are wall time. */
   /** Milliseconds; `imagesCpu` is the process's CPU time (all threads) during the images phase. */
   timings: { manifest: number; images: number; imagesCpu: number; fetch: number; decode: number; draw: number; encode: number; write: number; total: number };
@@ -92,7 +99,7 @@ export async function buildSpec(spec: CollageSpec, options: BuildOptions = {}, s
 async function buildWithin(spec: CollageSpec, options: BuildOptions, started: number, deadline: AbortSignal | undefined): Promise<BuildReport> {
   // A grid needs no image sizes, so an impossible one is refused before any download.
   const twoPass = needsHeadersFirst(spec) || spec.onError === 'skip';
-  const gridBoxes = twoPass ? null : onPoster(spec, layoutSpec(spec).boxes);
+  const gridPage = twoPass ? null : layoutSpec(spec);
   const size = outputSize(spec);
   const policy: OutputPolicy = { root: options.outputRoot ?? null, followSymlinks: options.followSymlinks ?? false };
   const destination = await checkOutput(spec.output, policy, spec.manifestFile);
@@ -112,7 +119,7 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
   const cpuStarted = process.cpuUsage();
   let target: Target | null;
   try {
-    target = gridBoxes ? await drawAsTheyArrive(spec, session, gridBoxes, cells) : await probeThenDraw(spec, session, cells);
+    target = gridPage ? await drawAsTheyArrive(spec, session, gridPage, cells) : await probeThenDraw(spec, session, cells);
   } finally {
     await session.close();
   }
@@ -148,6 +155,7 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
   return {
     output: { path: spec.output, format: spec.format, width: size.width, height: size.height, dpi: spec.dpi, bytes: encoded.length },
     images: { total, fetched: session.counts.fetched, cached: session.counts.cached, failed, decoded: session.counts.decoded, cellCached: session.counts.cellCached },
+    layout: layoutReport(spec, target.placed, target.page, session.crops),
     timings: roundTimings(timings),
     ...(session.inputs && { inputs: session.inputs }),
   };
@@ -163,15 +171,30 @@ interface Target {
   poster: Poster;
   encoder: PosterEncoder;
   tracker: BandTracker;
+  /** The photos in layout order and their layout. */
+  placed: readonly ImageSpec[];
+  page: PageLayout;
+}
+
+/** The report's `layout`: crops as drawn (a caption strip shortens a photo's box), in %. */
+function layoutReport(spec: CollageSpec, placed: readonly ImageSpec[], page: PageLayout, crops: ReadonlyMap<number, number>): BuildReport['layout'] {
+  const percent = (share: number) => Math.round(share * 10000) / 100;
+  return {
+    type: spec.layout.type,
+    maxCrop: percent(spec.layout.maxCrop),
+    overCrop: overCrop(placed, placed.map((image) => crops.get(image.index)), spec.layout.maxCrop).map(({ src, crop }) => ({ src, crop })),
+    ...(page.unfilled > 0 && { unfilled: percent(page.unfilled) }),
+    ...(page.emptyCells !== undefined && { emptyCells: page.emptyCells }),
+  };
 }
 
 /**
  * A blank poster for `images` in `boxes` (on the poster), its encoder started on the bands no
  * box reaches. Boxes a photo will cover whole are left unpainted.
  */
-function startTarget(spec: CollageSpec, session: ImageSession, images: readonly ImageSpec[], boxes: readonly Box[], cells: CellCache | null): Target {
+function startTarget(spec: CollageSpec, session: ImageSession, images: readonly ImageSpec[], boxes: readonly Box[], strips: readonly number[], page: PageLayout, cells: CellCache | null): Target {
   const { width, height } = outputSize(spec);
-  const covered = boxes.filter((_, i) => session.coversBox(images[i]!));
+  const covered = boxes.filter((_, i) => session.coversBox(images[i]!, strips[i]));
   const poster = createPoster(width, height, spec.background, { ...bandLayout(spec.format, width, height), covered });
   const encoder = createPosterEncoder(poster, { ...spec, bleed: spec.bleed.size }, cells?.bands ?? null);
   // A cell may write half the gap around its box (a look's shadow: see render/looks.ts).
@@ -181,17 +204,19 @@ function startTarget(spec: CollageSpec, session: ImageSession, images: readonly 
   const bleed = new BleedBands(poster, spec.bleed, spec.cropMarks, spec.dpi, (band) => encoder.band(band));
   const tracker = new BandTracker(height, poster.bandRows, spans, (band) => bleed.done(band));
   tracker.start();
-  return { poster, encoder, tracker };
+  return { poster, encoder, tracker, placed: images, page };
 }
 
 /** Grid: each photo is drawn into its cell the moment it arrives, then released. */
-async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, boxes: Box[], cells: CellCache | null): Promise<Target> {
-  const target = startTarget(spec, session, spec.images, boxes, cells);
+async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, page: PageLayout, cells: CellCache | null): Promise<Target> {
+  const boxes = onPoster(spec, page.boxes);
+  const strips = captionStrips(spec.images.map((image) => image.look), boxes);
+  const target = startTarget(spec, session, spec.images, boxes, strips, page, cells);
   const { poster } = target;
   await session.forEach(spec.images, async (image, i) => {
     await target.encoder.ready();
     // A local photo whose cell is cached is neither read nor decoded.
-    if (!(spec.onError === 'fail' && session.failed) && (await session.drawCached(poster, image, boxes[i]!))) {
+    if (!(spec.onError === 'fail' && session.failed) && (await session.drawCached(poster, image, boxes[i]!, strips[i]))) {
       cellDone(spec, session, target, boxes, i, true);
       return;
     }
@@ -202,7 +227,7 @@ async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, boxes:
         // Under `fail` one failure means nothing is written: keep fetching and checking headers
         // to report every failure, but stop spending CPU on pixels.
         if (spec.onError === 'fail' && session.failed) await session.check(image, bytes);
-        else drawn = await session.draw(poster, image, bytes, boxes[i]!);
+        else drawn = await session.draw(poster, image, bytes, boxes[i]!, undefined, undefined, strips[i]);
       } finally {
         session.release(bytes);
       }
@@ -237,8 +262,10 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession, cells: Ce
   for (;;) {
     // A failed image keeps a square slot under `placeholder`.
     const shapes: ImageShape[] = placed.map((image) => probed.get(image.index)?.shape ?? { aspect: 1, weight: image.weight });
-    const boxes = placed.length > 0 ? onPoster(spec, layoutSpec({ ...spec, images: placed }, shapes).boxes) : [];
-    const target = startTarget(spec, session, placed, boxes, cells);
+    const page = placed.length > 0 ? layoutSpec({ ...spec, images: placed }, shapes) : emptyPage(spec);
+    const boxes = onPoster(spec, page.boxes);
+    const strips = captionStrips(placed.map((image) => image.look), boxes);
+    const target = startTarget(spec, session, placed, boxes, strips, page, cells);
     const { poster } = target;
     const drawn: boolean[] = new Array(placed.length).fill(false);
     // Top to bottom, so bands are finished (and encoded) in turn while the rest is drawn.
@@ -249,7 +276,7 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession, cells: Ce
           await target.encoder.ready();
           const image = placed[j]!;
           const source = probed.get(image.index);
-          drawn[j] = source ? await session.drawProbed(poster, image, source, boxes[j]!) : false;
+          drawn[j] = source ? await session.drawProbed(poster, image, source, boxes[j]!, strips[j]) : false;
           cellDone(spec, session, target, boxes, j, drawn[j]);
         }),
       ),
@@ -260,6 +287,11 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession, cells: Ce
     target.encoder.abort();
     placed = survivors;
   }
+}
+
+/** Nothing to lay out (every photo failed under skip). */
+function emptyPage(spec: CollageSpec): PageLayout {
+  return { content: contentBox(spec), boxes: [], columns: 0, rows: 0, unfilled: 0 };
 }
 
 /** Layout boxes are on the trim box; the poster has the bleed around it. */

@@ -18,10 +18,11 @@ import { availableCores } from './machine.js';
 import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, uprightSize, type ImageHeader } from './decode/index.js';
 import { describeDecode, estimateDecodeBytes } from './decode/memory.js';
 import { decodeBudgetBytes, defaultMaxMemory, fixedJobBytes, formatMegabytes, heldBytesBudget, MemoryBudget } from './memory.js';
-import { cellSampling, type Box, type ImageShape } from './layout/index.js';
+import { cellSampling, coverCropFraction, type Box, type ImageShape } from './layout/index.js';
 import { outputSize, type CollageSpec, type ImageSpec, type Rgba } from './manifest/index.js';
 import { drawBitmap, opaque, type Poster } from './render/index.js';
 import { drawWithLook, planLook, territory, type LookPlan } from './render/looks.js';
+import { photoBox } from './render/strips.js';
 import { salientFocus } from './decode/saliency.js';
 import { extendPlacement, trimBox } from './render/bleed.js';
 import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type InputValidators, type SourceLoader } from './sources/index.js';
@@ -74,6 +75,8 @@ export class ImageSession {
   readonly failures: (ImageFailure & { index: number })[] = [];
   readonly counts: ImageCounts = { done: 0, fetched: 0, cached: 0, bytes: 0, decoded: 0, cellCached: 0 };
   readonly timings: ImageTimings = { fetch: 0, decode: 0, draw: 0 };
+  /** Share of each drawn photo a cover fit hid, by manifest index (0 for contain). */
+  readonly crops = new Map<number, number>();
   /** With `recordInputs`: per image (manifest order), what identifies the bytes used; null when it failed. */
   readonly inputs?: (InputValidators | null)[];
   private readonly loader: SourceLoader;
@@ -210,8 +213,8 @@ export class ImageSession {
    * photo with no look, and no bleed to extend into. Such boxes are left unpainted (see
    * render/paint.ts).
    */
-  coversBox(image: ImageSpec): boolean {
-    return image.fit === 'cover' && !image.look && !this.extend;
+  coversBox(image: ImageSpec, strip = 0): boolean {
+    return image.fit === 'cover' && !image.look && !this.extend && strip === 0;
   }
 
   /** Hands back bytes from `load` once decoded or spooled: their memory serves the next image. */
@@ -255,7 +258,7 @@ export class ImageSession {
    * drawn. Otherwise (not cached, or not a local file) false, and the photo is loaded and drawn
    * as usual.
    */
-  async drawCached(poster: Poster, image: ImageSpec, box: Box): Promise<boolean> {
+  async drawCached(poster: Poster, image: ImageSpec, box: Box, strip = 0): Promise<boolean> {
     if (!this.cells || image.location.kind !== 'file') return false;
     try {
       const { sha256, stat } = await this.cells.sources.lookup(image.location.path);
@@ -264,8 +267,8 @@ export class ImageSession {
         this.unhashed.set(image.index, stat);
         return false;
       }
-      const look = image.look ? planLook(box, image.look) : null;
-      const cell = await this.cells.cells.get(cellKey(this.cellParameters(image, box, look, sha256)));
+      const look = image.look ? planLook(box, image.look, strip) : null;
+      const cell = await this.cells.cells.get(cellKey(this.cellParameters(image, box, look, sha256, strip)));
       if (!cell) return false;
       this.placeCell(poster, image, box, look, cell);
       this.counts.cellCached++;
@@ -276,15 +279,18 @@ export class ImageSession {
     }
   }
 
-  /** Decodes the photo at its cell's size and puts it into `box`; false when it failed (recorded). */
-  draw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, known?: ImageHeader, sha256?: string): Promise<boolean> {
+  /**
+   * Decodes the photo at its cell's size and puts it into `box`, above a caption strip `strip` px
+   * tall (render/strips.ts); false when it failed (recorded).
+   */
+  draw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, known?: ImageHeader, sha256?: string, strip = 0): Promise<boolean> {
     return this.decoding(async () => {
       if (this.pastDeadline(image)) return false;
       try {
         const started = performance.now();
         const header = known ?? (await this.header(image, bytes));
-        const look = image.look ? planLook(box, image.look) : null;
-        const key = this.cells ? cellKey(this.cellParameters(image, box, look, sha256 ?? this.hashOf(image, bytes))) : null;
+        const look = image.look ? planLook(box, image.look, strip) : null;
+        const key = this.cells ? cellKey(this.cellParameters(image, box, look, sha256 ?? this.hashOf(image, bytes), strip)) : null;
         const stored = key ? await this.cells!.cells.get(key) : null;
         if (stored) {
           this.placeCell(poster, image, box, look, stored);
@@ -292,14 +298,14 @@ export class ImageSession {
           return true;
         }
         // Focus moves the region, not its size: the need is known before saliency runs.
-        const need = estimateDecodeBytes(header, { ...this.placement(header, image, box, look, image.focus), lookPixels: look ? box.width * box.height : 0 });
+        const need = estimateDecodeBytes(header, { ...this.placement(header, image, box, look, image.focus, strip), lookPixels: look ? box.width * box.height : 0 });
         this.checkDecodeMemory(image, header, need);
         const decodeAndDraw = async () => {
           const release = await this.decodeMemory.acquire(need);
           try {
             // Waiting for memory may outlast the job's deadline.
             this.options.deadline?.throwIfAborted();
-            await this.decodeAndDraw(poster, image, bytes, box, header, look, started, key);
+            await this.decodeAndDraw(poster, image, bytes, box, header, look, started, key, strip);
           } finally {
             release();
           }
@@ -314,9 +320,9 @@ export class ImageSession {
   }
 
   /** Where the photo's pixels go in `box` (inside its look), resampled how, padded into the bleed or not. */
-  private placement(header: ImageHeader, image: ImageSpec, box: Box, look: LookPlan | null, focus: readonly [number, number]) {
+  private placement(header: ImageHeader, image: ImageSpec, box: Box, look: LookPlan | null, focus: readonly [number, number], strip: number) {
     const upright = uprightSize(header);
-    const target = look?.photo ?? box;
+    const target = look?.photo ?? photoBox(box, strip);
     const cell = cellSampling(upright.width, upright.height, target.width, target.height, image.fit, focus);
     const x = target.x + cell.offset.x;
     const y = target.y + cell.offset.y;
@@ -324,14 +330,18 @@ export class ImageSession {
     return this.extend && !look ? extendPlacement(cell, x, y, this.extend.trim, this.extend.size) : { sampling: cell, pad: undefined, x, y };
   }
 
-  private async decodeAndDraw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, header: ImageHeader, look: LookPlan | null, started: number, key: string | null): Promise<void> {
+  private async decodeAndDraw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, header: ImageHeader, look: LookPlan | null, started: number, key: string | null, strip: number): Promise<void> {
     const focus = image.autoFocus && image.fit === 'cover' ? await salientFocus(bytes, header) : image.focus;
-    const placed = this.placement(header, image, box, look, focus);
+    const placed = this.placement(header, image, box, look, focus, strip);
+    const upright = uprightSize(header);
+    const target = look?.photo ?? photoBox(box, strip);
+    const crop = image.fit === 'cover' ? coverCropFraction(upright.width / upright.height, target.width, target.height) : 0;
+    this.crops.set(image.index, crop);
     const bitmap = await decodeForCell(bytes, header, placed.sampling, poster.background, image.src, placed.pad);
     this.counts.decoded++;
     this.timings.decode += performance.now() - started;
     const drawing = performance.now();
-    if (key) this.cells!.cells.put(key, { ...bitmap, dx: placed.x - box.x, dy: placed.y - box.y });
+    if (key) this.cells!.cells.put(key, { ...bitmap, dx: placed.x - box.x, dy: placed.y - box.y, crop });
     if (image.look && look) {
       // Slow path, only for cells with a look: shape, shadow, border, caption (never padded into the bleed).
       const frame = { x: placed.x, y: placed.y, width: bitmap.width, height: bitmap.height };
@@ -343,8 +353,8 @@ export class ImageSession {
   }
 
   /** What the photo's cell depends on besides its bytes (cells/key.ts). */
-  private cellParameters(image: ImageSpec, box: Box, look: LookPlan | null, source: string): CellParameters {
-    const target = look?.photo ?? box;
+  private cellParameters(image: ImageSpec, box: Box, look: LookPlan | null, source: string, strip: number): CellParameters {
+    const target = look?.photo ?? photoBox(box, strip);
     const trim = this.extend?.trim;
     // Bleed `extend` reaches only cells without a look that lie on a trim edge (see extendPlacement).
     const extend =
@@ -368,6 +378,7 @@ export class ImageSession {
   /** A stored cell onto the poster, as `draw` put it there when it was decoded. */
   private placeCell(poster: Poster, image: ImageSpec, box: Box, look: LookPlan | null, cell: StoredCell): void {
     const started = performance.now();
+    this.crops.set(image.index, cell.crop);
     const bitmap = { data: cell.data, width: cell.width, height: cell.height };
     const x = box.x + cell.dx;
     const y = box.y + cell.dy;
@@ -390,12 +401,12 @@ export class ImageSession {
     return sha256;
   }
 
-  async drawProbed(poster: Poster, image: ImageSpec, probed: ProbedImage, box: Box): Promise<boolean> {
+  async drawProbed(poster: Poster, image: ImageSpec, probed: ProbedImage, box: Box, strip = 0): Promise<boolean> {
     if (this.pastDeadline(image)) return false;
     if (this.cells && probed.sha256) {
       // Cached: the spooled bytes are not even read back.
-      const look = image.look ? planLook(box, image.look) : null;
-      const stored = await this.cells.cells.get(cellKey(this.cellParameters(image, box, look, probed.sha256))).catch(() => null);
+      const look = image.look ? planLook(box, image.look, strip) : null;
+      const stored = await this.cells.cells.get(cellKey(this.cellParameters(image, box, look, probed.sha256, strip))).catch(() => null);
       if (stored) {
         this.placeCell(poster, image, box, look, stored);
         this.counts.cellCached++;
@@ -412,7 +423,7 @@ export class ImageSession {
       return false;
     }
     try {
-      return await this.draw(poster, image, bytes, box, probed.header, probed.sha256);
+      return await this.draw(poster, image, bytes, box, probed.header, probed.sha256, strip);
     } finally {
       this.release(bytes);
     }

@@ -3,7 +3,7 @@ import { ImagesFailedError, ManifestError } from './errors.js';
 import { startJobDeadline } from './deadline.js';
 import { ImageSession } from './images.js';
 import { sortByDate } from './layout/order.js';
-import { LayoutError, layoutMetrics, layoutPage, type Box, type ImageShape, type LayoutMetrics, type PageLayout } from './layout/index.js';
+import { LayoutError, layoutMetrics, layoutPage, type Box, type ImageShape, type LayoutMetrics, type PageLayout, type PageLayoutSpec, type PlacedBox } from './layout/index.js';
 import { loadManifest, outputSize, type CollageSpec, type Fit, type ImageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
 import type { FetchOptions } from './sources/index.js';
 
@@ -29,12 +29,35 @@ export interface Plan {
   trim?: Box;
   bleed?: { size: number; mode: CollageSpec['bleed']['mode']; cropMarks: boolean };
   content: Box;
-  layout: { type: CollageSpec['layout']['type']; columns: number; rows: number; margin: number; gap: number };
+  layout: PlanLayout;
   placements: Placement[];
   /** Coverage of the content box, crop and area balance (layouts that know the photos' shapes). */
   metrics?: LayoutMetrics;
   /** Images left out (`onError: skip`) or shown as placeholders. */
   failed?: { src: string; reason: string }[];
+}
+
+export interface PlanLayout {
+  type: CollageSpec['layout']['type'];
+  columns: number;
+  rows: number;
+  margin: number;
+  gap: number;
+  /** The crop bound, % (`layout.maxCrop`). */
+  maxCrop: number;
+  /** Grid: cells without a photo (a given columns × rows grid with fewer photos; never a derived one). */
+  emptyCells?: number;
+  /** Share of the content box left background because the page could not be filled within maxCrop, %. */
+  unfilled?: number;
+  /** Photos a cover fit crops more than maxCrop (when the photos' shapes are known). */
+  overCrop?: CropReport[];
+}
+
+/** A photo cropped more than `layout.maxCrop`: its index and source, and the share hidden, %. */
+export interface CropReport {
+  index: number;
+  src: string;
+  crop: number;
 }
 
 export interface PlanOptions extends ManifestOverrides {
@@ -46,9 +69,9 @@ export interface PlanOptions extends ManifestOverrides {
   jobTimeout?: number;
 }
 
-/** Every layout but grid follows the photos' shapes, so it needs their headers first. */
+/** Every layout but grid follows the photos' shapes, so it needs their headers first; so does a grid asked to ("cellAspect": "auto"). */
 export function needsImageShapes(spec: CollageSpec): boolean {
-  return spec.layout.type !== 'grid';
+  return spec.layout.type !== 'grid' || spec.layout.cellAspect === 'auto';
 }
 
 /** Layouts that need the photos' shapes, and order "date" (EXIF), read every header before laying out. */
@@ -95,12 +118,27 @@ export async function plan(manifest: ManifestSource, options: PlanOptions = {}):
 
 /** Lays out a validated spec; a layout that cannot be built is a manifest problem (exit 2). */
 export function layoutSpec(spec: CollageSpec, shapes?: readonly ImageShape[]): PageLayout {
+  const { layout } = spec;
+  // A grid fits the photos' shapes only where plan and build both read them first (not under skip alone).
+  const known = layout.type !== 'grid' || needsHeadersFirst(spec) ? shapes : undefined;
+  const page: PageLayoutSpec = layout.type === 'grid' ? { ...layout, cellAspect: layout.cellAspect === 'auto' ? undefined : layout.cellAspect } : layout;
   try {
-    return layoutPage(spec.layout, spec, spec.images.length, shapes);
+    return layoutPage(page, spec, spec.images.length, known);
   } catch (error) {
     if (error instanceof LayoutError) throw new ManifestError(spec.manifestFile, [{ path: error.path, message: error.message }]);
     throw error;
   }
+}
+
+/** Photos a cover fit crops more than `maxCrop` (a share), with their crops in %. */
+export function overCrop(images: readonly ImageSpec[], crops: readonly (number | undefined)[], maxCrop: number): CropReport[] {
+  const over: CropReport[] = [];
+  images.forEach((image, i) => {
+    const crop = crops[i];
+    // Rounded as reported: a crop that prints as the bound is not over it.
+    if (crop !== undefined && image.fit === 'cover' && round2(100 * crop) > round2(100 * maxCrop)) over.push({ index: image.index, src: image.src, crop: round2(100 * crop) });
+  });
+  return over;
 }
 
 export function describePlan(spec: CollageSpec, images: readonly ImageSpec[], page: PageLayout): Plan {
@@ -115,7 +153,16 @@ export function describePlan(spec: CollageSpec, images: readonly ImageSpec[], pa
       bleed: { size: shift, mode: spec.bleed.mode, cropMarks: spec.cropMarks },
     }),
     content: { ...page.content, x: page.content.x + shift, y: page.content.y + shift },
-    layout: { type: spec.layout.type, columns: page.columns, rows: page.rows, margin: spec.margin, gap: spec.gap },
+    layout: {
+      type: spec.layout.type,
+      columns: page.columns,
+      rows: page.rows,
+      margin: spec.margin,
+      gap: spec.gap,
+      maxCrop: round2(100 * spec.layout.maxCrop),
+      ...(page.emptyCells !== undefined && { emptyCells: page.emptyCells }),
+      ...(page.unfilled > 0 && { unfilled: round2(100 * page.unfilled) }),
+    },
     placements: images.map((image, i) => {
       const box = page.boxes[i]!;
       const placement: Placement = {
@@ -128,15 +175,15 @@ export function describePlan(spec: CollageSpec, images: readonly ImageSpec[], pa
         fit: image.fit,
         focus: image.autoFocus ? 'auto' : image.focus,
       };
-      if ('crop' in box) placement.crop = round2(100 * box.crop);
+      // `contain` shows the whole photo.
+      if ('crop' in box) placement.crop = image.fit === 'cover' ? round2(100 * box.crop) : 0;
       return placement;
     }),
   };
   if (page.boxes.length > 0 && 'crop' in page.boxes[0]!) {
-    const metrics = layoutMetrics(page.boxes as Parameters<typeof layoutMetrics>[0], page.content, {
-      weights: images.map((image) => image.weight),
-      ...(spec.layout.type === 'justified' && spec.layout.rowHeight !== undefined && { rowHeight: spec.layout.rowHeight }),
-    });
+    const boxes = (page.boxes as PlacedBox[]).map((box, i) => (images[i]!.fit === 'cover' ? box : { ...box, crop: 0 }));
+    plan.layout.overCrop = overCrop(images, boxes.map((box) => box.crop), spec.layout.maxCrop);
+    const metrics = layoutMetrics(boxes, page.content, { weights: images.map((image) => image.weight), gap: spec.gap, rows: spec.layout.type === 'justified' });
     plan.metrics = Object.fromEntries(
       Object.entries(metrics).map(([k, v]) => [k, typeof v === 'number' ? round2(v) : { mean: round2(v.mean), max: round2(v.max) }]),
     ) as unknown as LayoutMetrics;

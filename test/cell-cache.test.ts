@@ -107,7 +107,7 @@ describe('cell cache', () => {
   it('keeps under its size cap by dropping the least recently used cells', async () => {
     const dir = await tempDir();
     const store = new CellStore(dir, 10 * 30_036);
-    const cell = (i: number) => ({ data: Buffer.alloc(100 * 100 * 3, i), width: 100, height: 100, dx: 0, dy: 0 });
+    const cell = (i: number) => ({ data: Buffer.alloc(100 * 100 * 3, i), width: 100, height: 100, dx: 0, dy: 0, crop: 0 });
     // Entries of equal pixels compress alike: 20 of them, dated one hour apart, oldest first.
     for (let i = 0; i < 20; i++) store.put(`k${String(i).padStart(2, '0')}`, cell(i));
     await store.flush();

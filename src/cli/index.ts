@@ -238,6 +238,7 @@ export function createProgram(): Command {
             report.images.failed.map((f) => `  ${formatFailure(f)}\n`).join(''),
         );
       }
+      if (!flags.quiet && !flags.json) warnLayout(report.layout);
       if (flags.verbose && !flags.json) process.stderr.write(`collage: timings (ms) ${JSON.stringify(report.timings)}\n`);
     });
 
@@ -250,7 +251,9 @@ export function createProgram(): Command {
     ),
   ).action(async (manifest: string, flags: BuildFlags) => {
     setModes(flags);
-    printJson(await plan(manifest, { ...overridesFrom(flags), ...fetchOptionsFrom(flags) }));
+    const planned = await plan(manifest, { ...overridesFrom(flags), ...fetchOptionsFrom(flags) });
+    printJson(planned);
+    if (!flags.quiet) warnLayout({ ...planned.layout, overCrop: planned.layout.overCrop ?? [] });
   });
 
   addOutputPolicyOptions(
@@ -361,6 +364,18 @@ export function createProgram(): Command {
     .action(() => printJson(manifestJsonSchema()));
 
   return program;
+}
+
+/** One line when photos were cropped past maxCrop, one when the page was left partly background. */
+function warnLayout(layout: { maxCrop: number; overCrop: { crop: number }[]; unfilled?: number }): void {
+  const over = layout.overCrop;
+  if (over.length > 0) {
+    const worst = Math.max(...over.map((o) => o.crop));
+    process.stderr.write(`collage: ${over.length} photo${over.length === 1 ? '' : 's'} cropped more than layout.maxCrop ${layout.maxCrop} % (up to ${worst} %); listed in --json (layout.overCrop)\n`);
+  }
+  if (layout.unfilled) {
+    process.stderr.write(`collage: ${layout.unfilled} % of the page left as background: the photos could not fill it within layout.maxCrop ${layout.maxCrop} %\n`);
+  }
 }
 
 function setModes(flags: { verbose?: boolean; json?: boolean }): void {

@@ -49,7 +49,7 @@ const MAX_ROW_DEVIATION = 0.14;
 /** How close to the content height uneven rows are taken (the rest is a uniform stretch). */
 const FILL_TOLERANCE = 0.002;
 /** Sets up to this size also try every row count near the natural one exactly. */
-const EXACT_ROWS_UP_TO = 5000;
+const EXACT_ROWS_UP_TO = 400;
 
 /**
  * Weights widen (or narrow) an image's cell: weight 2 gets twice the width at the row's height,

@@ -90,6 +90,7 @@ export function columnCounts(images: readonly ImageShape[], content: Box, gap: n
 
 interface ColumnPlan {
   columns: number;
+  maxCropBound: number;
   members: number[][];
   /** Column width the photos are stacked at (≤ the even split of the content width). */
   width: number;
@@ -130,7 +131,7 @@ function planColumns(images: readonly ImageShape[], content: Box, gap: number, c
     sum += crop * m.length;
     worst = Math.max(worst, crop);
   });
-  return { columns, members, width, stretch, unfilled, meanCrop: sum / images.length, maxCrop: worst };
+  return { columns, maxCropBound: maxCrop, members, width, stretch, unfilled, meanCrop: sum / images.length, maxCrop: worst };
 }
 
 /**
@@ -198,7 +199,13 @@ export function balanceColumns(unit: readonly number[], columns: number, width: 
 function realise(plan: ColumnPlan, images: readonly ImageShape[], content: Box, gap: number): MasonryResult {
   const { columns, members, stretch } = plan;
   const blockWidth = Math.min(content.width, Math.round(columns * plan.width + (columns - 1) * gap));
-  const heights = members.map((m, c) => (m.length ? Math.min(content.height, Math.round(m.reduce((s, i) => s + plan.width / images[i]!.aspect, 0) * stretch[c]! + (m.length - 1) * gap)) : 0));
+  const { low, high } = stretchLimits(plan.maxCropBound);
+  // A column whose stretch was not held at the bound meets the bottom exactly.
+  const heights = members.map((m, c) => {
+    if (!m.length) return 0;
+    if (stretch[c]! > low && stretch[c]! < high) return content.height;
+    return Math.min(content.height, Math.round(m.reduce((s, i) => s + plan.width / images[i]!.aspect, 0) * stretch[c]! + (m.length - 1) * gap));
+  });
   const blockHeight = Math.max(1, ...heights);
   const block = {
     x: content.x + Math.floor((content.width - blockWidth) / 2),

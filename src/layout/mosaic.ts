@@ -58,7 +58,7 @@ export const DEFAULT_MAX_AREA_RATIO = 4;
 
 /** Cost of a log misfit between a pair's natural size and its rectangle (≈ the crop it causes). */
 const FIT = 1;
-/** Extra cost of a misfit past the crop bound (it is then kept only when nothing fits). */
+/** Extra cost of a misfit past the crop bound (it is then taken only when nothing fits). */
 const OVER_BOUND = 10;
 /** Cost of the mean square log area per weight around the page's. */
 const AREA_VARIANCE = 0.1;

@@ -8,11 +8,12 @@ import * as v from 'valibot';
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import { closest } from './suggest.js';
 import { MAX_DPI, MAX_IMAGES } from './limits.js';
-import { KNOWN_KEYS, ManifestSchema, ON_ERROR, type BleedMode, type Fit, type OnError, type ImageEntryInput, type ManifestInput, type OutputFormat } from './schema.js';
+import { CELL_ASPECT_PATTERN, KNOWN_KEYS, ManifestSchema, ON_ERROR, type BleedMode, type Fit, type OnError, type ImageEntryInput, type ManifestInput, type OutputFormat } from './schema.js';
 import { lengthToInches, lengthToPixels, parseColor, parseLength, parseSizeOption, type Rgba } from './units.js';
 import type { RawManifest } from './read.js';
 import { captionFonts, resolveLook, type Look, type StyleInput } from './style.js';
 import { shuffle, type ImageOrder } from '../layout/order.js';
+import { DEFAULT_MAX_CROP } from '../layout/bound.js';
 import { BUNDLED_FONTS, fontAvailable } from '../render/fonts.js';
 
 /** Options that override (or, for a plain-text manifest, supply) manifest fields. */
@@ -63,22 +64,31 @@ export interface GridLayoutSpec {
   type: 'grid';
   columns?: number;
   rows?: number;
+  /** Cell width/height of a derived grid, or "auto" (fitted to the photos, whose headers are read first). */
+  cellAspect?: number | 'auto';
+  /** Largest share (0..1) of a photo a crop may hide. */
+  maxCrop: number;
   fit: Fit;
 }
 export interface JustifiedLayoutSpec {
   type: 'justified';
   /** Target row height, px. */
   rowHeight?: number;
+  maxCrop: number;
   fit: Fit;
 }
 export interface MasonryLayoutSpec {
   type: 'masonry';
   columns?: number;
+  maxCrop: number;
   fit: Fit;
 }
 export interface MosaicLayoutSpec {
   type: 'mosaic';
   seed?: number;
+  maxCrop: number;
+  /** Soft cap on largest/smallest photo area per weight. */
+  maxAreaRatio?: number;
   fit: Fit;
 }
 export type LayoutSpec = GridLayoutSpec | JustifiedLayoutSpec | MasonryLayoutSpec | MosaicLayoutSpec;
@@ -302,18 +312,32 @@ function toOrder(order: ManifestInput['order'], seed: number | undefined): Image
 }
 
 function toLayoutSpec(layout: ManifestInput['layout'], fit: Fit, px: (value: number | string) => number): LayoutSpec {
+  const maxCrop = toMaxCrop(layout?.maxCrop);
   switch (layout?.type) {
     case undefined:
-      return { type: 'grid', fit };
+      return { type: 'grid', maxCrop, fit };
     case 'grid':
-      return { type: 'grid', columns: layout.columns, rows: layout.rows, fit };
+      return { type: 'grid', columns: layout.columns, rows: layout.rows, cellAspect: toCellAspect(layout.cellAspect), maxCrop, fit };
     case 'justified':
-      return { type: 'justified', rowHeight: layout.rowHeight === undefined ? undefined : px(layout.rowHeight), fit };
+      return { type: 'justified', rowHeight: layout.rowHeight === undefined ? undefined : px(layout.rowHeight), maxCrop, fit };
     case 'masonry':
-      return { type: 'masonry', columns: layout.columns, fit };
+      return { type: 'masonry', columns: layout.columns, maxCrop, fit };
     case 'mosaic':
-      return { type: 'mosaic', seed: layout.seed, fit };
+      return { type: 'mosaic', seed: layout.seed, maxCrop, maxAreaRatio: layout.maxAreaRatio, fit };
   }
+}
+
+/** `maxCrop` as a share: 5 and "5%" are 0.05 (validated to 0–99 %). */
+function toMaxCrop(value: number | string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_CROP;
+  return (typeof value === 'number' ? value : parseFloat(value.trim())) / 100;
+}
+
+/** "4:3" → 1.333…, a number as is, "auto" kept. */
+function toCellAspect(value: number | string | undefined): number | 'auto' | undefined {
+  if (value === undefined || value === 'auto' || typeof value === 'number') return value;
+  const [, width, height] = CELL_ASPECT_PATTERN.exec(value)!;
+  return Number(width) / Number(height);
 }
 
 function describeSize(w: number | string, h: number | string, dpi: number): string {

@@ -84,28 +84,80 @@ export const ImageEntrySchema = v.union(
 const Count = (what: string) =>
   v.pipe(v.number(), v.integer(`${what} must be a whole number`), v.minValue(1, `${what} must be at least 1`), v.maxValue(MAX_COLUMNS, `${what} must be at most ${MAX_COLUMNS.toLocaleString('en-US')}`));
 
+export const PERCENT_PATTERN = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/;
+const MAX_CROP_MESSAGE = 'Invalid maxCrop: expected a percentage from 0 to 99, such as 5 or "5%"';
+const MaxCrop = v.pipe(
+  v.union(
+    [
+      v.pipe(v.number(), v.minValue(0, MAX_CROP_MESSAGE), v.maxValue(99, MAX_CROP_MESSAGE)),
+      v.pipe(v.string(), v.regex(PERCENT_PATTERN, MAX_CROP_MESSAGE), v.check((value) => parseFloat(value) <= 99, MAX_CROP_MESSAGE)),
+    ],
+    MAX_CROP_MESSAGE,
+  ),
+  v.description(
+    'Largest share of a photo\'s area a cover crop may hide, in percent (default 5): a number such as 5, or "5%". plan and the --json report list every photo cropped more; where the page cannot be filled within it, the rest stays background.',
+  ),
+);
+
+export const CELL_ASPECT_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/;
+const CELL_ASPECT_MESSAGE = 'Invalid cellAspect: expected "auto", a ratio such as "4:3", or a positive number (width/height)';
+const CellAspect = v.pipe(
+  v.union(
+    [
+      v.literal('auto'),
+      v.pipe(v.number(), v.minValue(0.05, CELL_ASPECT_MESSAGE), v.maxValue(20, CELL_ASPECT_MESSAGE)),
+      v.pipe(
+        v.string(),
+        v.regex(CELL_ASPECT_PATTERN, CELL_ASPECT_MESSAGE),
+        v.check((value) => {
+          const [, w, h] = CELL_ASPECT_PATTERN.exec(value)!;
+          const ratio = Number(w) / Number(h);
+          return ratio >= 0.05 && ratio <= 20;
+        }, CELL_ASPECT_MESSAGE),
+      ),
+    ],
+    CELL_ASPECT_MESSAGE,
+  ),
+  v.description(
+    'Cell shape of a derived grid (no columns/rows given): "auto" reads every photo\'s header first and fits the cells to the photos (their median aspect); a ratio such as "4:3" or a number (width/height) sets it. Default: "auto" when headers are read anyway (order "date"), else square cells, drawn as photos arrive.',
+  ),
+);
+
 export const GridLayoutSchema = v.strictObject({
   type: v.literal('grid'),
   columns: v.optional(v.pipe(Count('columns'), v.description('Number of columns; derived from the image count when omitted.'))),
   rows: v.optional(v.pipe(Count('rows'), v.description('Number of rows; derived from the image count when omitted.'))),
+  cellAspect: v.optional(CellAspect),
+  maxCrop: v.optional(MaxCrop),
   fit: v.optional(Fit),
 });
 
 export const JustifiedLayoutSchema = v.strictObject({
   type: v.literal('justified'),
-  rowHeight: v.optional(v.pipe(Length, v.description('Target row height (default: what fills the page with rows near the photos\' own shape).'))),
+  rowHeight: v.optional(v.pipe(Length, v.description('Preferred row height: rows are kept even around it, but the page decides how many there are (default: what fills the page with photos near their own shape).'))),
+  maxCrop: v.optional(MaxCrop),
   fit: v.optional(Fit),
 });
 
 export const MasonryLayoutSchema = v.strictObject({
   type: v.literal('masonry'),
-  columns: v.optional(v.pipe(Count('columns'), v.description('Number of columns; derived from the images and page when omitted.'))),
+  columns: v.optional(v.pipe(Count('columns'), v.description('Number of columns; when omitted, the count that fills the page best within maxCrop.'))),
+  maxCrop: v.optional(MaxCrop),
   fit: v.optional(Fit),
 });
 
 export const MosaicLayoutSchema = v.strictObject({
   type: v.literal('mosaic'),
   seed: v.optional(v.pipe(seedNumber(), v.description('Changes the arrangement; the same seed gives the same layout.'))),
+  maxCrop: v.optional(MaxCrop),
+  maxAreaRatio: v.optional(
+    v.pipe(
+      v.number(),
+      v.minValue(1, 'maxAreaRatio must be at least 1'),
+      v.maxValue(100, 'maxAreaRatio must be at most 100'),
+      v.description('Largest photo area over smallest (per weight) the mosaic aims to stay within (default 4); a soft cap: a little more is accepted where it saves a visible crop.'),
+    ),
+  ),
   fit: v.optional(Fit),
 });
 

@@ -24,24 +24,27 @@ export interface LookPlan {
   /** Where the photo goes (what it is sampled for): the cell, less a caption strip; a centred square for a circle. */
   photo: Box;
   caption?: CaptionBlock;
+  /** Height of the strip under the photo (position "below"), px. */
+  strip?: number;
 }
 
-/** Splits the cell between the photo and (for position "below") its caption strip. */
-export function planLook(cell: Box, look: Look): LookPlan {
-  let photo: Box = { ...cell };
+/**
+ * Splits the cell between the photo and (for position "below") its caption strip. `strip` is the
+ * strip height the photo's row shares (render/strips.ts); without it, the caption's own height.
+ */
+export function planLook(cell: Box, look: Look, strip?: number): LookPlan {
   let caption: CaptionBlock | undefined;
   if (look.caption) {
     registerBundledFonts();
-    if (look.caption.position === 'below') {
-      caption = captionBlock(look.caption, cell.width, cell.height / 2) ?? undefined;
-      if (caption) photo = { ...cell, height: cell.height - caption.height };
-    }
+    if (look.caption.position === 'below') caption = captionBlock(look.caption, cell.width, strip ?? cell.height / 2) ?? undefined;
   }
+  const height = strip ?? caption?.height ?? 0;
+  let photo: Box = height > 0 ? { ...cell, height: cell.height - height } : { ...cell };
   if (look.shape === 'circle') {
     const side = Math.min(photo.width, photo.height);
     photo = { x: photo.x + Math.floor((photo.width - side) / 2), y: photo.y + Math.floor((photo.height - side) / 2), width: side, height: side };
   }
-  return { photo, ...(caption && { caption }) };
+  return { photo, ...(caption && { caption }), ...(height > 0 && { strip: height }) };
 }
 
 /** The cell grown by `spread` px on each side, within the poster. */
@@ -144,7 +147,9 @@ function drawCaption(ctx: SKRSContext2D, look: Look, caption: CaptionLook, frame
   if (caption.position === 'below') {
     block = plan.caption ?? null;
     if (!block) return;
-    region = { x: cell.x, y: cell.y + cell.height - block.height, width: cell.width, height: block.height };
+    // The strip under the photo, text at its top: captions in a row start level, whatever their line counts.
+    const strip = plan.strip ?? block.height;
+    region = { x: cell.x, y: cell.y + cell.height - strip, width: cell.width, height: strip };
   } else {
     // Over the photo: inside the circle's inscribed square, or the rectangle clear of rounded corners.
     const inner =

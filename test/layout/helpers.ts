@@ -103,3 +103,40 @@ export function checkGaps(boxes: readonly Box[], gap: number, tolerance = 1): st
 export function area(rects: readonly Box[]): number {
   return rects.reduce((s, r) => s + r.width * r.height, 0);
 }
+
+/** A block of the content box that the layout fills (ragged: its columns may end short of its bottom): inside it, centred (to a pixel), the content box itself when nothing is left unfilled. */
+export function checkBlock(block: Box, content: Box, unfilled: number, { ragged = false, gap = 0 } = {}): string[] {
+  const problems: string[] = [];
+  if (block.x < content.x || block.y < content.y || block.x + block.width > content.x + content.width || block.y + block.height > content.y + content.height) {
+    problems.push(`block ${JSON.stringify(block)} outside ${JSON.stringify(content)}`);
+  }
+  const left = block.x - content.x;
+  const right = content.x + content.width - (block.x + block.width);
+  const top = block.y - content.y;
+  const bottom = content.y + content.height - (block.y + block.height);
+  if (Math.abs(left - right) > 1 || Math.abs(top - bottom) > 1) problems.push(`block not centred: ${left}/${right} ${top}/${bottom}`);
+  // Nothing unfilled: the block is the content box, to within the half gutter counted as covered.
+  const slack = Math.max(0, Math.floor(gap / 2));
+  if (unfilled === 0 && Math.max(left, right, top, bottom) > slack) problems.push('nothing unfilled but the block is not the content box');
+  // Ragged (masonry): short columns may leave background inside a full-size block.
+  if (!ragged && unfilled > 0 && left + right + top + bottom === 0) problems.push(`unfilled ${unfilled} but the block is the content box`);
+  return problems;
+}
+
+/**
+ * No photo cropped past `maxCrop` by more than pixel rounding allows: half a pixel either way on
+ * each side of its box.
+ */
+export function checkCropBound(boxes: readonly PlacedBox[], maxCrop: number): string[] {
+  return boxes
+    .filter((b) => b.crop > maxCrop + 1 / b.width + 1 / b.height)
+    .slice(0, 5)
+    .map((b) => `image ${b.index} cropped ${(100 * b.crop).toFixed(2)} % in ${b.width}×${b.height}`);
+}
+
+/** Boxes grouped into rows by their top edge, each row left to right. */
+export function rowsOf(boxes: readonly Box[]): Box[][] {
+  const rows = new Map<number, Box[]>();
+  for (const box of boxes) rows.set(box.y, [...(rows.get(box.y) ?? []), box]);
+  return [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, row]) => row.sort((a, b) => a.x - b.x));
+}
