@@ -99,7 +99,9 @@ describe('progress output', () => {
     expect(plain.code).toBe(0);
     const lines = plain.stderr.trim().split('\n');
     expect(lines[0]).toMatch(/^collage: 40 images → .*a\.jpg \(600×400 px\)$/);
-    expect(lines.at(-1)).toMatch(/^collage: wrote .*a\.jpg \(\d+ kB\)$/);
+    // The demo's square grid cells crop its 4:3 and 3:4 photos: said once, after the output is written.
+    expect(lines.at(-2)).toMatch(/^collage: wrote .*a\.jpg \(\d+ kB\)$/);
+    expect(lines.at(-1)).toMatch(/^collage: \d+ photos cropped more than layout\.maxCrop 5 % \(up to [\d.]+ %\); listed in --json \(layout\.overCrop\)$/);
     expect(lines.length).toBeLessThanOrEqual(8);
     expect(plain.stderr).not.toMatch(/\x1b|\r/); // no control characters in a log
     const quiet = await runCli(['build', DEMO, '-o', path.join(dir, 'b.jpg'), '--dpi', '50', '--quiet']);

@@ -58,6 +58,73 @@ describe('justified, masonry and mosaic layouts', () => {
     });
   }
 
+  it('grid: a derived shape has no empty cell and reads no header; given columns report their empty cells', async () => {
+    const dir = await tempDir();
+    const before = server.requests.length;
+    const derived = JSON.parse((await runCli(['plan', await manifest(dir, { type: 'grid' })])).stdout);
+    expect(server.requests.length).toBe(before);
+    expect(derived.layout.emptyCells).toBe(0);
+    // Rows of n or n−1 cells, each spanning the content width (10..1190).
+    const rows = new Map<number, { x: number; width: number }[]>();
+    for (const p of derived.placements) rows.set(p.y, [...(rows.get(p.y) ?? []), p]);
+    for (const row of rows.values()) {
+      expect(Math.min(...row.map((p) => p.x))).toBe(10);
+      expect(Math.max(...row.map((p) => p.x + p.width))).toBe(1190);
+    }
+    const given = JSON.parse((await runCli(['plan', await manifest(dir, { type: 'grid', columns: 5 })])).stdout);
+    expect([given.layout.columns, given.layout.rows, given.layout.emptyCells]).toEqual([5, 3, 3]);
+  });
+
+  it('grid cellAspect "auto" reads the headers first and fits the cells to the photos', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'm.json');
+    // Nine 4:3 photos: 3 × 3 cells of 392×292 px fit them; the square default does not.
+    const landscapes = [0, 4, 6, 7, 10].flatMap((i) => [`${server.url}/p${i}.jpg`, `${server.url}/p${i}.jpg?again`]).slice(0, 9);
+    const write = (layout: Record<string, unknown>, height = 910) => writeFile(file, JSON.stringify({ size: { width: 1210, height }, margin: 10, gap: 6, layout, images: landscapes }));
+    await write({ type: 'grid', cellAspect: 'auto' });
+    const before = server.requests.length;
+    const fitted = JSON.parse((await runCli(['plan', file, '--no-cache'])).stdout);
+    expect(server.requests.length).toBeGreaterThan(before);
+    expect(Math.max(...fitted.placements.map((p: { crop: number }) => p.crop))).toBeLessThan(5);
+    expect(fitted.layout.overCrop).toEqual([]);
+    // Square cells on a square page (drawn as the photos arrive) crop every 4:3 photo by a quarter: the build report lists them.
+    await write({ type: 'grid', cellAspect: '1:1' }, 1210);
+    const built = await runCli(['build', file, '-o', 'out.png', '--json'], { cwd: dir });
+    expect(built.code, built.stderr).toBe(0);
+    const report = JSON.parse(built.stdout);
+    expect(report.layout).toMatchObject({ type: 'grid', maxCrop: 5, emptyCells: 0 });
+    expect(report.layout.overCrop).toHaveLength(9);
+    expect(report.layout.overCrop[0].src).toBe(landscapes[0]);
+    expect(report.layout.overCrop.every((o: { crop: number }) => o.crop > 5 && o.crop < 40)).toBe(true);
+    await write({ type: 'grid', cellAspect: 1, maxCrop: 40 }, 1210);
+    const allowed = JSON.parse((await runCli(['build', file, '-o', 'out2.png', '--json'], { cwd: dir })).stdout);
+    expect(allowed.layout.overCrop).toEqual([]);
+  });
+
+  it('leaves the page background where it cannot be filled within maxCrop, and says so', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'm.json');
+    // Three 2:1 photos on a square page: every arrangement is far from square.
+    const wide = [`${server.url}/p9.jpg`, `${server.url}/p9.jpg?b`, `${server.url}/p9.jpg?c`];
+    await writeFile(file, JSON.stringify({ size: { width: 800, height: 800 }, background: '#ffffff', layout: { type: 'mosaic' }, images: wide }));
+    const planned = await runCli(['plan', file]);
+    const plan = JSON.parse(planned.stdout);
+    expect(plan.layout.unfilled).toBeGreaterThan(20);
+    expect(planned.stderr).toMatch(/of the page left as background/);
+    expect(plan.layout.overCrop).toEqual([]);
+    const built = await runCli(['build', file, '-o', 'out.png', '--json'], { cwd: dir });
+    const report = JSON.parse(built.stdout);
+    expect(report.layout.unfilled).toBe(plan.layout.unfilled);
+    const pixels = await readPixels(await readFile(path.join(dir, 'out.png')));
+    const top = Math.min(...plan.placements.map((p: { y: number }) => p.y));
+    const bottom = Math.max(...plan.placements.map((p: { y: number; height: number }) => p.y + p.height));
+    expect(top + (800 - bottom)).toBeGreaterThan(100);
+    // Above and below the photos: background.
+    expect(pixels.at(400, Math.floor(top / 2))).toEqual([255, 255, 255]);
+    expect(pixels.at(400, Math.floor((bottom + 800) / 2))).toEqual([255, 255, 255]);
+    expect(colorDistance(pixels.at(400, Math.floor((top + bottom) / 2)), [255, 255, 255])).toBeGreaterThan(30);
+  });
+
   it('skip lays out the remaining photos with a shape-aware layout', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'm.json');

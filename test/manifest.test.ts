@@ -72,6 +72,23 @@ describe('manifest validation (library)', () => {
     );
   });
 
+  it('validates the layout keys maxCrop, cellAspect and maxAreaRatio, naming their paths', async () => {
+    const spec = async (layout: Record<string, unknown>) => (await loadManifest({ ...valid, layout }, { output: 'x.png' })).layout;
+    expect(await spec({ type: 'grid' })).toMatchObject({ maxCrop: 0.05 });
+    expect(await spec({ type: 'grid', cellAspect: '4:3', maxCrop: '2.5%' })).toMatchObject({ cellAspect: 4 / 3, maxCrop: 0.025 });
+    expect(await spec({ type: 'grid', cellAspect: 'auto' })).toMatchObject({ cellAspect: 'auto' });
+    expect(await spec({ type: 'justified', maxCrop: 0 })).toMatchObject({ maxCrop: 0 });
+    expect(await spec({ type: 'mosaic', maxCrop: 10, maxAreaRatio: 6 })).toMatchObject({ maxCrop: 0.1, maxAreaRatio: 6 });
+    const bad = async (layout: Record<string, unknown>) => problems({ ...valid, layout });
+    expect(await bad({ type: 'grid', maxCrop: 120 })).toEqual([expect.stringMatching(/^layout\.maxCrop: .*percentage from 0 to 99/)]);
+    expect(await bad({ type: 'masonry', maxCrop: '5 percent' })).toEqual([expect.stringMatching(/^layout\.maxCrop: /)]);
+    expect(await bad({ type: 'grid', cellAspect: 'wide' })).toEqual([expect.stringMatching(/^layout\.cellAspect: .*"4:3"/)]);
+    expect(await bad({ type: 'grid', cellAspect: '4:0' })).toEqual([expect.stringMatching(/^layout\.cellAspect: /)]);
+    expect(await bad({ type: 'mosaic', maxAreaRatio: 0.5 })).toEqual([expect.stringMatching(/^layout\.maxAreaRatio: .*at least 1/)]);
+    // A key of another layout type is unknown here.
+    expect((await bad({ type: 'justified', cellAspect: '4:3' }))[0]).toMatch(/^layout\.cellAspect: /);
+  });
+
   it('reports JSON syntax errors at line:column', () => {
     const text = '{\n  "size": { "width": "12in", "height": "8in" },\n  "images": ["a.jpg",]\n}';
     expect(() => parseManifestText('m.json', text)).toThrow('m.json:3:22: invalid JSON: expected a value');

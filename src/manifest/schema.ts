@@ -90,7 +90,7 @@ const MaxCrop = v.pipe(
   v.union(
     [
       v.pipe(v.number(), v.minValue(0, MAX_CROP_MESSAGE), v.maxValue(99, MAX_CROP_MESSAGE)),
-      v.pipe(v.string(), v.regex(PERCENT_PATTERN, MAX_CROP_MESSAGE), v.check((value) => parseFloat(value) <= 99, MAX_CROP_MESSAGE)),
+      v.pipe(v.string(), v.regex(PERCENT_PATTERN, MAX_CROP_MESSAGE), v.check((value) => !(parseFloat(value) > 99), MAX_CROP_MESSAGE)),
     ],
     MAX_CROP_MESSAGE,
   ),
@@ -109,9 +109,11 @@ const CellAspect = v.pipe(
       v.pipe(
         v.string(),
         v.regex(CELL_ASPECT_PATTERN, CELL_ASPECT_MESSAGE),
+        // Runs even when the pattern did not match (every problem is collected): that one is the regex's to report.
         v.check((value) => {
-          const [, w, h] = CELL_ASPECT_PATTERN.exec(value)!;
-          const ratio = Number(w) / Number(h);
+          const match = CELL_ASPECT_PATTERN.exec(value);
+          if (!match) return true;
+          const ratio = Number(match[1]) / Number(match[2]);
           return ratio >= 0.05 && ratio <= 20;
         }, CELL_ASPECT_MESSAGE),
       ),
