@@ -22,3 +22,11 @@ export function cropOfStretch(factor: number): number {
 export function stretchLimits(maxCrop: number): { low: number; high: number } {
   return { low: 1 - maxCrop, high: 1 / (1 - maxCrop) };
 }
+
+/**
+ * The bound a layout aims at for cells about `side` px across: whole pixels move a cell's edges by
+ * up to half a pixel, so aim that much inside the bound and the drawn crop still keeps it.
+ */
+export function boundWithRounding(maxCrop: number, side: number): number {
+  return Math.max(0, maxCrop - 1.5 / Math.max(1, side));
+}

@@ -8,7 +8,7 @@
  * factor, within `maxCrop`; where that is not enough the rows keep the bound and the block of rows
  * is centred, the rest of the content box left as even white space (`unfilled`).
  */
-import { cropBound, cropOfStretch, stretchLimits } from './bound.js';
+import { boundWithRounding, cropBound, cropOfStretch, stretchLimits } from './bound.js';
 import { breakIntoRows, evenOutTo, naturalRowHeight, rowBreakCandidates, type RowBreaks } from './rows.js';
 import { unfilledShare } from './metrics.js';
 import { splitWeighted } from './split.js';
@@ -118,7 +118,7 @@ export function fitRows(breaks: RowBreaks, aspects: readonly number[], content: 
   if (room <= 0) return null;
   const natural = breaks.heights.reduce((s, h) => s + h, 0);
   const stretch = room / natural;
-  const { low, high } = stretchLimits(maxCrop);
+  const { low, high } = stretchLimits(boundWithRounding(maxCrop, natural / rows));
   if (stretch >= low && stretch <= high) {
     return { breaks, width: content.width, heights: breaks.heights.map((h) => h * stretch), crop: cropOfStretch(stretch), unfilled: 0 };
   }

@@ -10,7 +10,7 @@
  * narrowed and centred. The column count, when not given, is the one that fills the page best
  * within the bound.
  */
-import { cropBound, cropOfStretch, stretchLimits } from './bound.js';
+import { boundWithRounding, cropBound, cropOfStretch, stretchLimits } from './bound.js';
 import { unfilledShare } from './metrics.js';
 import { splitEvenly, splitWeighted } from './split.js';
 import { LayoutError, checkImages, coverCropFraction, type Box, type ImageShape, type PlacedBox } from './types.js';
@@ -109,7 +109,8 @@ function planColumns(images: readonly ImageShape[], content: Box, gap: number, c
   const members = balanceColumns(unit, columns, fullWidth, gap);
   const photoHeights = members.map((m) => m.reduce((s, i) => s + unit[i]!, 0));
   const gapHeights = members.map((m) => Math.max(0, m.length - 1) * gap);
-  const { low, high } = stretchLimits(maxCrop);
+  const bound = boundWithRounding(maxCrop, fullWidth);
+  const { low, high } = stretchLimits(bound);
   // Narrow the columns (width × z, no crop) only as much as the tallest needs at the bound.
   let zoom = 1;
   members.forEach((m, c) => {
@@ -131,65 +132,54 @@ function planColumns(images: readonly ImageShape[], content: Box, gap: number, c
     sum += crop * m.length;
     worst = Math.max(worst, crop);
   });
-  return { columns, maxCropBound: maxCrop, members, width, stretch, unfilled, meanCrop: sum / images.length, maxCrop: worst };
+  return { columns, maxCropBound: bound, members, width, stretch, unfilled, meanCrop: sum / images.length, maxCrop: worst };
 }
 
 /**
  * Columns whose natural heights end close together: each photo, in order, to the shortest column;
- * then, while it narrows the gap between the tallest and the shortest column, the single move or
- * swap between them that brings both nearest their mean. Columns keep their photos in order.
+ * then, while it lowers the spread (sum of squared distances from the mean height), the single
+ * move or swap between the tallest column and any other that lowers it most. Columns keep their
+ * photos in order.
  */
 export function balanceColumns(unit: readonly number[], columns: number, width: number, gap: number): number[][] {
   const members: number[][] = Array.from({ length: columns }, () => []);
   const heights = new Array<number>(columns).fill(0);
-  const add = (c: number, i: number) => {
-    heights[c] = heights[c]! + (members[c]!.length ? gap : 0) + unit[i]! * width;
-    members[c]!.push(i);
-  };
-  unit.forEach((_, i) => {
+  unit.forEach((u, i) => {
     let shortest = 0;
     for (let c = 1; c < columns; c++) if (heights[c]! < heights[shortest]! - 1e-9) shortest = c;
-    add(shortest, i);
+    heights[shortest] = heights[shortest]! + (members[shortest]!.length ? gap : 0) + u * width;
+    members[shortest]!.push(i);
   });
+  const size = (i: number) => unit[i]! * width;
   for (let round = 0; round < BALANCE_ROUNDS && columns > 1; round++) {
     let tall = 0;
-    let short = 0;
-    for (let c = 1; c < columns; c++) {
-      if (heights[c]! > heights[tall]!) tall = c;
-      if (heights[c]! < heights[short]!) short = c;
-    }
-    const spread = heights[tall]! - heights[short]!;
-    // Height that leaves the tall column (with its gap) when it gives photo i and takes photo j.
-    let bestGain = 1e-9;
-    let move: { give: number; take: number | null } | null = null;
-    for (const i of members[tall]!) {
-      const give = unit[i]! * width + gap;
-      // Move i: the new spread between the two is |spread − 2·give|.
-      const gain = spread - Math.abs(spread - 2 * give);
-      if (members[tall]!.length > 1 && gain > bestGain) {
-        bestGain = gain;
-        move = { give: i, take: null };
-      }
-      for (const j of members[short]!) {
-        const delta = (unit[i]! - unit[j]!) * width;
-        const swapGain = spread - Math.abs(spread - 2 * delta);
-        if (delta > 0 && swapGain > bestGain) {
-          bestGain = swapGain;
-          move = { give: i, take: j };
-        }
+    for (let c = 1; c < columns; c++) if (heights[c]! > heights[tall]!) tall = c;
+    // Moving `d` px of height from the tall column to column c changes the squared spread by
+    // (T − d − μ)² + (C + d − μ)² − (T − μ)² − (C − μ)² = 2d(d − (T − C)).
+    let best: { gain: number; other: number; give: number; take: number | null } | null = null;
+    for (let other = 0; other < columns; other++) {
+      const difference = heights[tall]! - heights[other]!;
+      if (other === tall || difference <= 0) continue;
+      const consider = (d: number, give: number, take: number | null) => {
+        const gain = 2 * d * (difference - d);
+        if (gain > 1e-9 && (!best || gain > best.gain)) best = { gain, other, give, take };
+      };
+      for (const i of members[tall]!) {
+        if (members[tall]!.length > 1) consider(size(i) + gap, i, null);
+        for (const j of members[other]!) if (size(i) > size(j)) consider(size(i) - size(j), i, j);
       }
     }
-    if (!move) break;
-    const { give, take } = move;
+    if (!best) break;
+    const { other, give, take } = best as { other: number; give: number; take: number | null };
     members[tall] = members[tall]!.filter((i) => i !== give);
-    members[short]!.push(give);
+    members[other]!.push(give);
     if (take !== null) {
-      members[short] = members[short]!.filter((j) => j !== take);
+      members[other] = members[other]!.filter((j) => j !== take);
       members[tall]!.push(take);
     }
-    for (const c of [tall, short]) {
+    for (const c of [tall, other]) {
       members[c]!.sort((a, b) => a - b);
-      heights[c] = members[c]!.reduce((s, i) => s + unit[i]! * width, 0) + Math.max(0, members[c]!.length - 1) * gap;
+      heights[c] = members[c]!.reduce((s, i) => s + size(i), 0) + Math.max(0, members[c]!.length - 1) * gap;
     }
   }
   return members;

@@ -22,7 +22,7 @@
  * Deterministic; a non-zero `seed` adds a small deterministic jitter to the choices so equally
  * good trees are picked differently. `weight` is a relative area hint.
  */
-import { cropBound } from './bound.js';
+import { boundWithRounding, cropBound } from './bound.js';
 import { Frontiers, weightedMiddle } from './frontier.js';
 import { unfilledShare } from './metrics.js';
 import { mulberry32 } from './random.js';
@@ -129,7 +129,7 @@ class MosaicPlanner {
     // The band is on photo areas; a cell's log area moves less than its photo's by side/(side − gap).
     const side = Math.sqrt(cellArea);
     this.freeBand = (Math.log(Math.max(1, options.maxAreaRatio ?? DEFAULT_MAX_AREA_RATIO)) / 2) * Math.max(0.2, 1 - gap / side);
-    this.boundMisfit = -Math.log(1 - cropBound(options.maxCrop));
+    this.boundMisfit = -Math.log(1 - boundWithRounding(cropBound(options.maxCrop), Math.sqrt(cellArea) - gap));
     const random = options.seed ? mulberry32(options.seed) : null;
     this.jitter = random ? () => random() * JITTER : () => 0;
     this.boxes = new Array(this.n);
