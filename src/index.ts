@@ -5,7 +5,7 @@
  *   const report = await build('poster.json', { output: 'poster.jpg' });
  */
 export { build, type BuildOptions, type BuildReport, type ProgressEvent } from './build.js';
-export { plan, type Plan, type PlanOptions, type Placement } from './plan.js';
+export { plan, type CropReport, type Plan, type PlanLayout, type PlanOptions, type Placement } from './plan.js';
 export { validate } from './validate.js';
 export {
   batch,
