@@ -63,6 +63,10 @@ describe('cell cache', () => {
       const again = await build(manifest(13), { ...cwd, output: path.join(dir, 'again-' + output), cellCache });
       expect(again.images).toMatchObject({ decoded: 0, cellCached: 13 });
       expect((await readFile(path.join(dir, 'again-' + output))).equals(await readFile(path.join(dir, 'cold-' + output)))).toBe(true);
+      // A cached cell keeps its crop: the report lists the same photos cropped past maxCrop.
+      expect(cold.layout.overCrop.length).toBeGreaterThan(0);
+      expect(warm.layout).toEqual(cold.layout);
+      expect(again.layout).toEqual(cold.layout);
     });
   }
 

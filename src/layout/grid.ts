@@ -51,11 +51,7 @@ export function gridLayout(options: GridOptions): GridResult {
   if (cells < count) {
     throw new LayoutError('layout', `a ${shape.columns}×${shape.rows} grid has ${shape.columns * shape.rows} cells but there are ${count} images`);
   }
-  // The smallest span splitEvenly makes is floor(available / count): checked before any array
-  // of columns or rows is made (an untrusted count may be huge).
-  if (smallestSpan(content.width, shape.columns, gap) < 1 || smallestSpan(content.height, rowCounts.length, gap) < 1) {
-    throw new LayoutError('layout', `${shape.columns}×${shape.rows} cells with a ${gap} px gap do not fit in ${content.width}×${content.height} px`);
-  }
+  checkFits(options, shape.columns, shape.rows);
   const ys = splitEvenly(content.y, content.height, rowCounts.length, gap);
   const rowSpans = rowCounts.map((n) => splitEvenly(content.x, content.width, n, gap));
   const boxes: (Box | PlacedBox)[] = [];
@@ -71,12 +67,25 @@ export function gridLayout(options: GridOptions): GridResult {
 }
 
 /**
+ * The smallest span splitEvenly makes is floor(available / count): checked before any array of
+ * columns or rows is made (an untrusted count may be huge).
+ */
+function checkFits({ content, gap }: GridOptions, columns: number, rows: number): void {
+  if (smallestSpan(content.width, columns, gap) < 1 || smallestSpan(content.height, rows, gap) < 1) {
+    throw new LayoutError('layout', `${columns}×${rows} cells with a ${gap} px gap do not fit in ${content.width}×${content.height} px`);
+  }
+}
+
+/**
  * Columns and rows: as given (the missing one derived from the count), or a derived shape with
  * rows of n or n−1 cells and no empty cell.
  */
 export function gridShape(options: GridOptions): { columns: number; rows: number; rowCounts: number[] } {
   const { count } = options;
-  const fixed = (columns: number, rows: number) => ({ columns, rows, rowCounts: new Array<number>(rows).fill(columns) });
+  const fixed = (columns: number, rows: number) => {
+    checkFits(options, columns, rows);
+    return { columns, rows, rowCounts: new Array<number>(rows).fill(columns) };
+  };
   if (options.columns !== undefined && options.rows !== undefined) return fixed(options.columns, options.rows);
   if (options.columns !== undefined) return fixed(options.columns, Math.max(1, Math.ceil(count / options.columns)));
   if (options.rows !== undefined) return fixed(Math.max(1, Math.ceil(count / options.rows)), options.rows);
