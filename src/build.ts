@@ -15,6 +15,8 @@ import { captionStrips } from './render/strips.js';
 import { createPoster, fillBox, type Poster } from './render/index.js';
 import { BleedBands, withBleedReach } from './render/bleed-bands.js';
 import type { FetchOptions, InputValidators } from './sources/index.js';
+import { prepareJobFonts } from './job-fonts.js';
+import type { BuildWarning } from './warnings.js';
 
 export type ProgressEvent =
   | { type: 'start'; total: number; width: number; height: number; output: string }
@@ -74,6 +76,8 @@ export interface BuildReport {
   timings: { manifest: number; images: number; imagesCpu: number; fetch: number; decode: number; draw: number; encode: number; write: number; total: number };
   /** With `recordInputs`: per image (manifest order), what identifies the bytes used; null when it failed. */
   inputs?: (InputValidators | null)[];
+  /** What the user should know though the output was written (e.g. caption characters left out). */
+  warnings: BuildWarning[];
 }
 
 /** Placeholder cells are a neutral grey, so a missing photo is visible but not loud. */
@@ -118,8 +122,15 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
   const imagesStarted = performance.now();
   const cpuStarted = process.cpuUsage();
   let target: Target | null;
+  const warnings: BuildWarning[] = [];
   try {
-    target = gridPage ? await drawAsTheyArrive(spec, session, gridPage, cells) : await probeThenDraw(spec, session, cells);
+    const fonts = await prepareJobFonts(spec, session);
+    try {
+      warnings.push(...fonts.warnings);
+      target = gridPage ? await drawAsTheyArrive(spec, session, gridPage, cells) : await probeThenDraw(spec, session, cells);
+    } finally {
+      fonts.release();
+    }
   } finally {
     await session.close();
   }
@@ -158,6 +169,7 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
     layout: layoutReport(spec, target.placed, target.page, session.crops),
     timings: roundTimings(timings),
     ...(session.inputs && { inputs: session.inputs }),
+    warnings,
   };
 }
 

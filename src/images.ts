@@ -25,7 +25,7 @@ import { drawWithLook, planLook, territory, type LookPlan } from './render/looks
 import { photoBox } from './render/strips.js';
 import { salientFocus } from './decode/saliency.js';
 import { extendPlacement, trimBox } from './render/bleed.js';
-import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type InputValidators, type SourceLoader } from './sources/index.js';
+import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type InputValidators, type SourceLoader, type SourceRequest } from './sources/index.js';
 
 /** A decode needing more than this (a 4096×4096 RGBA frame) is also rationed to one per core. */
 const LARGE_DECODE_BYTES = 64 * 1024 * 1024;
@@ -180,6 +180,18 @@ export class ImageSession {
     } finally {
       this.timings.fetch += performance.now() - started;
     }
+  }
+
+  /**
+   * A file the job needs besides its photos (a font): fetched, cached and limited like a photo,
+   * not counted as one. Throws ImageError naming `source.src`.
+   */
+  async loadFile(source: SourceRequest): Promise<Buffer> {
+    const loaded = await this.downloading(() => this.loader.load(source, this.options.signal));
+    // The loader's buffer is reused for the next image: keep a copy.
+    const bytes = Buffer.from(loaded.bytes);
+    this.loader.release(loaded.bytes);
+    return bytes;
   }
 
   /**

@@ -176,7 +176,7 @@ describe('looks', () => {
       'images[0].style.shadow.blurr: unknown key "blurr"; did you mean "blur"?',
     ]);
     expect(await problems({ style: { caption: { font: 'No Such Font' } }, images: ['a.jpg'] })).toEqual([
-      'style.caption.font: font "No Such Font" is not installed; use the bundled "Inter" or install it',
+      'style.caption.font: font "No Such Font" is not installed; use a bundled one (Inter, Noto Sans Arabic, Noto Sans Hebrew, Noto Sans Devanagari, Noto Sans Thai, Noto Color Emoji), add its file to "fonts", or install it',
     ]);
     expect(await problems({ style: { shape: 'star', radius: '3 furlongs' }, images: ['a.jpg'] })).toHaveLength(2);
     expect(await problems({ style: { caption: { position: 'left' } }, images: [{ src: 'a.jpg', caption: 7 }] })).toHaveLength(2);

@@ -217,7 +217,14 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
         builtAt: new Date().toISOString(),
       });
       const partial = report.images.failed.length > 0 ? `; ${report.images.failed.length} image(s) failed (${spec.onError})` : '';
-      return done({ status: 'built', reason: freshness.reason + partial, exitCode: ExitCode.ok, bytes: report.output.bytes, images: report.images });
+      return done({
+        status: 'built',
+        reason: freshness.reason + partial,
+        exitCode: ExitCode.ok,
+        bytes: report.output.bytes,
+        images: report.images,
+        ...(report.warnings.length > 0 && { warnings: report.warnings }),
+      });
     } catch (error) {
       if (jobSignal.aborted) {
         const why = jobAbort.signal.aborted ? errorMessage(jobAbort.signal.reason) : 'interrupted; nothing written';

@@ -2,6 +2,7 @@
 import type { BuildReport } from '../build.js';
 import { ExitCode, type ManifestProblem } from '../errors.js';
 import { formatBytes } from '../sources/index.js';
+import type { BuildWarning } from '../warnings.js';
 
 export type JobStatus = 'built' | 'skipped' | 'failed' | 'invalid' | 'cancelled';
 
@@ -23,6 +24,8 @@ export interface JobReport {
   images?: BuildReport['images'];
   /** Every manifest problem, for `invalid` jobs. */
   problems?: ManifestProblem[];
+  /** Built jobs: what the user should know though the output was written. */
+  warnings?: BuildWarning[];
 }
 
 export interface BatchSummary {
@@ -94,7 +97,8 @@ export function formatEventText(event: BatchEvent): string | null {
   if (event.type === 'batch-start') return `collage: batch of ${event.jobs} manifest${event.jobs === 1 ? '' : 's'}, ${event.concurrency} at a time\n`;
   if (event.type === 'job-end') {
     const j = event.job;
-    return `collage: ${j.status} ${j.manifest}${j.bytes !== undefined && j.status === 'built' ? ` (${formatBytes(j.bytes)}, ${seconds(j.ms)})` : ''}: ${j.reason}\n`;
+    const warnings = (j.warnings ?? []).map((w) => `collage:   warning: ${w.message}\n`).join('');
+    return `collage: ${j.status} ${j.manifest}${j.bytes !== undefined && j.status === 'built' ? ` (${formatBytes(j.bytes)}, ${seconds(j.ms)})` : ''}: ${j.reason}\n${warnings}`;
   }
   return null;
 }

@@ -11,6 +11,8 @@ import { DEFAULT_FETCH_OPTIONS, cleanCache, defaultCacheDir, formatBytes, listCa
 import { manifestJsonSchema, outputSize, type ManifestOverrides } from '../manifest/index.js';
 import { plan } from '../plan.js';
 import { validate } from '../validate.js';
+import { formatFontListing, listFonts } from '../fonts.js';
+import type { BuildWarning } from '../warnings.js';
 import { createProgressReporter } from './progress.js';
 import { integer, positiveNumber, seconds } from './numbers.js';
 import { MAX_COLUMNS, MAX_DPI } from '../manifest/limits.js';
@@ -29,9 +31,11 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 sharp.cache(false);
 
 /** Commander's parsed flags: the manifest overrides under their own names, plus output modes. */
-interface CommonFlags extends Omit<ManifestOverrides, 'cwd' | 'onError' | 'maxOutputPixels'> {
+interface CommonFlags extends Omit<ManifestOverrides, 'cwd' | 'onError' | 'maxOutputPixels' | 'fonts'> {
   /** Mpx */
   maxOutputPixels?: number;
+  /** `--font`, repeatable. */
+  font?: string[];
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
@@ -74,6 +78,7 @@ function addManifestOptions(command: Command, { output = true } = {}): Command {
     .option('--margin <length>', 'outer margin, e.g. 0.25in')
     .option('--gap <length>', 'space between photos, e.g. 2mm')
     .option('--max-output-pixels <Mpx>', `refuse an output (trim + bleed) larger than this, in megapixels (default and most ${MAX_POSTER_PIXELS / 1e6})`, positiveNumber('--max-output-pixels', MAX_POSTER_PIXELS / 1e6))
+    .option('--font <file>', 'caption font file or URL added to the fallback chain (e.g. a CJK font); repeatable', collect)
     .option('--json', 'print a machine-readable JSON report on stdout')
     .option('-q, --quiet', 'print nothing but errors')
     .option('-v, --verbose', 'print timings, and stack traces on errors');
@@ -181,10 +186,24 @@ function fetchOptionsFrom(flags: BuildFlags): Pick<BuildOptions, 'fetch' | 'maxP
 
 function overridesFrom(flags: CommonFlags): ManifestOverrides {
   const { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap, maxOutputPixels } = flags;
+  // Absolute, so a job queued here and rendered by a worker elsewhere finds the same file.
+  const fonts = flags.font?.map((font) => (/^[a-z][a-z0-9+.-]+:/i.test(font) ? font : path.resolve(font)));
   return {
     output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap,
     ...(maxOutputPixels !== undefined && { maxOutputPixels: Math.round(maxOutputPixels * 1e6) }),
+    ...(fonts && { fonts }),
   };
+}
+
+/** Commander's collector for a repeatable option. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** One line per warning on stderr (`--quiet` keeps them for the JSON report). */
+function printWarnings(warnings: readonly BuildWarning[], flags: { quiet?: boolean }): void {
+  if (flags.quiet) return;
+  for (const warning of warnings) process.stderr.write(`collage: warning: ${warning.message}\n`);
 }
 
 interface BatchFlags extends BuildFlags {
@@ -229,6 +248,7 @@ export function createProgram(): Command {
       } finally {
         progress.clear();
       }
+      printWarnings(report.warnings, flags);
       if (flags.json) printJson(report);
       // Under skip or placeholder the photos that failed are warnings: on stderr with --json too, one line each.
       if (!flags.quiet && report.images.failed.length > 0) {
@@ -357,6 +377,20 @@ export function createProgram(): Command {
         );
       }
     });
+
+  addFetchOptions(
+    program
+      .command('fonts')
+      .description('list the caption fonts, in fallback order, and the scripts each draws: the bundled ones, then a manifest\'s "fonts" and --font files')
+      .argument('[manifest]', 'also list this manifest\'s fonts and the installed fonts its captions name')
+      .option('--font <file>', 'a font file or URL to add (repeatable)', collect)
+      .option('--json', 'print JSON'),
+  ).action(async (manifest: string | undefined, flags: BuildFlags & { font?: string[] }) => {
+    setModes(flags);
+    const listing = await listFonts({ ...(manifest !== undefined && { manifest }), ...overridesFrom(flags), ...fetchOptionsFrom(flags) });
+    if (flags.json) printJson(listing);
+    else process.stdout.write(formatFontListing(listing));
+  });
 
   program
     .command('schema')

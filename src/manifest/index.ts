@@ -5,7 +5,8 @@ export { outputSize, normalizeManifest } from './normalize.js';
 export { readManifestSource, type ManifestFile };
 
 export { manifestJsonSchema, type ManifestInput, type OutputFormat, type Fit, type OnError, type BleedMode, ON_ERROR, FORMATS, BLEED_MODES } from './schema.js';
-export type { CollageSpec, ImageSpec, ImageLocation, LayoutSpec, ManifestOverrides } from './normalize.js';
+export type { CollageSpec, ImageSpec, ImageLocation, LayoutSpec, ManifestOverrides, FontFileSpec } from './normalize.js';
+export { unknownFontMessage } from './normalize.js';
 export type { Rgba } from './units.js';
 export { cssColor } from './units.js';
 

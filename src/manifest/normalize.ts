@@ -14,7 +14,7 @@ import type { RawManifest } from './read.js';
 import { captionFonts, resolveLook, type Look, type StyleInput } from './style.js';
 import { shuffle, type ImageOrder } from '../layout/order.js';
 import { DEFAULT_MAX_CROP } from '../layout/bound.js';
-import { BUNDLED_FONTS, fontAvailable } from '../render/fonts.js';
+import { BUNDLED_FAMILIES, fontAvailable } from '../render/fonts/index.js';
 
 /** Options that override (or, for a plain-text manifest, supply) manifest fields. */
 export interface ManifestOverrides {
@@ -37,6 +37,8 @@ export interface ManifestOverrides {
   onError?: string;
   /** Largest output (trim + bleed) in pixels, up to and by default MAX_POSTER_PIXELS: a shop refuses giant posters up front. */
   maxOutputPixels?: number;
+  /** Extra font files for captions (`--font`), after the manifest's `fonts`; paths relative to `cwd`. */
+  fonts?: string[];
   /** Folder that relative `output` overrides resolve against (default: process.cwd()). */
   cwd?: string;
 }
@@ -58,6 +60,17 @@ export interface ImageSpec {
   autoFocus?: boolean;
   /** Border, corners, shape, shadow, caption; absent for a plain cell. */
   look?: Look;
+}
+
+/** A font file the job adds to the captions' fallback chain. */
+export interface FontFileSpec {
+  /** As written (what messages show). */
+  src: string;
+  location: ImageLocation;
+  /** `fonts[2]` or `--font`. */
+  where: string;
+  /** Given on the command line: a local file is read even with --block-private-addresses. */
+  fromCommandLine: boolean;
 }
 
 export interface GridLayoutSpec {
@@ -122,6 +135,13 @@ export interface CollageSpec {
   bleed: { size: number; mode: BleedMode };
   /** Trim marks drawn in the bleed. */
   cropMarks: boolean;
+  /** Font files added to the captions' fallback chain (manifest `fonts`, then `--font`). */
+  fonts: FontFileSpec[];
+  /**
+   * Caption families named in the manifest whose check waits for the job's font files (they may
+   * name a family from one of them); empty when the job has none (checked here).
+   */
+  captionFamilies: { path: string; font: string }[];
 }
 
 /** The output file's pixel size: trim + 2 × bleed. */
@@ -277,8 +297,13 @@ function toSpec(
   const layoutFit: Fit = m.layout?.fit ?? 'cover';
   const looks = { style: m.style, focus: m.focus, dpi };
   const listed = m.images.map((entry, index) => toImageSpec(entry, index, baseDir, layoutFit, problems, looks));
-  for (const { path: where, font } of captionFonts(m.style, m.images)) {
-    if (!fontAvailable(font)) problems.push({ path: where, message: `font "${font}" is not installed; use the bundled ${BUNDLED_FONTS.map((f) => `"${f}"`).join(', ')} or install it` });
+  const fonts: FontFileSpec[] = [
+    ...(m.fonts ?? []).map((src, i) => ({ src, location: resolveLocation(src, baseDir, `fonts[${i}]`, problems), where: `fonts[${i}]`, fromCommandLine: false })),
+    ...(o.fonts ?? []).map((src) => ({ src, location: resolveLocation(src, o.cwd ?? process.cwd(), '--font', problems), where: '--font', fromCommandLine: true })),
+  ];
+  const captionFamilies = captionFonts(m.style, m.images);
+  if (fonts.length === 0) {
+    for (const { path: where, font } of captionFamilies) if (!fontAvailable(font)) problems.push({ path: where, message: unknownFontMessage(font) });
   }
   const order = toOrder(m.order, m.seed);
   const images = order.type === 'shuffle' ? shuffle(listed, order.seed) : listed;
@@ -302,7 +327,14 @@ function toSpec(
     order,
     bleed,
     cropMarks,
+    fonts,
+    captionFamilies: fonts.length === 0 ? [] : captionFamilies,
   };
+}
+
+/** Why a caption's font family cannot be used. */
+export function unknownFontMessage(font: string): string {
+  return `font "${font}" is not installed; use a bundled one (${BUNDLED_FAMILIES.map((f) => f.family).join(', ')}), add its file to "fonts", or install it`;
 }
 
 function toOrder(order: ManifestInput['order'], seed: number | undefined): ImageOrder {

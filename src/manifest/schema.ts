@@ -81,6 +81,22 @@ export const ImageEntrySchema = v.union(
   'Invalid image: expected a URL or path string, or an object with "src"',
 );
 
+const FontSrc = v.pipe(
+  v.string(),
+  v.minLength(1, 'Invalid font: the entry is empty'),
+  v.description('A font file (TrueType, OpenType, WOFF or WOFF2): an http:, https: or file: URL, or a path relative to the manifest.'),
+);
+
+export const MAX_FONT_FILES = 16;
+
+const Fonts = v.pipe(
+  v.array(FontSrc, 'Invalid fonts: expected an array of font files'),
+  v.maxLength(MAX_FONT_FILES, `Invalid fonts: at most ${MAX_FONT_FILES} files`),
+  v.description(
+    'Extra font files for captions (e.g. a CJK font), fetched and cached like photos: characters the bundled fonts lack fall back to them, in order; a caption\'s "font" may name their family.',
+  ),
+);
+
 const Count = (what: string) =>
   v.pipe(v.number(), v.integer(`${what} must be a whole number`), v.minValue(1, `${what} must be at least 1`), v.maxValue(MAX_COLUMNS, `${what} must be at most ${MAX_COLUMNS.toLocaleString('en-US')}`));
 
@@ -222,6 +238,7 @@ const ManifestObjectSchema = v.strictObject({
   cropMarks: v.optional(v.pipe(v.boolean(), v.description('Draw trim marks in the bleed (needs a bleed).'))),
   layout: v.optional(LayoutSchema),
   style: v.optional(StyleSchema),
+  fonts: v.optional(Fonts),
   focus: v.optional(v.pipe(FocusOrAuto, v.description('Default focus for every image: [x, y] or "auto" (an image\'s own focus wins).'))),
   order: v.optional(OrderSchema),
   seed: v.optional(Seed),

@@ -17,7 +17,8 @@ const Color = v.pipe(
 
 export const SHAPES = ['rect', 'circle'] as const;
 export const CAPTION_POSITIONS = ['bottom', 'top', 'below'] as const;
-export const CAPTION_ALIGNS = ['left', 'center', 'right'] as const;
+export const CAPTION_ALIGNS = ['left', 'center', 'right', 'start', 'end'] as const;
+export const CAPTION_DIRECTIONS = ['auto', 'ltr', 'rtl'] as const;
 
 export const BorderSchema = v.pipe(
   v.union(
@@ -48,7 +49,16 @@ export const ShadowSchema = v.pipe(
 
 export const CaptionStyleSchema = v.pipe(
   v.strictObject({
-    font: v.optional(v.pipe(v.string(), v.minLength(1), v.description('Font family (default "Inter", bundled); any other must be installed on the machine.'))),
+    font: v.optional(
+      v.pipe(
+        v.string(),
+        v.minLength(1),
+        v.check((name) => !/["\\\p{Cc}]/u.test(name), 'Invalid font: a family name has no quotes, backslashes or control characters'),
+        v.description(
+          'Font family the caption starts with (default "Inter", bundled): a bundled family, the family of a file in "fonts", or one installed on the machine. Characters it lacks fall back to the other fonts.',
+        ),
+      ),
+    ),
     size: v.optional(v.pipe(Length, v.description('Font size (default "9pt").'))),
     color: v.optional(Color),
     background: v.optional(
@@ -57,7 +67,18 @@ export const CaptionStyleSchema = v.pipe(
     position: v.optional(
       v.pipe(v.picklist(CAPTION_POSITIONS), v.description('bottom or top: over the photo; below: in a strip under the photo, inside the cell (default bottom).')),
     ),
-    align: v.optional(v.picklist(CAPTION_ALIGNS)),
+    align: v.optional(
+      v.pipe(
+        v.picklist(CAPTION_ALIGNS),
+        v.description('left, center (default) or right; start or end: left or right by the text\'s direction (start is right for Arabic and Hebrew).'),
+      ),
+    ),
+    direction: v.optional(
+      v.pipe(
+        v.picklist(CAPTION_DIRECTIONS),
+        v.description('auto (default: right to left when the first letter is Arabic, Hebrew or another right-to-left script), ltr or rtl.'),
+      ),
+    ),
     maxLines: v.optional(
       v.pipe(
         v.number(),
@@ -113,9 +134,13 @@ export interface CaptionLook {
   background?: Rgba;
   position: (typeof CAPTION_POSITIONS)[number];
   align: (typeof CAPTION_ALIGNS)[number];
+  /** Base direction of the text; `auto` is resolved from its first letter. */
+  direction: (typeof CAPTION_DIRECTIONS)[number];
   maxLines: number;
   /** px */
   padding: number;
+  /** The CSS font-family list the text is drawn with (its fallback chain), once the job's fonts are known. */
+  families?: string;
 }
 
 export const DEFAULT_FONT = 'Inter';
@@ -166,6 +191,7 @@ export function resolveLook(base: StyleInput | undefined, own: StyleInput | unde
       ...(background && background.a > 0 && { background }),
       position,
       align: c.align ?? 'center',
+      direction: c.direction ?? 'auto',
       maxLines: c.maxLines ?? 2,
       padding: c.padding === undefined ? 0.4 * size : px(c.padding),
     };

@@ -16,7 +16,7 @@ import type { Bitmap } from '../decode/index.js';
 import type { Box } from '../layout/index.js';
 import type { CaptionLook, Look } from '../manifest/style.js';
 import { cssColor, type Rgba } from '../manifest/units.js';
-import { registerBundledFonts } from './fonts.js';
+import { registerBundledFonts } from './fonts/index.js';
 import { readRegion, rgba, writeRegion, type Poster } from './index.js';
 import { captionBlock, type CaptionBlock } from './caption.js';
 
@@ -178,10 +178,12 @@ function drawCaption(ctx: SKRSContext2D, look: Look, caption: CaptionLook, frame
   ctx.rect(region.x, region.y, region.width, region.height);
   ctx.clip();
   ctx.fillStyle = cssColor(caption.color);
-  ctx.font = fontSpec(caption);
+  ctx.font = block.font;
+  ctx.direction = block.direction;
   ctx.textBaseline = 'alphabetic';
   ctx.textAlign = caption.align;
-  const x = caption.align === 'left' ? region.x + caption.padding : caption.align === 'right' ? region.x + region.width - caption.padding : region.x + region.width / 2;
+  const side = physicalSide(caption.align, block.direction);
+  const x = side === 'left' ? region.x + caption.padding : side === 'right' ? region.x + region.width - caption.padding : region.x + region.width / 2;
   block.lines.forEach((line, i) => ctx.fillText(line, x, region.y + caption.padding + block!.ascent + i * block!.lineHeight));
   ctx.restore();
 }
@@ -190,8 +192,11 @@ function insetBox(box: Box, by: number): Box {
   return { x: box.x + by, y: box.y + by, width: box.width - 2 * by, height: box.height - 2 * by };
 }
 
-export function fontSpec(caption: { size: number; font: string }): string {
-  return `${caption.size}px "${caption.font}"`;
+/** The edge a line is aligned to: start and end follow the text's direction. */
+function physicalSide(align: CaptionLook['align'], direction: 'ltr' | 'rtl'): 'left' | 'center' | 'right' {
+  if (align === 'start') return direction === 'rtl' ? 'right' : 'left';
+  if (align === 'end') return direction === 'rtl' ? 'left' : 'right';
+  return align;
 }
 
 export type { Rgba };

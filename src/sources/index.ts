@@ -6,7 +6,6 @@
 import pLimit from 'p-limit';
 import { BufferPool } from '../buffers.js';
 import { CollageError, ExitCode, ImageError } from '../errors.js';
-import type { ImageSpec } from '../manifest/index.js';
 import { hostLimitsFor } from './agent.js';
 import { DownloadCache } from './cache.js';
 import { createHttpDispatcher, downloadImage } from './http.js';
@@ -14,9 +13,9 @@ import { readImageFile } from './file.js';
 import { mergeHostHeaders } from './headers.js';
 import { RetryBudget } from './retry.js';
 import { ReadTurns } from './turns.js';
-import { DEFAULT_FETCH_OPTIONS, type FetchOptions, type LoadedSource, type SourceLoader } from './types.js';
+import { DEFAULT_FETCH_OPTIONS, type FetchOptions, type LoadedSource, type SourceLoader, type SourceRequest } from './types.js';
 
-export { DEFAULT_FETCH_OPTIONS, type FetchOptions, type InputValidators, type LoadedSource, type SourceLoader } from './types.js';
+export { DEFAULT_FETCH_OPTIONS, type FetchOptions, type InputValidators, type LoadedSource, type SourceLoader, type SourceRequest } from './types.js';
 export { createHttpDispatcher } from './http.js';
 export { formatBytes } from './http.js';
 export { defaultCacheDir, listCache, cleanCache, verifyCache, type CacheListing, type CacheVerification } from './cache.js';
@@ -60,10 +59,10 @@ export function createSourceLoader(overrides: Partial<FetchOptions> = {}): Sourc
   };
   const reading = pLimit(FILE_READS);
   return {
-    async load(image: ImageSpec, signal?: AbortSignal): Promise<LoadedSource> {
+    async load(image: SourceRequest, signal?: AbortSignal): Promise<LoadedSource> {
       signal?.throwIfAborted();
       if (image.location.kind === 'file') {
-        if (options.blockPrivateAddresses) {
+        if (options.blockPrivateAddresses && !image.fromCommandLine) {
           throw new ImageError(image.src, 'local files are refused with --block-private-addresses', { attempts: 0 });
         }
         const path = image.location.path;

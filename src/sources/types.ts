@@ -109,9 +109,15 @@ export type InputValidators =
   | { kind: 'file'; path: string; size: number; mtimeMs: number }
   | { kind: 'url'; url: string; etag?: string; lastModified?: string };
 
+/** What the loader fetches: an image, or another file a job needs (a font). */
+export interface SourceRequest extends Pick<ImageSpec, 'src' | 'location'> {
+  /** Named on the command line, not in the manifest: a local file is read even with blockPrivateAddresses. */
+  fromCommandLine?: boolean;
+}
+
 /** Turns an image's location into its bytes. The seam where caching and retries plug in. */
 export interface SourceLoader {
-  load(image: ImageSpec, signal?: AbortSignal): Promise<LoadedSource>;
+  load(image: ImageSpec | SourceRequest, signal?: AbortSignal): Promise<LoadedSource>;
   /**
    * Hands back bytes from `load` or `readFile` once nothing reads them any more (decoded,
    * spooled): their memory serves the next image. Optional; never call it twice for one buffer.
