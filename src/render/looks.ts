@@ -16,7 +16,6 @@ import type { Bitmap } from '../decode/index.js';
 import type { Box } from '../layout/index.js';
 import type { CaptionLook, Look } from '../manifest/style.js';
 import { cssColor, type Rgba } from '../manifest/units.js';
-import { registerBundledFonts } from './fonts/index.js';
 import { readRegion, rgba, writeRegion, type Poster } from './index.js';
 import { captionBlock, type CaptionBlock } from './caption.js';
 
@@ -34,9 +33,8 @@ export interface LookPlan {
  */
 export function planLook(cell: Box, look: Look, strip?: number): LookPlan {
   let caption: CaptionBlock | undefined;
-  if (look.caption) {
-    registerBundledFonts();
-    if (look.caption.position === 'below') caption = captionBlock(look.caption, cell.width, strip ?? cell.height / 2) ?? undefined;
+  if (look.caption?.position === 'below') {
+    caption = captionBlock(look.caption, cell.width, strip ?? cell.height / 2) ?? undefined;
   }
   const height = strip ?? caption?.height ?? 0;
   let photo: Box = height > 0 ? { ...cell, height: cell.height - height } : { ...cell };

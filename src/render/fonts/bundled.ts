@@ -13,26 +13,32 @@ export interface BundledFamily {
   family: string;
   /** The npm package the files come from. */
   pkg: string;
-  /** Files inside the package, in order; the first is registered as `family`, the others as `family #n`. */
+  /** Files inside the package, in order; registered as `family #1`, `family #2`, … */
   files: string[];
+  /** The package's CSS, which says which characters each file is for. */
+  css: string;
 }
 
 const INTER_SUBSETS = ['latin', 'latin-ext', 'vietnamese', 'cyrillic', 'cyrillic-ext', 'greek', 'greek-ext'];
 const EMOJI_FILES = 11;
 
 export const BUNDLED_FAMILIES: readonly BundledFamily[] = [
-  { family: 'Inter', pkg: '@fontsource/inter', files: INTER_SUBSETS.map((subset) => `files/inter-${subset}-400-normal.woff2`) },
+  { family: 'Inter', pkg: '@fontsource/inter', files: INTER_SUBSETS.map((subset) => `files/inter-${subset}-400-normal.woff2`), css: '400.css' },
   ...(['Arabic', 'Hebrew', 'Devanagari', 'Thai'] as const).map((script) => {
     const name = `noto-sans-${script.toLowerCase()}`;
-    return { family: `Noto Sans ${script}`, pkg: `@fontsource/${name}`, files: [`files/${name}-${script.toLowerCase()}-400-normal.woff2`] };
+    return { family: `Noto Sans ${script}`, pkg: `@fontsource/${name}`, files: [`files/${name}-${script.toLowerCase()}-400-normal.woff2`], css: '400.css' };
   }),
-  { family: 'Noto Color Emoji', pkg: '@infolektuell/noto-color-emoji', files: Array.from({ length: EMOJI_FILES }, (_, i) => `files/${i}.woff2`) },
+  { family: 'Noto Color Emoji', pkg: '@infolektuell/noto-color-emoji', files: Array.from({ length: EMOJI_FILES }, (_, i) => `files/${i}.woff2`), css: 'index.css' },
 ];
 
 /** The family a caption uses unless it names another. */
 export const DEFAULT_FAMILY = 'Inter';
 
-/** The name file `index` of `family` is registered under. */
+/**
+ * The name file `index` of `family` is registered under. Never the family itself: the engine
+ * also registers every file under the family its name table gives (all seven Inter files as
+ * "Inter"), and a CSS list must name exactly one file.
+ */
 export function bundledAlias(family: string, index: number): string {
-  return index === 0 ? family : `${family} #${index + 1}`;
+  return `${family} #${index + 1}`;
 }

@@ -10,7 +10,12 @@ import type { Face } from './face.js';
 
 const IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
 const SPACE = /^\s$/u;
+/** What extends a grapheme cluster: combining marks, joiners, variation selectors. */
+const EXTENDS = /^[\p{M}\u200C\u200D\uFE00-\uFE0F\u{E0020}-\u{E007F}\u{E0100}-\u{E01EF}\u{1F3FB}-\u{1F3FF}]$/u;
 const ELLIPSIS = 0x2026;
+const KEEP = 0;
+const DROP = 1;
+const BLANK = 2;
 
 export interface CleanText {
   text: string;
@@ -34,58 +39,89 @@ export class FontChain {
 
   /**
    * The CSS font-family list for `text`: the chain's first face and every face that draws one
-   * of its characters (or the ellipsis a cut line ends in), in chain order. The engine picks
-   * the same face for each character as it would from the whole chain.
+   * of its characters (or the ellipsis a cut line ends in), in chain order, each registered with
+   * the engine. The engine picks the same face for each character as it would from the whole chain.
    */
   families(text: string): string {
     const used = new Set<Face>([this.faces[0]!]);
     const ellipsis = this.faceFor(ELLIPSIS);
     if (ellipsis) used.add(ellipsis);
-    const seen = new Set<number>();
-    for (const char of text) {
-      const codePoint = char.codePointAt(0)!;
-      if (seen.has(codePoint)) continue;
-      seen.add(codePoint);
+    for (const codePoint of distinctCodePoints(text)) {
       const face = this.faceFor(codePoint);
       if (face) used.add(face);
     }
-    return this.faces
-      .filter((face) => used.has(face))
-      .map((face) => cssFamily(face.alias))
-      .join(', ');
+    const listed = this.faces.filter((face) => used.has(face));
+    for (const face of listed) face.use();
+    return listed.map((face) => cssFamily(face.alias)).join(', ');
   }
 
   /**
-   * `text` without the characters no face draws. A character left out takes the marks that
-   * combine with it; a space no face has becomes a plain space. Invisible format characters
+   * `text` without the characters no face draws. A character left out takes the marks (and
+   * joiners, selectors) that extend it; a space no face has becomes a plain space. Invisible format characters
    * (joiners, variation selectors, direction marks) are kept: shaping consumes them.
    */
   clean(text: string): CleanText {
     const missing = new Set<number>();
-    let blankSpaces = false;
-    for (const char of new Set(text)) {
-      const codePoint = char.codePointAt(0)!;
+    const blanks = new Set<number>();
+    for (const codePoint of distinctCodePoints(text)) {
+      const char = String.fromCodePoint(codePoint);
       if (this.drawable(char, codePoint)) continue;
-      if (SPACE.test(char)) blankSpaces = true;
+      if (SPACE.test(char)) blanks.add(codePoint);
       else missing.add(codePoint);
     }
-    if (missing.size === 0 && !blankSpaces) return { text, missing: [] };
-    let out = '';
-    for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
-      const base = segment.codePointAt(0)!;
-      if (missing.has(base)) continue;
-      for (const char of segment) {
-        const codePoint = char.codePointAt(0)!;
-        if (missing.has(codePoint)) continue;
-        out += SPACE.test(char) && !this.drawable(char, codePoint) ? ' ' : char;
+    if (missing.size === 0 && blanks.size === 0) return { text, missing: [] };
+    // Kept runs are copied whole. (Not Intl.Segmenter: V8's takes quadratic time on long text.)
+    const action = (codePoint: number) => (missing.has(codePoint) ? DROP : blanks.has(codePoint) ? BLANK : KEEP);
+    const kept: string[] = [];
+    let run = 0;
+    let dropping = false;
+    for (let i = 0; i < text.length; ) {
+      const codePoint = text.codePointAt(i)!;
+      const size = codePoint > 0xffff ? 2 : 1;
+      let what = action(codePoint);
+      if (what === KEEP && dropping && EXTENDS.test(String.fromCodePoint(codePoint))) what = DROP;
+      if (what !== KEEP) {
+        kept.push(text.slice(run, i));
+        if (what === BLANK) kept.push(' ');
+        run = i + size;
       }
+      dropping = what === DROP;
+      i += size;
     }
-    return { text: out, missing: [...missing] };
+    kept.push(text.slice(run));
+    return { text: kept.join(''), missing: [...missing] };
   }
 
   private drawable(char: string, codePoint: number): boolean {
     return IGNORABLE.test(char) || this.faceFor(codePoint) !== null;
   }
+}
+
+/**
+ * Each code point of `text` once, in order of appearance: one pass, a bit per BMP character
+ * (captions may be a million characters long).
+ */
+function distinctCodePoints(text: string): number[] {
+  const bmp = new Uint8Array(0x10000);
+  const astral = new Set<number>();
+  const found: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    const codePoint = text.codePointAt(i)!;
+    if (codePoint <= 0xffff) {
+      if (!bmp[codePoint]) {
+        bmp[codePoint] = 1;
+        found.push(codePoint);
+      }
+      i++;
+    } else {
+      if (!astral.has(codePoint)) {
+        astral.add(codePoint);
+        found.push(codePoint);
+      }
+      i += 2;
+    }
+  }
+  return found;
 }
 
 /** A family name quoted for a CSS font list. */

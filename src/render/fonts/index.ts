@@ -7,7 +7,6 @@
  */
 import { loadSkia } from '../../skia.js';
 import { BUNDLED_FAMILIES } from './bundled.js';
-import { bundledFaces } from './registry.js';
 
 export { BUNDLED_FAMILIES, DEFAULT_FAMILY } from './bundled.js';
 export { FontChain, codePointLabel, cssFamily } from './chain.js';
@@ -16,15 +15,9 @@ export { scriptsCovered, type ScriptCoverage } from './scripts.js';
 export { fontFileKind, FontFormatError } from './sfnt.js';
 export type { Face } from './face.js';
 
-/** Registers the bundled fonts once per process; throws when they cannot be registered. */
-export function registerBundledFonts(): void {
-  bundledFaces();
-}
-
 /** True when `family` can draw text: a bundled font, or one installed on this machine. */
 export function fontAvailable(family: string): boolean {
   const key = family.toLowerCase();
   if (BUNDLED_FAMILIES.some((bundled) => bundled.family.toLowerCase() === key)) return true;
-  registerBundledFonts();
   return loadSkia().GlobalFonts.has(family);
 }

@@ -40,6 +40,8 @@ export class InstalledFace implements Face {
     return null;
   }
 
+  use(): void {}
+
   covers(codePoint: number): boolean {
     let answer = this.answers.get(codePoint);
     if (answer !== undefined) return answer;

@@ -14,17 +14,26 @@ import { loadSkia } from '../../skia.js';
 import { BUNDLED_FAMILIES, bundledAlias } from './bundled.js';
 import { FileFace, type Face } from './face.js';
 import { InstalledFace } from './installed.js';
+import { declaredRanges } from './declared.js';
 import type { Coverage } from './coverage.js';
 
 let bundled: Face[] | null = null;
 
-/** The bundled faces in fallback order, registered on first use; throws when a file is missing. */
+/**
+ * The bundled faces in fallback order; each is registered with the canvas engine when a text
+ * first needs it. Throws when a file is missing.
+ */
 export function bundledFaces(): Face[] {
   if (bundled) return bundled;
   const require = createRequire(import.meta.url);
-  const { GlobalFonts } = loadSkia();
   const faces: Face[] = [];
-  for (const { family, pkg, files } of BUNDLED_FAMILIES) {
+  for (const { family, pkg, files, css } of BUNDLED_FAMILIES) {
+    let declared = new Map<string, Coverage>();
+    try {
+      declared = declaredRanges(require.resolve(`${pkg}/${css}`));
+    } catch {
+      // Without the CSS every file is looked up whole.
+    }
     files.forEach((file, index) => {
       const name = `${pkg}/${file}`;
       let where: string;
@@ -34,10 +43,13 @@ export function bundledFaces(): Face[] {
         throw new CollageError(`the bundled caption font is missing (${name}); reinstall collage`, ExitCode.unexpected, { cause: error });
       }
       const alias = bundledAlias(family, index);
-      if (!GlobalFonts.registerFromPath(where, alias) || !GlobalFonts.has(alias)) {
-        throw new CollageError(`the bundled caption font ${name} could not be registered with the canvas engine`, ExitCode.unexpected);
-      }
-      faces.push(FileFace.fromPath(alias, family, `${pkg}/${path.basename(file)}`, where));
+      const register = () => {
+        const { GlobalFonts } = loadSkia();
+        if (!GlobalFonts.registerFromPath(where, alias) || !GlobalFonts.has(alias)) {
+          throw new CollageError(`the bundled caption font ${name} could not be registered with the canvas engine`, ExitCode.unexpected);
+        }
+      };
+      faces.push(FileFace.bundled(alias, family, `${pkg}/${path.basename(file)}`, where, register, declared.get(path.basename(file)) ?? null));
     });
   }
   bundled = faces;
@@ -48,9 +60,10 @@ const installed = new Map<string, InstalledFace>();
 
 /** A font installed on the machine by family name, or null when the canvas engine does not know it. */
 export function installedFace(family: string): InstalledFace | null {
+  // Asked each time: a job's font file is also known by its own family while registered.
+  if (!loadSkia().GlobalFonts.has(family)) return null;
   let face = installed.get(family);
   if (face) return face;
-  if (!loadSkia().GlobalFonts.has(family)) return null;
   face = new InstalledFace(family);
   installed.set(family, face);
   return face;
@@ -82,7 +95,7 @@ export function registerFontFile(bytes: Uint8Array, family: string, origin: stri
   registration.users++;
   let released = false;
   return {
-    face: FileFace.fromCoverage(alias, family, origin, coverage),
+    face: FileFace.registered(alias, family, origin, coverage),
     release() {
       if (released) return;
       released = true;

@@ -53,7 +53,11 @@ export class FontSet {
     return [...bundledFaces(), ...this.own.map((font) => font.face)];
   }
 
-  /** The chain for captions set in `family`; null when no bundled, job or installed font has that name. */
+  /**
+   * The chain for captions set in `family`; null when no bundled, job or installed font has that
+   * name. (While a job's file is registered, the engine also knows it by its own family, so
+   * another job running in the same process may find it as "installed".)
+   */
   chain(family: string = DEFAULT_FAMILY): FontChain | null {
     const key = family.toLowerCase();
     let chain = this.chains.get(key);
