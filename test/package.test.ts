@@ -31,6 +31,9 @@ describe('npm pack → install → npx collage', () => {
     await run('npx', ['collage', 'build', 'demo/manifest.json', '-o', 'out.jpg', '--dpi', '60', '--quiet'], { cwd: app });
     expect(await readdir(app)).toContain('out.jpg');
     expect(readJfifDensity(await readFile(path.join(app, 'out.jpg')))).toEqual({ units: 1, x: 60, y: 60 });
+    // The bundled caption fonts resolve from the installed package's dependencies.
+    const fonts = JSON.parse((await run('npx', ['collage', 'fonts', '--json'], { cwd: app })).stdout) as { chain: { family: string }[] };
+    expect(fonts.chain.map((entry) => entry.family)).toEqual(['Inter', 'Noto Sans Arabic', 'Noto Sans Hebrew', 'Noto Sans Devanagari', 'Noto Sans Thai', 'Noto Color Emoji']);
 
     // Unattended: an empty environment (only PATH and HOME), no TTY (pipes), no prompt.
     const home = await tempDir();
