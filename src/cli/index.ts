@@ -11,7 +11,7 @@ import { DEFAULT_FETCH_OPTIONS, cleanCache, defaultCacheDir, formatBytes, listCa
 import { manifestJsonSchema, outputSize, type ManifestOverrides } from '../manifest/index.js';
 import { plan } from '../plan.js';
 import { validate } from '../validate.js';
-import { formatFontListing, listFonts } from '../fonts.js';
+import { formatFontListing, listFonts } from '../font-listing.js';
 import type { BuildWarning } from '../warnings.js';
 import { createProgressReporter } from './progress.js';
 import { integer, positiveNumber, seconds } from './numbers.js';

@@ -83,7 +83,6 @@ export interface RegisteredFont {
 
 /** Registers `bytes` (a font already read with readFontInfo) for one job. */
 export function registerFontFile(bytes: Uint8Array, family: string, origin: string, coverage: Coverage): RegisteredFont {
-  bundledFaces();
   const alias = `collage-font-${createHash('sha256').update(bytes).digest('hex').slice(0, 20)}`;
   let registration = registrations.get(alias);
   if (!registration) {
