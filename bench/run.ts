@@ -23,7 +23,7 @@ let CLI = cliEntry(path.join(ROOT, 'dist'));
 const OUT_DIR = path.join(import.meta.dirname, 'out');
 /** Every system gets the libuv pool the collage command gives itself (bin.cjs): the same concurrency. */
 const THREAD_POOL = process.env.UV_THREADPOOL_SIZE || String(threadPoolSize());
-const SYSTEMS = ['collage', 'sharp', 'naive', 'montage', 'floor'] as const;
+const SYSTEMS = ['collage', 'calendar', 'sharp', 'naive', 'montage', 'floor'] as const;
 type System = (typeof SYSTEMS)[number];
 type Format = 'jpeg' | 'png';
 const PHASES = ['fetch', 'decode', 'draw', 'encode', 'write'] as const;
@@ -35,7 +35,9 @@ const HELP = `usage: npm run bench -- [options] [scenario-filter …]
 Default: a quick set (grid-100/300/1095 JPEG, grid-300 PNG, originals-120 JPEG) at 300 dpi on a
 36×24 in poster; every scenario runs collage, the sharp baseline, the naive canvas baseline,
 ImageMagick montage (when on PATH) and the decode floor (every photo decoded to its cell from
-memory: no network, poster or encode).
+memory: no network, poster or encode). Grid scenarios also run "calendar": collage building the
+same photos as a calendar layout (a day each from 2022-01-01, dates in the manifest, headers read
+first as for EXIF dates), reported against the grid build of the same round (calendar/grid).
 
   --pipeline          instead: collage against itself (bench/pipeline.ts): rebuild after appending a
                       photo with a warm cell cache vs cold; local files vs HTTP at 40 ms; HTTP/2 vs
@@ -46,7 +48,7 @@ memory: no network, poster or encode).
   --originals         with --photos: also run the 120 12-Mpx originals
   --format jpeg|png   only this output format
   --dpi N             poster resolution (default 300 → 10800×7200; 150 → 5400×3600)
-  --only LIST         systems to run, comma-separated: collage,sharp,naive,montage,floor (default all)
+  --only LIST         systems to run, comma-separated: collage,calendar,sharp,naive,montage,floor (default all)
   --latency MS        server latency per response (default 40)
   --per-host N        connections per host for every system (default: collage's, ${DEFAULT_FETCH_OPTIONS.perHost})
   --concurrency N     images in flight for every system (default: collage's, ${DEFAULT_FETCH_OPTIONS.concurrency})
@@ -217,6 +219,13 @@ function writeManifest(dir: string, url: string, inputs: InputFile[], format: Fo
     images: inputs.map((input) => `${url}/${input.file}`),
   };
   writeFileSync(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // The same photos as a photo-a-day calendar. The inputs have no EXIF dates: each takes a day
+  // in the manifest, a day apart from 2022-01-01, except that every 100th shares the day before
+  // (a duplicate and a missed day). dateFrom stays "exif", so every header is read before the
+  // layout, as for a real photo-a-day job.
+  const day = (i: number) => new Date(Date.UTC(2022, 0, 1 + i - (i % 100 === 99 ? 1 : 0))).toISOString().slice(0, 10);
+  const calendar = { ...manifest, layout: { type: 'calendar', fit: 'cover' }, images: inputs.map((input, i) => ({ src: `${url}/${input.file}`, date: day(i) })) };
+  writeFileSync(path.join(dir, 'calendar.json'), `${JSON.stringify(calendar, null, 2)}\n`);
 }
 
 interface Plan {
@@ -252,11 +261,11 @@ function outputFile(dir: string, system: System, format: Format): string {
 
 async function runSystem(system: System, dir: string, format: Format, fetch: { concurrency: number; perHost: number }): Promise<{ m: Measurement; timings?: Record<string, number>; bytes?: number; error?: string }> {
   const args =
-    system === 'collage'
+    system === 'collage' || system === 'calendar'
       ? [
           CLI,
           'build',
-          'manifest.json',
+          system === 'calendar' ? 'calendar.json' : 'manifest.json',
           '--json',
           '--no-cache',
           '--concurrency',
@@ -380,6 +389,7 @@ async function main(): Promise<void> {
       for (let pass = 1; pass <= options.rounds; pass++) {
         let reference: Buffer | undefined;
         for (const system of options.systems) {
+          if (system === 'calendar' && scenario.kind !== 'grid') continue;
           if (system === 'naive' && !options.force) {
             const estimate = estimateNaiveBytes(inputs, width, height);
             if (estimate > NAIVE_MEMORY_LIMIT) {
@@ -409,10 +419,11 @@ async function main(): Promise<void> {
             loadAvg1,
             ...(options.rounds > 1 && { round: pass }),
           };
-          // The floor writes nothing; montage's page lacks the outer margin, so it is not diffed.
+          // The floor writes nothing; montage's page lacks the outer margin and the calendar is
+          // another layout, so they are not diffed.
           if (!error && system !== 'floor') {
             const file = outputFile(dir, system, scenario.format);
-            if (system !== 'montage') {
+            if (system !== 'montage' && system !== 'calendar') {
               try {
                 const thumb = await thumbnail(file, width, height);
                 if (system === 'collage') reference = thumb;
@@ -468,7 +479,8 @@ function describe(s: ReturnType<typeof summarise>): string {
 
 interface Ratio {
   scenario: string;
-  versus: 'sharp' | 'naive' | 'montage' | 'floor';
+  /** calendar: the calendar build ÷ the grid build (collage) of the same photos and run. */
+  versus: 'sharp' | 'naive' | 'montage' | 'floor' | 'calendar';
   wall?: number;
   cpu?: number;
   rss?: number;
@@ -493,6 +505,8 @@ function computeRatios(results: RunResult[]): Ratio[] {
       if (!other) continue;
       ratios.push({ scenario, versus, wall: div(collage.wallS, other.wallS), cpu: div(collage.cpuS, other.cpuS), rss: div(collage.peakRssMB, other.peakRssMB) });
     }
+    const calendar = results.find((r) => r.scenario === scenario && r.system === 'calendar' && r.status === 'ok');
+    if (calendar) ratios.push({ scenario, versus: 'calendar', wall: div(calendar.wallS, collage.wallS), cpu: div(calendar.cpuS, collage.cpuS), rss: div(calendar.peakRssMB, collage.peakRssMB) });
     // The floor's process also downloads everything first: only its decode phase counts.
     const floor = results.find((r) => r.scenario === scenario && r.system === 'floor' && r.status === 'ok');
     if (floor?.timings?.images) {
@@ -535,10 +549,10 @@ function printTables(meta: Record<string, unknown>, results: RunResult[], ratios
   if (rows.some((r) => r[r.length - 1])) console.log('With --rounds, each row is the median-wall run of the rounds; "rounds" lists every round\'s wall time.\n');
   printTable(['scenario', 'system', 'wall s', 'CPU s', 'CPU/wall', 'peak RSS MB', 'out MB', ...PHASES, 'images', 'img CPU/wall', 'diff', 'rounds'], rows);
   if (ratios.length) {
-    console.log('\nratios (collage ÷ baseline; < 1 means collage is cheaper; collage/floor: collage\'s wall and CPU ÷ the floor\'s decode phase)\n');
+    console.log('\nratios (collage ÷ baseline; < 1 means collage is cheaper; collage/floor: collage\'s wall and CPU ÷ the floor\'s decode phase; calendar/grid: the calendar build ÷ the grid build, same round)\n');
     printTable(
       ['scenario', 'versus', 'wall', 'CPU', 'peak RSS'],
-      ratios.map((r) => [r.scenario, `collage/${r.versus}`, fix(r.wall), fix(r.cpu), fix(r.rss)]),
+      ratios.map((r) => [r.scenario, r.versus === 'calendar' ? 'calendar/grid' : `collage/${r.versus}`, fix(r.wall), fix(r.cpu), fix(r.rss)]),
     );
   }
   const problems = results.filter((r) => r.status !== 'ok' && r.reason);

@@ -10,13 +10,17 @@ import { checkOutput, writeOutput, type OutputPolicy } from './output/index.js';
 import { checkMaxMemory } from './memory.js';
 import { bandLayout, createPosterEncoder, type PosterEncoder } from './output/stream.js';
 import { BandTracker } from './render/bands.js';
-import { layoutSpec, needsHeadersFirst, orderByDate, overCrop } from './plan.js';
+import { calendarUpFront, layoutSpec, needsHeadersFirst, orderByDate, overCrop } from './plan.js';
 import { captionStrips } from './render/strips.js';
 import { createPoster, fillBox, type Poster } from './render/index.js';
 import { BleedBands, withBleedReach } from './render/bleed-bands.js';
 import type { FetchOptions, InputValidators } from './sources/index.js';
 import { prepareJobFonts } from './job-fonts.js';
 import type { BuildWarning } from './warnings.js';
+import { calendarPhotos, calendarReport, expectedCell, isCalendar, type CalendarReport } from './calendar.js';
+import type { CalendarPage } from './layout/index.js';
+import type { Day } from './layout/days.js';
+import { CalendarPainter } from './render/calendar.js';
 
 export type ProgressEvent =
   | { type: 'start'; total: number; width: number; height: number; output: string }
@@ -78,6 +82,8 @@ export interface BuildReport {
   inputs?: (InputValidators | null)[];
   /** What the user should know though the output was written (e.g. caption characters left out). */
   warnings: BuildWarning[];
+  /** Calendar: the span, days with photos, missed days and duplicates (photos left out). */
+  calendar?: CalendarReport;
 }
 
 /** Placeholder cells are a neutral grey, so a missing photo is visible but not loud. */
@@ -101,9 +107,21 @@ export async function buildSpec(spec: CollageSpec, options: BuildOptions = {}, s
 }
 
 async function buildWithin(spec: CollageSpec, options: BuildOptions, started: number, deadline: AbortSignal | undefined): Promise<BuildReport> {
-  // A grid needs no image sizes, so an impossible one is refused before any download.
+  // A grid needs no image sizes, so an impossible one is refused before any download; so
+  // does a calendar whose days and cell shape the manifest gives.
   const twoPass = needsHeadersFirst(spec) || spec.onError === 'skip';
-  const gridPage = twoPass ? null : layoutSpec(spec);
+  const early = twoPass ? null : calendarUpFront(spec);
+  const shown = new Set(early?.choice.placed);
+  const arriving: Arriving | null = twoPass
+    ? null
+    : early
+      ? {
+          images: early.choice.placed,
+          page: early.page,
+          calendar: { page: early.page.calendar!, days: early.choice.days },
+          unshown: spec.images.filter((image) => !shown.has(image)),
+        }
+      : { images: spec.images, page: layoutSpec(spec) };
   const size = outputSize(spec);
   const policy: OutputPolicy = { root: options.outputRoot ?? null, followSymlinks: options.followSymlinks ?? false };
   const destination = await checkOutput(spec.output, policy, spec.manifestFile);
@@ -127,7 +145,8 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
     const fonts = await prepareJobFonts(spec, session);
     try {
       warnings.push(...fonts.warnings);
-      target = gridPage ? await drawAsTheyArrive(spec, session, gridPage, cells) : await probeThenDraw(spec, session, cells);
+      target = arriving ? await drawAsTheyArrive(spec, session, arriving, cells) : await probeThenDraw(spec, session, cells);
+      if (target && early) target.calendar = calendarReport(early.page.calendar!, early.choice.days, early.choice);
     } finally {
       fonts.release();
     }
@@ -170,6 +189,7 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
     timings: roundTimings(timings),
     ...(session.inputs && { inputs: session.inputs }),
     warnings,
+    ...(target.calendar && { calendar: target.calendar }),
   };
 }
 
@@ -186,6 +206,17 @@ interface Target {
   /** The photos in layout order and their layout. */
   placed: readonly ImageSpec[];
   page: PageLayout;
+  /** Calendar: draws its labels and missed days, and each photo's day number. */
+  painter?: CalendarPainter;
+  /** Calendar: each box's day. */
+  days?: readonly Day[];
+  calendar?: CalendarReport;
+}
+
+/** A calendar's page and the day of each box. */
+interface CalendarTarget {
+  page: CalendarPage;
+  days: readonly Day[];
 }
 
 /** The report's `layout`: crops as drawn (a caption strip shortens a photo's box), in %. */
@@ -204,7 +235,7 @@ function layoutReport(spec: CollageSpec, placed: readonly ImageSpec[], page: Pag
  * A blank poster for `images` in `boxes` (on the poster), its encoder started on the bands no
  * box reaches. Boxes a photo will cover whole are left unpainted.
  */
-function startTarget(spec: CollageSpec, session: ImageSession, images: readonly ImageSpec[], boxes: readonly Box[], strips: readonly number[], page: PageLayout, cells: CellCache | null): Target {
+function startTarget(spec: CollageSpec, session: ImageSession, images: readonly ImageSpec[], boxes: readonly Box[], strips: readonly number[], page: PageLayout, cells: CellCache | null, calendar?: CalendarTarget): Target {
   const { width, height } = outputSize(spec);
   const covered = boxes.filter((_, i) => session.coversBox(images[i]!, strips[i]));
   const poster = createPoster(width, height, spec.background, { ...bandLayout(spec.format, width, height), covered });
@@ -212,23 +243,37 @@ function startTarget(spec: CollageSpec, session: ImageSession, images: readonly 
   // A cell may write half the gap around its box (a look's shadow: see render/looks.ts).
   const spread = Math.floor(spec.gap / 2);
   const spans = boxes.map((box) => withBleedReach({ y: box.y - spread, height: box.height + 2 * spread }, height, spec.bleed));
+  // The calendar's labels and missed days are drawn into a band just before it is final.
+  const painter = calendar && isCalendar(spec) ? new CalendarPainter(poster, calendar.page, spec.layout, calendar.days, spec.bleed.size) : undefined;
   // A band drawn is final once its bleed is finished too (mirror, crop marks: see render/bleed-bands.ts).
   const bleed = new BleedBands(poster, spec.bleed, spec.cropMarks, spec.dpi, (band) => encoder.band(band));
-  const tracker = new BandTracker(height, poster.bandRows, spans, (band) => bleed.done(band));
+  const tracker = new BandTracker(height, poster.bandRows, spans, (band) => {
+    painter?.band(band);
+    bleed.done(band);
+  });
   tracker.start();
-  return { poster, encoder, tracker, placed: images, page };
+  return { poster, encoder, tracker, placed: images, page, ...(painter && { painter, days: calendar!.days }) };
 }
 
-/** Grid: each photo is drawn into its cell the moment it arrives, then released. */
-async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, page: PageLayout, cells: CellCache | null): Promise<Target> {
+/** Photos whose boxes are known before any is fetched, their layout, and the calendar they are on. */
+interface Arriving {
+  images: readonly ImageSpec[];
+  page: PageLayout;
+  calendar?: CalendarTarget;
+  /** Photos not shown (a calendar's duplicates, days outside it): fetched and checked like the rest, not drawn. */
+  unshown?: readonly ImageSpec[];
+}
+
+/** Grid (and a calendar known up front): each photo is drawn into its cell the moment it arrives, then released. */
+async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, { images, page, calendar, unshown = [] }: Arriving, cells: CellCache | null): Promise<Target> {
   const boxes = onPoster(spec, page.boxes);
-  const strips = captionStrips(spec.images.map((image) => image.look), boxes);
-  const target = startTarget(spec, session, spec.images, boxes, strips, page, cells);
+  const strips = captionStrips(images.map((image) => image.look), boxes);
+  const target = startTarget(spec, session, images, boxes, strips, page, cells, calendar);
   const { poster } = target;
-  await session.forEach(spec.images, async (image, i) => {
+  await session.forEach([...images, ...unshown], async (image, i) => {
     await target.encoder.ready();
     // A local photo whose cell is cached is neither read nor decoded.
-    if (!(spec.onError === 'fail' && session.failed) && (await session.drawCached(poster, image, boxes[i]!, strips[i]))) {
+    if (i < images.length && !(spec.onError === 'fail' && session.failed) && (await session.drawCached(poster, image, boxes[i]!, strips[i]))) {
       cellDone(spec, session, target, boxes, i, true);
       return;
     }
@@ -238,13 +283,13 @@ async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, page: 
       try {
         // Under `fail` one failure means nothing is written: keep fetching and checking headers
         // to report every failure, but stop spending CPU on pixels.
-        if (spec.onError === 'fail' && session.failed) await session.check(image, bytes);
+        if (i >= images.length || (spec.onError === 'fail' && session.failed)) await session.check(image, bytes);
         else drawn = await session.draw(poster, image, bytes, boxes[i]!, undefined, undefined, strips[i]);
       } finally {
         session.release(bytes);
       }
     }
-    cellDone(spec, session, target, boxes, i, drawn);
+    if (i < images.length) cellDone(spec, session, target, boxes, i, drawn);
   });
   return target;
 }
@@ -252,6 +297,7 @@ async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, page: 
 /** Cell `index` is drawn, or failed: its placeholder if asked, then its rows may be final. */
 function cellDone(spec: CollageSpec, session: ImageSession, target: Target, boxes: readonly Box[], index: number, drawn: boolean): void {
   if (!drawn && spec.onError === 'placeholder') fillBox(target.poster, boxes[index]!, PLACEHOLDER_COLOR);
+  if (target.painter && !(spec.onError === 'fail' && session.failed)) target.painter.photoDrawn(target.days![index]!);
   // Under `fail` nothing will be written: stop encoding.
   if (spec.onError === 'fail' && session.failed) target.encoder.abort();
   target.tracker.done(index);
@@ -263,21 +309,35 @@ function cellDone(spec: CollageSpec, session: ImageSession, target: Target, boxe
  */
 async function probeThenDraw(spec: CollageSpec, session: ImageSession, cells: CellCache | null): Promise<Target | null> {
   const probed = new Map<number, ProbedImage>();
+  // A calendar's cells are all one size, known closely before any header: decode while downloading.
+  const proxyCell = isCalendar(spec) ? expectedCell(spec) : undefined;
   await session.forEach(spec.images, async (image) => {
-    const result = await session.probe(image, !(spec.onError === 'fail' && session.failed));
+    const result = await session.probe(image, !(spec.onError === 'fail' && session.failed), proxyCell);
     if (result) probed.set(image.index, result);
   });
   if (spec.onError === 'fail' && session.failed) return null;
 
   const listed = spec.onError === 'skip' ? spec.images.filter((image) => probed.has(image.index)) : spec.images;
-  let placed = orderByDate(spec, listed, (index) => probed.get(index)?.header.taken);
+  const facts = (index: number) => {
+    const header = probed.get(index)?.header;
+    return header && { taken: header.taken, pixels: header.width * header.height };
+  };
+  const calendar = isCalendar(spec)
+    ? calendarPhotos(spec, listed, facts, new Set(session.failures.map((f) => f.index)), (image, error) => session.fail(image, error))
+    : undefined;
+  if (spec.onError === 'fail' && session.failed) return null;
+  // Every photo failed or had no date: nothing to place (build() reports the failures).
+  if (calendar && calendar.placed.length === 0 && session.failed) return null;
+  let placed = calendar ? calendar.placed : orderByDate(spec, listed, (index) => probed.get(index)?.header.taken);
+  let days = calendar?.days;
   for (;;) {
     // A failed image keeps a square slot under `placeholder`.
-    const shapes: ImageShape[] = placed.map((image) => probed.get(image.index)?.shape ?? { aspect: 1, weight: image.weight });
-    const page = placed.length > 0 ? layoutSpec({ ...spec, images: placed }, shapes) : emptyPage(spec);
+    const shapes: ImageShape[] = placed.map((image, j) => ({ ...(probed.get(image.index)?.shape ?? { aspect: 1, weight: image.weight }), ...(days && { day: days[j] }) }));
+    const page = placed.length > 0 || calendar ? layoutSpec({ ...spec, images: placed }, shapes) : emptyPage(spec);
     const boxes = onPoster(spec, page.boxes);
     const strips = captionStrips(placed.map((image) => image.look), boxes);
-    const target = startTarget(spec, session, placed, boxes, strips, page, cells);
+    const target = startTarget(spec, session, placed, boxes, strips, page, cells, page.calendar && days && { page: page.calendar, days });
+    if (calendar && page.calendar) target.calendar = calendarReport(page.calendar, days!, calendar);
     const { poster } = target;
     const drawn: boolean[] = new Array(placed.length).fill(false);
     // Top to bottom, so bands are finished (and encoded) in turn while the rest is drawn.
@@ -297,6 +357,7 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession, cells: Ce
     const survivors = placed.filter((_, j) => drawn[j]);
     if (spec.onError !== 'skip' || survivors.length === placed.length || survivors.length === 0) return target;
     target.encoder.abort();
+    days = days?.filter((_, j) => drawn[j]);
     placed = survivors;
   }
 }

@@ -15,7 +15,7 @@ import { cellKey, sourceHash, type CellCache, type CellParameters, type StoredCe
 import { removeOnExit } from './cleanup.js';
 import { ImageError, errorMessage, type ImageFailure } from './errors.js';
 import { availableCores } from './machine.js';
-import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, uprightSize, type ImageHeader } from './decode/index.js';
+import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, uprightSize, type Bitmap, type ImageHeader } from './decode/index.js';
 import { describeDecode, estimateDecodeBytes } from './decode/memory.js';
 import { decodeBudgetBytes, defaultMaxMemory, fixedJobBytes, formatMegabytes, heldBytesBudget, MemoryBudget } from './memory.js';
 import { cellSampling, coverCropFraction, type Box, type ImageShape } from './layout/index.js';
@@ -24,6 +24,7 @@ import { drawBitmap, opaque, type Poster } from './render/index.js';
 import { drawWithLook, planLook, territory, type LookPlan } from './render/looks.js';
 import { photoBox } from './render/strips.js';
 import { salientFocus } from './decode/saliency.js';
+import { cellFromProxy, decodeProxy, proxyCovers, proxySize } from './decode/proxy.js';
 import { extendPlacement, trimBox } from './render/bleed.js';
 import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type InputValidators, type SourceLoader, type SourceRequest } from './sources/index.js';
 
@@ -69,6 +70,8 @@ export interface ProbedImage {
   file: string;
   /** SHA-256 of the bytes, with a cell cache. */
   sha256?: string;
+  /** The photo already decoded at a reduced size (decode/proxy.ts), packed RGB in `file`. */
+  proxy?: { file: string; width: number; height: number };
 }
 
 export class ImageSession {
@@ -124,6 +127,7 @@ export class ImageSession {
     private readonly options: SessionOptions = {},
   ) {
     this.spread = Math.floor(spec.gap / 2);
+    this.background = opaque(spec.background);
     this.loader = createSourceLoader({ ...options.fetch, headers: mergeHostHeaders(spec.headers, options.fetch?.headers) });
     const { signal, deadline } = options;
     this.loadSignal = signal && deadline ? AbortSignal.any([signal, deadline]) : (signal ?? deadline);
@@ -197,21 +201,40 @@ export class ImageSession {
   /**
    * Fetches the image and reads its header: its upright aspect ratio, after the pixel limit.
    * With `keep`, the bytes wait in a spool folder (not memory: a photo-a-day wall is
-   * gigabytes of JPEG) for `drawProbed`. Null when it failed (recorded).
+   * gigabytes of JPEG) for `drawProbed`; with `proxyCell` too (the cell the layout is expected
+   * to give it), the photo is also decoded now for that cell, while other photos download, and
+   * waits there as pixels (decode/proxy.ts). Null when it failed (recorded).
    */
-  async probe(image: ImageSpec, keep: boolean): Promise<ProbedImage | null> {
+  async probe(image: ImageSpec, keep: boolean, proxyCell?: { width: number; height: number }): Promise<ProbedImage | null> {
     const bytes = await this.load(image);
     if (bytes === null) return null;
     try {
       const header = await this.header(image, bytes);
       const upright = uprightSize(header);
       let file = '';
+      let proxy: ProbedImage['proxy'];
+      const sha256 = this.cells ? this.hashOf(image, bytes) : undefined;
       if (keep) {
         file = path.join(await this.spoolFolder(), String(image.index));
         await writeFile(file, bytes);
+        const size = proxyCell === undefined || image.autoFocus || this.extend ? null : proxySize(header, proxyCell);
+        // A cell already in the cell cache for the expected cell needs no proxy.
+        if (size !== null && !(sha256 && (await this.cellCached(image, proxyCell!, sha256)))) {
+          const bitmap = await this.decoding(async () => {
+            const started = performance.now();
+            try {
+              const whole = { scaledWidth: size.width, scaledHeight: size.height, region: { left: 0, top: 0, ...size }, offset: { x: 0, y: 0 } };
+              return await this.withinMemory(image, header, estimateDecodeBytes(header, { sampling: whole }), () => decodeProxy(bytes, header, size, this.background, image.src));
+            } finally {
+              this.timings.decode += performance.now() - started;
+            }
+          });
+          this.counts.decoded++;
+          proxy = { file: `${file}.rgb`, width: bitmap.width, height: bitmap.height };
+          await writeFile(proxy.file, bitmap.data);
+        }
       }
-      const sha256 = this.cells ? this.hashOf(image, bytes) : undefined;
-      return { header, shape: { aspect: upright.width / upright.height, weight: image.weight }, file, ...(sha256 && { sha256 }) };
+      return { header, shape: { aspect: upright.width / upright.height, weight: image.weight }, file, ...(sha256 && { sha256 }), ...(proxy && { proxy }) };
     } catch (error) {
       this.fail(image, error);
       return null;
@@ -293,9 +316,10 @@ export class ImageSession {
 
   /**
    * Decodes the photo at its cell's size and puts it into `box`, above a caption strip `strip` px
-   * tall (render/strips.ts); false when it failed (recorded).
+   * tall (render/strips.ts); false when it failed (recorded). With `proxy`, its pixels come from
+   * that (decode/proxy.ts), not from `bytes`.
    */
-  draw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, known?: ImageHeader, sha256?: string, strip = 0): Promise<boolean> {
+  draw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, known?: ImageHeader, sha256?: string, strip = 0, proxy?: Bitmap): Promise<boolean> {
     return this.decoding(async () => {
       if (this.pastDeadline(image)) return false;
       try {
@@ -311,24 +335,40 @@ export class ImageSession {
         }
         // Focus moves the region, not its size: the need is known before saliency runs.
         const need = estimateDecodeBytes(header, { ...this.placement(header, image, box, look, image.focus, strip), lookPixels: look ? box.width * box.height : 0 });
-        this.checkDecodeMemory(image, header, need);
-        const decodeAndDraw = async () => {
-          const release = await this.decodeMemory.acquire(need);
-          try {
-            // Waiting for memory may outlast the job's deadline.
-            this.options.deadline?.throwIfAborted();
-            await this.decodeAndDraw(poster, image, bytes, box, header, look, started, key, strip);
-          } finally {
-            release();
-          }
-        };
-        await (need > LARGE_DECODE_BYTES ? this.large(decodeAndDraw) : decodeAndDraw());
+        await this.withinMemory(image, header, need, () => this.decodeAndDraw(poster, image, bytes, box, header, look, started, key, strip, proxy));
         return true;
       } catch (error) {
         this.fail(image, error);
         return false;
       }
     });
+  }
+
+  /**
+   * Runs a decode needing `need` bytes once the job's decode budget has room for it (one
+   * needing more than all of it fails with a reason, not an out-of-memory kill); a large one
+   * also waits for a core of its own.
+   */
+  private async withinMemory<T>(image: ImageSpec, header: ImageHeader, need: number, decode: () => Promise<T>): Promise<T> {
+    this.checkDecodeMemory(image, header, need);
+    const run = async () => {
+      const release = await this.decodeMemory.acquire(need);
+      try {
+        // Waiting for memory may outlast the job's deadline.
+        this.options.deadline?.throwIfAborted();
+        return await decode();
+      } finally {
+        release();
+      }
+    };
+    return need > LARGE_DECODE_BYTES ? this.large(run) : run();
+  }
+
+  /** Whether the cell cache holds the photo's cell for a plain box of `cell`'s size (a calendar's expected cell). */
+  private async cellCached(image: ImageSpec, cell: { width: number; height: number }, sha256: string): Promise<boolean> {
+    const box = { x: 0, y: 0, width: cell.width, height: cell.height };
+    const look = image.look ? planLook(box, image.look) : null;
+    return (await this.cells?.cells.has(cellKey(this.cellParameters(image, box, look, sha256, 0)))) ?? false;
   }
 
   /** Where the photo's pixels go in `box` (inside its look), resampled how, padded into the bleed or not. */
@@ -342,15 +382,16 @@ export class ImageSession {
     return this.extend && !look ? extendPlacement(cell, x, y, this.extend.trim, this.extend.size) : { sampling: cell, pad: undefined, x, y };
   }
 
-  private async decodeAndDraw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, header: ImageHeader, look: LookPlan | null, started: number, key: string | null, strip: number): Promise<void> {
+  private async decodeAndDraw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, header: ImageHeader, look: LookPlan | null, started: number, key: string | null, strip: number, proxy?: Bitmap): Promise<void> {
     const focus = image.autoFocus && image.fit === 'cover' ? await salientFocus(bytes, header) : image.focus;
     const placed = this.placement(header, image, box, look, focus, strip);
     const upright = uprightSize(header);
     const target = look?.photo ?? photoBox(box, strip);
     const crop = image.fit === 'cover' ? coverCropFraction(upright.width / upright.height, target.width, target.height) : 0;
     this.crops.set(image.index, crop);
-    const bitmap = await decodeForCell(bytes, header, placed.sampling, poster.background, image.src, placed.pad);
-    this.counts.decoded++;
+    // A proxy was counted as decoded when it was made.
+    const bitmap = proxy ? await cellFromProxy(proxy, placed.sampling) : await decodeForCell(bytes, header, placed.sampling, poster.background, image.src, placed.pad);
+    if (!proxy) this.counts.decoded++;
     this.timings.decode += performance.now() - started;
     const drawing = performance.now();
     if (key) this.cells!.cells.put(key, { ...bitmap, dx: placed.x - box.x, dy: placed.y - box.y, crop });
@@ -425,17 +466,18 @@ export class ImageSession {
         return true;
       }
     }
+    const proxy = probed.proxy && !this.extend && proxyCovers(probed.proxy, coverSize(uprightSize(probed.header), photoBox(box, strip))) ? probed.proxy : undefined;
     let bytes: Buffer;
     try {
       await this.held.room();
-      bytes = await this.loader.readFile(probed.file);
+      bytes = await this.loader.readFile(proxy ? proxy.file : probed.file);
       this.held.hold(bytes.length);
     } catch (error) {
       this.fail(image, error);
       return false;
     }
     try {
-      return await this.draw(poster, image, bytes, box, probed.header, probed.sha256, strip);
+      return await this.draw(poster, image, bytes, box, probed.header, probed.sha256, strip, proxy && { data: bytes, width: proxy.width, height: proxy.height });
     } finally {
       this.release(bytes);
     }
@@ -478,6 +520,15 @@ export class ImageSession {
       this.forgetSpool?.();
     }
   }
+}
+
+/**
+ * The whole photo's size when it covers `box`: the most any fit of it in the box (or in a
+ * smaller part of it, as a look's photo area) samples it at.
+ */
+function coverSize(upright: { width: number; height: number }, box: Box): { width: number; height: number } {
+  const scale = Math.max(box.width / upright.width, box.height / upright.height);
+  return { width: Math.round(upright.width * scale), height: Math.round(upright.height * scale) };
 }
 
 function toFailure(image: ImageSpec, error: unknown): ImageFailure {

@@ -6,6 +6,7 @@
  */
 export { build, type BuildOptions, type BuildReport, type ProgressEvent } from './build.js';
 export { plan, type CropReport, type Plan, type PlanLayout, type PlanOptions, type Placement } from './plan.js';
+export type { CalendarReport } from './calendar.js';
 export { validate } from './validate.js';
 export { listFonts, formatFontListing, type FontListing, type FontListingEntry, type FontListingOptions } from './font-listing.js';
 export type { BuildWarning } from './warnings.js';

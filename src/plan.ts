@@ -6,6 +6,7 @@ import { sortByDate } from './layout/order.js';
 import { LayoutError, layoutMetrics, layoutPage, type Box, type ImageShape, type LayoutMetrics, type PageLayout, type PageLayoutSpec, type PlacedBox } from './layout/index.js';
 import { loadManifest, outputSize, type CollageSpec, type Fit, type ImageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
 import type { FetchOptions } from './sources/index.js';
+import { calendarKnownUpFront, calendarPhotos, calendarReport, chooseCalendarPhotos, isCalendar, type CalendarChoice, type CalendarReport, type PhotoFacts } from './calendar.js';
 
 export interface Placement {
   index: number;
@@ -35,6 +36,8 @@ export interface Plan {
   metrics?: LayoutMetrics;
   /** Images left out (`onError: skip`) or shown as placeholders. */
   failed?: { src: string; reason: string }[];
+  /** Calendar: the span, days with photos, missed days and duplicates. */
+  calendar?: CalendarReport;
 }
 
 export interface PlanLayout {
@@ -69,8 +72,12 @@ export interface PlanOptions extends ManifestOverrides {
   jobTimeout?: number;
 }
 
-/** Every layout but grid follows the photos' shapes, so it needs their headers first; so does a grid asked to ("cellAspect": "auto"). */
+/**
+ * Every layout but grid follows the photos' shapes, so it needs their headers first; so does a
+ * grid asked to ("cellAspect": "auto"). A calendar known from the manifest alone does not.
+ */
 export function needsImageShapes(spec: CollageSpec): boolean {
+  if (isCalendar(spec)) return !calendarKnownUpFront(spec);
   return spec.layout.type !== 'grid' || spec.layout.cellAspect === 'auto';
 }
 
@@ -86,34 +93,57 @@ export function orderByDate<T extends ImageSpec>(spec: CollageSpec, images: read
 
 export async function plan(manifest: ManifestSource, options: PlanOptions = {}): Promise<Plan> {
   const spec = await loadManifest(manifest, options);
-  if (!needsHeadersFirst(spec)) return describePlan(spec, spec.images, layoutSpec(spec));
+  if (!needsHeadersFirst(spec)) {
+    const early = calendarUpFront(spec);
+    if (!early) return describePlan(spec, spec.images, layoutSpec(spec));
+    const described = describePlan(spec, early.choice.placed, early.page);
+    described.calendar = calendarReport(early.page.calendar!, early.choice.days, early.choice);
+    return described;
+  }
 
   // Fetch only what the layout needs: each photo's header (the download cache keeps the bytes).
   const deadline = startJobDeadline(options.jobTimeout);
   const session = new ImageSession(spec, { ...options, deadline: deadline?.signal });
   const shapes = new Map<number, ImageShape>();
-  const taken = new Map<number, number>();
+  const facts = new Map<number, PhotoFacts>();
   try {
     await session.forEach(spec.images, async (image) => {
       const probed = await session.probe(image, false);
       if (probed) shapes.set(image.index, probed.shape);
-      if (probed?.header.taken !== undefined) taken.set(image.index, probed.header.taken);
+      if (probed) facts.set(image.index, { taken: probed.header.taken, pixels: probed.header.width * probed.header.height });
     });
   } finally {
     deadline?.clear();
     await session.close();
   }
+  const listed = spec.onError === 'skip' ? spec.images.filter((image) => shapes.has(image.index)) : spec.images;
+  const calendar = isCalendar(spec)
+    ? calendarPhotos(spec, listed, (index) => facts.get(index), new Set(session.failures.map((f) => f.index)), (image, error) => session.fail(image, error))
+    : undefined;
   const failed = session.report();
   if (failed.length > 0 && (spec.onError === 'fail' || failed.length === spec.images.length || deadline?.signal.aborted)) {
     throw new ImagesFailedError(failed, spec.images.length);
   }
-  const listed = spec.onError === 'skip' ? spec.images.filter((image) => shapes.has(image.index)) : spec.images;
-  const placed = orderByDate(spec, listed, (index) => taken.get(index));
-  const placedShapes = placed.map((image) => shapes.get(image.index) ?? { aspect: 1, weight: image.weight });
+  const placed = calendar ? calendar.placed : orderByDate(spec, listed, (index) => facts.get(index)?.taken);
+  const placedShapes = placed.map((image, i) => ({ ...(shapes.get(image.index) ?? { aspect: 1, weight: image.weight }), ...(calendar && { day: calendar.days[i] }) }));
   const page = layoutSpec({ ...spec, images: placed }, placedShapes);
   const described = describePlan(spec, placed, page);
   if (failed.length > 0) described.failed = failed.map(({ src, reason }) => ({ src, reason }));
+  if (calendar && page.calendar) described.calendar = calendarReport(page.calendar, calendar.days, calendar);
   return described;
+}
+
+/**
+ * A calendar whose days and cell shape the manifest gives (`calendarKnownUpFront`): its photos
+ * and page before anything is fetched; null for every other layout.
+ */
+export function calendarUpFront(spec: CollageSpec): { choice: CalendarChoice<ImageSpec>; page: PageLayout } | null {
+  if (!isCalendar(spec) || !calendarKnownUpFront(spec)) return null;
+  const choice = chooseCalendarPhotos(spec, spec.images, () => undefined);
+  // The cells' shape is given; the photos' own are unknown, so no crop is claimed for them.
+  const shapes = choice.placed.map((image, i) => ({ aspect: spec.layout.cellAspect!, weight: image.weight, day: choice.days[i] }));
+  const page = layoutSpec({ ...spec, images: choice.placed }, shapes);
+  return { choice, page: { ...page, boxes: page.boxes.map(({ x, y, width, height }) => ({ x, y, width, height })) } };
 }
 
 /** Lays out a validated spec; a layout that cannot be built is a manifest problem (exit 2). */

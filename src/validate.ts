@@ -1,7 +1,7 @@
 /** `validate()`: every problem in a manifest, or its normalised form; nothing fetched. */
 import { loadManifest, type CollageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
 import { confineOutput, type OutputPolicy } from './output/write.js';
-import { layoutSpec, needsImageShapes } from './plan.js';
+import { calendarUpFront, layoutSpec, needsImageShapes } from './plan.js';
 
 export interface ValidateOptions extends ManifestOverrides, OutputPolicy {}
 
@@ -13,11 +13,11 @@ export async function validate(manifest: ManifestSource, options: ValidateOption
 
 /**
  * What can be known of a normalised manifest before any photo is read: the output's place
- * (root, links) and, for a grid, the layout itself. Layouts that follow the photos' shapes are
+ * (root, links) and, for a grid (or a calendar the manifest fully dates), the layout itself. Layouts that follow the photos' shapes are
  * checked when the job runs, once their headers are read. `validate`, `batch` and `enqueue` all
  * accept exactly what `build` would start on.
  */
 export async function checkSpec(spec: CollageSpec, policy: OutputPolicy = {}): Promise<void> {
-  if (!needsImageShapes(spec)) layoutSpec(spec);
+  if (!needsImageShapes(spec)) calendarUpFront(spec) ?? layoutSpec(spec);
   await confineOutput(spec.output, policy, spec.manifestFile);
 }

@@ -65,6 +65,15 @@ export class CellStore {
    * synchronously: ~100 kB from the page cache costs less than the thread-pool round trips of an
    * asynchronous open, stat, read and close.
    */
+  /** Whether a cell is stored under `key` (not checked: `get` may still find it damaged). */
+  async has(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.fileOf(key))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
   async get(key: string): Promise<StoredCell | null> {
     const file = this.fileOf(key);
     const bytes = this.read(file);

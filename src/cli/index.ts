@@ -70,7 +70,7 @@ function addManifestOptions(command: Command, { output = true } = {}): Command {
     .option('--quality <1-100>', 'JPEG quality (default 92)', integer('--quality', 1, 100))
     .option('--dpi <n>', 'dots per inch, a whole number; overrides size.dpi (e.g. --dpi 30 for a quick proof)', integer('--dpi', 1, MAX_DPI))
     .option('--size <WxH[unit]>', 'page size, e.g. 36x24in or 10800x7200 (needed for plain-text manifests)')
-    .addOption(new Option('--layout <type>', 'layout type').choices(['grid', 'justified', 'masonry', 'mosaic']))
+    .addOption(new Option('--layout <type>', 'layout type').choices(['grid', 'justified', 'masonry', 'mosaic', 'calendar']))
     .option('--columns <n>', 'grid columns', integer('--columns', 1, MAX_COLUMNS))
     .option('--rows <n>', 'grid rows', integer('--rows', 1, MAX_COLUMNS))
     .addOption(new Option('--fit <fit>', 'how photos fill their cells').choices(['cover', 'contain']))

@@ -3,6 +3,8 @@ import { gridLayout } from './grid.js';
 import { justifiedLayout } from './justified.js';
 import { masonryLayout } from './masonry.js';
 import { mosaicLayout } from './mosaic.js';
+import { calendarPage, type CalendarPageSpec } from './calendar-page.js';
+import type { CalendarPage } from './calendar.js';
 import { LayoutError, type Box, type ImageShape, type PlacedBox } from './types.js';
 
 export { cellSampling, coverCrop, containRect, type CellSampling } from './fit.js';
@@ -15,13 +17,15 @@ export { mosaicLayout, DEFAULT_MAX_AREA_RATIO, type MosaicOptions, type MosaicRe
 export { layoutMetrics, unfilledShare, type LayoutMetrics, type MetricsOptions } from './metrics.js';
 export { DEFAULT_MAX_CROP } from './bound.js';
 export { mulberry32 } from './random.js';
+export { calendarLayout, type CalendarPage, type CalendarCell, type CalendarLabel, type CalendarArrange } from './calendar.js';
 
 /** Layout settings `layoutPage` understands (the manifest's, lengths in px, `maxCrop` a share 0..1). */
 export type PageLayoutSpec =
   | { type: 'grid'; columns?: number; rows?: number; cellAspect?: number; maxCrop?: number }
   | { type: 'justified'; rowHeight?: number; maxCrop?: number }
   | { type: 'masonry'; columns?: number; maxCrop?: number }
-  | { type: 'mosaic'; seed?: number; maxCrop?: number; maxAreaRatio?: number };
+  | { type: 'mosaic'; seed?: number; maxCrop?: number; maxAreaRatio?: number }
+  | CalendarPageSpec;
 
 export interface PageGeometry {
   width: number;
@@ -43,6 +47,8 @@ export interface PageLayout {
   emptyCells?: number;
   /** Share of the content box left background because it could not be filled within maxCrop (0..1). */
   unfilled: number;
+  /** Calendar: every day's cell, the headings and labels. */
+  calendar?: CalendarPage;
 }
 
 export function contentBox(page: PageGeometry): Box {
@@ -62,19 +68,22 @@ export function layoutPage(layout: PageLayoutSpec, page: PageGeometry, count: nu
     return { content, boxes: grid.boxes, columns: grid.columns, rows: grid.rows, emptyCells: grid.emptyCells, unfilled: 0 };
   }
   if (!images) throw new LayoutError('layout', `a ${layout.type} layout needs the aspect ratio of each of the ${count} images`);
-  const { maxCrop } = layout;
   switch (layout.type) {
     case 'justified': {
-      const result = justifiedLayout({ images, content, gap, rowHeight: layout.rowHeight, maxCrop });
+      const result = justifiedLayout({ images, content, gap, rowHeight: layout.rowHeight, maxCrop: layout.maxCrop });
       return { content, boxes: result.boxes, columns: 0, rows: result.rowStarts.length, unfilled: result.unfilled };
     }
     case 'masonry': {
-      const result = masonryLayout({ images, content, gap, columns: layout.columns, maxCrop });
+      const result = masonryLayout({ images, content, gap, columns: layout.columns, maxCrop: layout.maxCrop });
       return { content, boxes: result.boxes, columns: result.columns, rows: 0, unfilled: result.unfilled };
     }
     case 'mosaic': {
-      const result = mosaicLayout({ images, content, gap, seed: layout.seed, maxCrop, maxAreaRatio: layout.maxAreaRatio });
+      const result = mosaicLayout({ images, content, gap, seed: layout.seed, maxCrop: layout.maxCrop, maxAreaRatio: layout.maxAreaRatio });
       return { content, boxes: result.boxes, columns: 0, rows: 0, unfilled: result.unfilled };
+    }
+    case 'calendar': {
+      const result = calendarPage(layout, images, content, gap);
+      return { content, boxes: result.boxes, columns: result.page.columns, rows: result.page.rows, calendar: result.page, unfilled: 0 };
     }
   }
 }

@@ -30,6 +30,8 @@ export interface ImageShape {
   aspect: number;
   /** Relative area hint (default 1); used by `justified` and `mosaic`. */
   weight?: number;
+  /** The calendar day it is placed on (days since 1970-01-01); used by `calendar`. */
+  day?: number;
 }
 
 /** A cell for one image: integer pixels, the image's index, and how much of it a cover fit hides. */

@@ -15,6 +15,8 @@ import { captionFonts, resolveLook, type Look, type StyleInput } from './style.j
 import { shuffle, type ImageOrder } from '../layout/order.js';
 import { DEFAULT_MAX_CROP } from '../layout/bound.js';
 import { BUNDLED_FAMILIES, fontAvailable } from '../render/fonts/index.js';
+import { calendarLayoutSpec, type CalendarLayoutSpec } from './calendar.js';
+import { parseDay, type Day } from '../layout/days.js';
 
 /** Options that override (or, for a plain-text manifest, supply) manifest fields. */
 export interface ManifestOverrides {
@@ -60,6 +62,8 @@ export interface ImageSpec {
   autoFocus?: boolean;
   /** Border, corners, shape, shadow, caption; absent for a plain cell. */
   look?: Look;
+  /** The manifest's `date` for it (calendar), as a day number. */
+  date?: Day;
 }
 
 /** A font file the job adds to the captions' fallback chain. */
@@ -104,7 +108,8 @@ export interface MosaicLayoutSpec {
   maxAreaRatio?: number;
   fit: Fit;
 }
-export type LayoutSpec = GridLayoutSpec | JustifiedLayoutSpec | MasonryLayoutSpec | MosaicLayoutSpec;
+export type LayoutSpec = GridLayoutSpec | JustifiedLayoutSpec | MasonryLayoutSpec | MosaicLayoutSpec | CalendarLayoutSpec;
+export type { CalendarLayoutSpec };
 
 /** A validated manifest with every length in device pixels. */
 export interface CollageSpec {
@@ -297,11 +302,17 @@ function toSpec(
   const layoutFit: Fit = m.layout?.fit ?? 'cover';
   const looks = { style: m.style, focus: m.focus, dpi };
   const listed = m.images.map((entry, index) => toImageSpec(entry, index, baseDir, layoutFit, problems, looks));
+  if (m.layout?.type === 'calendar') {
+    const { from, to } = m.layout;
+    if (from !== undefined && to !== undefined && parseDay(to)! < parseDay(from)!) problems.push({ path: 'layout.to', message: `${to} is before "from" (${from})` });
+  }
   const fonts: FontFileSpec[] = [
     ...(m.fonts ?? []).map((src, i) => ({ src, location: resolveLocation(src, baseDir, `fonts[${i}]`, problems), where: `fonts[${i}]`, fromCommandLine: false })),
     ...(o.fonts ?? []).map((src) => ({ src, location: resolveLocation(src, o.cwd ?? process.cwd(), '--font', problems), where: '--font', fromCommandLine: true })),
   ];
   const captionFamilies = captionFonts(m.style, m.images);
+  // The calendar's labels use the caption fonts' chain: a family of its own is checked the same way.
+  if (m.layout?.type === 'calendar' && m.layout.labels?.font) captionFamilies.push({ path: 'layout.labels.font', font: m.layout.labels.font });
   if (fonts.length === 0) {
     for (const { path: where, font } of captionFamilies) if (!fontAvailable(font)) problems.push({ path: where, message: unknownFontMessage(font) });
   }
@@ -320,7 +331,7 @@ function toSpec(
     background: parseColor(m.background ?? '#ffffff')!,
     margin,
     gap,
-    layout: toLayoutSpec(m.layout, layoutFit, px),
+    layout: toLayoutSpec(m.layout, layoutFit, px, dpi),
     images,
     onError: m.onError ?? 'fail',
     headers: m.headers ?? {},
@@ -343,8 +354,8 @@ function toOrder(order: ManifestInput['order'], seed: number | undefined): Image
   return { type, seed: (typeof order === 'object' ? order.seed : undefined) ?? seed ?? 0 };
 }
 
-function toLayoutSpec(layout: ManifestInput['layout'], fit: Fit, px: (value: number | string) => number): LayoutSpec {
-  const maxCrop = toMaxCrop(layout?.maxCrop);
+function toLayoutSpec(layout: ManifestInput['layout'], fit: Fit, px: (value: number | string) => number, dpi: number): LayoutSpec {
+  const maxCrop = toMaxCrop(layout && 'maxCrop' in layout ? layout.maxCrop : undefined);
   switch (layout?.type) {
     case undefined:
       return { type: 'grid', maxCrop, fit };
@@ -356,6 +367,8 @@ function toLayoutSpec(layout: ManifestInput['layout'], fit: Fit, px: (value: num
       return { type: 'masonry', columns: layout.columns, maxCrop, fit };
     case 'mosaic':
       return { type: 'mosaic', seed: layout.seed, maxCrop, maxAreaRatio: layout.maxAreaRatio, fit };
+    case 'calendar':
+      return calendarLayoutSpec(layout, fit, dpi);
   }
 }
 
@@ -426,6 +439,7 @@ function toImageSpec(
   const weight = (typeof entry === 'object' && entry.weight) || 1;
   const spec: ImageSpec = { index, src, location: resolveLocation(src, baseDir, where, problems), focus, fit, weight };
   if (wanted === 'auto') spec.autoFocus = true;
+  if (typeof entry === 'object' && entry.date !== undefined) spec.date = parseDay(entry.date)!;
   const look = resolveLook(looks.style, typeof entry === 'object' ? entry.style : undefined, typeof entry === 'object' ? entry.caption : undefined, looks.dpi);
   if (look) spec.look = look;
   return spec;
@@ -484,7 +498,10 @@ function knownKeysAt(parent: (string | number)[]): readonly string[] {
   const [first] = parent;
   if (first === 'size') return KNOWN_KEYS.size;
   if (first === 'bleed') return KNOWN_KEYS.bleed;
-  if (first === 'layout') return KNOWN_KEYS.layout;
+  if (first === 'layout') {
+    if (parent[1] === 'labels') return parent.length === 2 ? KNOWN_KEYS.labels : parent[2] === 'dayNumbers' ? KNOWN_KEYS.dayNumbers : [];
+    return parent.length === 1 ? KNOWN_KEYS.layout : [];
+  }
   if (first === 'images' || first === 'style') {
     const at = first === 'images' ? parent.slice(2) : parent;
     if (first === 'images' && at.length === 0) return KNOWN_KEYS.image;

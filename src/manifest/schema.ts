@@ -9,6 +9,7 @@ import { Length } from './lengths.js';
 import { MAX_COLUMNS, MAX_DPI, MAX_IMAGES, MAX_QUALITY, MAX_SEED, MAX_WEIGHT, MIN_WEIGHT } from './limits.js';
 import { CaptionTextSchema, STYLE_KEYS, StyleSchema } from './style.js';
 import { HEADER_NAME, originsOfKey, refusedHeaderName, refusedHeaderValue } from '../sources/headers.js';
+import { CALENDAR_KEYS, CalendarLayoutSchema, DateSchema } from './calendar.js';
 
 export const FORMATS = ['png', 'jpeg', 'tiff', 'webp', 'pdf'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
@@ -76,6 +77,7 @@ export const ImageEntrySchema = v.union(
           v.description('Relative area hint for justified and mosaic layouts (default 1).'),
         ),
       ),
+      date: v.optional(v.pipe(DateSchema, v.description('The day the photo belongs to, "YYYY-MM-DD", for the calendar layout (used when it has no EXIF capture time, or first with dateFrom "manifest").'))),
     }),
   ],
   'Invalid image: expected a URL or path string, or an object with "src"',
@@ -179,12 +181,12 @@ export const MosaicLayoutSchema = v.strictObject({
   fit: v.optional(Fit),
 });
 
-export const LAYOUT_TYPES = ['grid', 'justified', 'masonry', 'mosaic'] as const;
+export const LAYOUT_TYPES = ['grid', 'justified', 'masonry', 'mosaic', 'calendar'] as const;
 
 export const LayoutSchema = v.variant(
   'type',
-  [GridLayoutSchema, JustifiedLayoutSchema, MasonryLayoutSchema, MosaicLayoutSchema],
-  'Invalid layout: "type" must be "grid", "justified", "masonry" or "mosaic"',
+  [GridLayoutSchema, JustifiedLayoutSchema, MasonryLayoutSchema, MosaicLayoutSchema, CalendarLayoutSchema],
+  'Invalid layout: "type" must be "grid", "justified", "masonry", "mosaic" or "calendar"',
 );
 
 export const SizeSchema = v.strictObject({
@@ -291,8 +293,9 @@ export const KNOWN_KEYS = {
   root: Object.keys(ManifestObjectSchema.entries),
   size: Object.keys(SizeSchema.entries),
   bleed: Object.keys(BleedObjectSchema.entries),
-  layout: [...new Set([GridLayoutSchema, JustifiedLayoutSchema, MasonryLayoutSchema, MosaicLayoutSchema].flatMap((s) => Object.keys(s.entries)))],
-  image: ['src', 'caption', 'focus', 'fit', 'weight', 'style'],
+  layout: [...new Set([GridLayoutSchema, JustifiedLayoutSchema, MasonryLayoutSchema, MosaicLayoutSchema, CalendarLayoutSchema].flatMap((s) => Object.keys(s.entries)))],
+  image: ['src', 'caption', 'focus', 'fit', 'weight', 'style', 'date'],
+  ...CALENDAR_KEYS,
   order: ['type', 'seed'],
   ...STYLE_KEYS,
 } as const;
