@@ -11,10 +11,15 @@
  * (1,095 photos: 55 % 3:4, 35 % 4:3, 10 % 16:9 and 9:16) and 1,095 photos all 4:3. Then the mosaic on a poster wall of
  * 20,000 photos.
  *
- * Run: npx tsx bench/layout-quality.ts [--only grid,mosaic] [--sets 1095,36] [--no-wall]
+ * Run: npx tsx bench/layout-quality.ts [--only grid,mosaic] [--sets 1095,36] [--no-wall] [--bounds]
+ *
+ * --bounds adds, for the 1,095 mix, a lower bound on justified's worst crop on whole pixels (rows
+ * within ±16 % of their mean; pixelrows.ts) and on masonry's (equal whole-pixel columns filling
+ * the page: some photo is stretched at least by the page's total over the photos' natural total).
  * The grid is given the photos' shapes (cellAspect "auto").
  */
 import os from 'node:os';
+import { reachableTotals } from '../src/layout/pixelrows.js';
 import {
   contentBox,
   gridLayout,
@@ -148,4 +153,44 @@ if (!args.includes('--no-wall') && onlyLayouts.includes('mosaic')) {
   console.log(
     `\nmosaic, 20,000 photos on 150×100 in: ${ms.toFixed(0)} ms CPU (${(performance.now() - startedWall).toFixed(0)} ms wall, no warm-up), crop mean ${m.meanCrop.toFixed(2)} % max ${m.maxCrop.toFixed(2)} %, area ratio ${m.areaRatio.toFixed(2)}, coverage ${m.coverage.toFixed(1)} %`,
   );
+}
+
+if (args.includes('--bounds')) {
+  const aspects = flickr(1095).map((image) => image.aspect);
+  console.log('\nlower bounds on the worst crop, 1,095 mix (no layout of that kind can do better):');
+  for (const [page, [width, height]] of Object.entries(PAGES)) {
+    const content = contentBox({ width, height, margin: MARGIN, gap: GAP });
+    // Justified: for each row count K, rows within ±16 % of the mean (H − (K−1)·gap)/K.
+    let justified = Infinity;
+    for (let rows = 2; rows <= 200; rows++) {
+      const mean = (content.height - (rows - 1) * GAP) / rows;
+      if (mean < 4) break;
+      const reaches = (crop: number) => {
+        const totals = reachableTotals(aspects, content.width, GAP, Math.ceil(mean * 0.84), Math.floor(mean * 1.16), crop);
+        return !!totals && totals.least[aspects.length]! <= content.height + GAP && content.height + GAP <= totals.most[aspects.length]!;
+      };
+      if (!reaches(0.05)) continue;
+      let low = 0;
+      let high = 0.05;
+      for (let step = 0; step < 12; step++) {
+        const middle = (low + high) / 2;
+        if (reaches(middle)) high = middle;
+        else low = middle;
+      }
+      justified = Math.min(justified, low);
+    }
+    // Masonry: C equal columns (whole px, widths differing by at most 1) filling the height.
+    let masonry = Infinity;
+    const inverse = aspects.reduce((s, a) => s + 1 / a, 0);
+    for (let columns = 1; columns <= aspects.length; columns++) {
+      const room = content.width - (columns - 1) * GAP;
+      if (room < columns) break;
+      const photos = columns * content.height - (aspects.length - columns) * GAP;
+      const [narrow, wide] = [Math.floor(room / columns), Math.ceil(room / columns)];
+      // The photos' natural total lies between all-narrow and all-wide columns; the fill needs the rest.
+      const stretch = photos / (wide * inverse) > 1 ? photos / (wide * inverse) : photos / (narrow * inverse) < 1 ? photos / (narrow * inverse) : 1;
+      masonry = Math.min(masonry, stretch >= 1 ? 1 - 1 / stretch : 1 - stretch);
+    }
+    console.log(`  ${page.padEnd(9)} justified ≥ ${(100 * justified).toFixed(2)} %   masonry ≥ ${(100 * masonry).toFixed(2)} %`);
+  }
 }

@@ -9,9 +9,10 @@
  * is centred, the rest of the content box left as even white space (`unfilled`).
  */
 import { boundWithRounding, cropBound, cropOfStretch, stretchLimits } from './bound.js';
-import { breakIntoRows, evenOutTo, naturalRowHeight, rowBreakCandidates, type RowBreaks } from './rows.js';
+import { breakIntoRows, evenOutTo, leastCropBreaks, naturalRowHeight, rowBreakCandidates, type RowBreaks } from './rows.js';
 import { unfilledShare } from './metrics.js';
-import { splitWeighted } from './split.js';
+import { apportion, leastWorstCrop } from './apportion.js';
+import { splitWeighted, stack } from './split.js';
 import { LayoutError, checkImages, coverCropFraction, normalizedWeights, type Box, type ImageShape, type PlacedBox } from './types.js';
 
 export interface JustifiedOptions {
@@ -48,6 +49,10 @@ const WHITE = 2;
 const MAX_ROW_DEVIATION = 0.14;
 /** How close to the content height uneven rows are taken (the rest is a uniform stretch). */
 const FILL_TOLERANCE = 0.002;
+/** Rows broken for the page keep within this share of their mean height (the issue asks ±16 %). */
+const BAND = 0.15;
+/** Best-scoring fits realised on whole pixels, the best of those kept. */
+const REALISED = 6;
 /** Sets up to this size also try every row count near the natural one exactly. */
 const EXACT_ROWS_UP_TO = 400;
 
@@ -82,15 +87,34 @@ export function justifiedLayout(options: JustifiedOptions): JustifiedResult {
     const short = room(breaks) - breaks.heights.reduce((s, h) => s + h, 0);
     if (short > 0) candidates.push(evenOutTo(breaks, aspects, breakOptions, room(breaks) + (breaks.heights.length - 1) * gap, FILL_TOLERANCE, MAX_ROW_DEVIATION));
   }
-  let best: { fit: RowFit; score: number } | null = null;
-  for (const breaks of candidates) {
-    const fit = fitRows(breaks, aspects, content, gap, maxCrop);
-    if (!fit) continue;
-    const score = fit.crop + EVENNESS * unevenness(breaks.heights) + WHITE * fit.unfilled;
-    if (!best || score < best.score) best = { fit, score };
+  const fits: { fit: RowFit; score: number }[] = [];
+  const consider = (fit: RowFit | null) => {
+    if (fit) fits.push({ fit, score: fit.crop + EVENNESS * unevenness(fit.heights) + WHITE * fit.unfilled });
+  };
+  for (const breaks of candidates) consider(fitRows(breaks, aspects, content, gap, maxCrop));
+  // Rows broken for the page: each row's own stretch, all of them within ±MAX_ROW_DEVIATION of their mean.
+  const naturalRows = Math.round((content.height + gap) / (target + gap));
+  const bound = boundWithRounding(maxCrop, target);
+  for (let rows = Math.max(1, naturalRows - 1); rows <= Math.min(aspects.length, naturalRows + 1); rows++) {
+    const found = leastCropBreaks(aspects, rows, breakOptions, bound, BAND);
+    if (found) consider({ breaks: found, width: content.width, heights: found.fitted, crop: found.crop, unfilled: 0 });
   }
-  if (!best) throw fitError(images.length, content, gap);
-  const result = realise(best.fit, images, aspects, content, gap);
+  if (!fits.length) throw fitError(images.length, content, gap);
+  // The scores are for real-valued rows; whole pixels decide among the best few.
+  fits.sort((a, b) => a.score - b.score);
+  let best: { result: Omit<JustifiedResult, 'targetRowHeight'>; score: number } | null = null;
+  for (const { fit } of fits.slice(0, REALISED)) {
+    const result = realise(fit, images, aspects, content, gap);
+    let worst = 0;
+    let sum = 0;
+    for (const box of result.boxes) {
+      worst = Math.max(worst, box.crop);
+      sum += box.crop;
+    }
+    const score = worst + sum / result.boxes.length + EVENNESS * unevenness(result.rowHeights) + WHITE * result.unfilled + (worst > maxCrop + 1e-12 ? 10 + worst : 0);
+    if (!best || score < best.score) best = { result, score };
+  }
+  const result = best!.result;
   assertDrawable(result.boxes, content, images.length, gap);
   return { ...result, targetRowHeight: target };
 }
@@ -168,17 +192,95 @@ function realise(fit: RowFit, images: readonly ImageShape[], aspects: readonly n
     width: blockWidth,
     height: blockHeight,
   };
-  const rowSpans = splitWeighted(block.y, block.height, fit.heights, gap);
+  const rowSizes = rowHeightsInPixels(fit, aspects, block, gap);
+  const rowSpans = rowSizes ? stack(block.y, rowSizes, gap) : splitWeighted(block.y, block.height, fit.heights, gap);
   const boxes: PlacedBox[] = new Array(images.length);
   fit.breaks.starts.forEach((start, r) => {
     const end = r + 1 < rows ? fit.breaks.starts[r + 1]! : images.length;
     const row = rowSpans[r]!;
-    splitWeighted(block.x, block.width, aspects.slice(start, end), gap).forEach((span, k) => {
+    const ideals = aspects.slice(start, end).map((a) => a * row.size);
+    const widths = apportion(ideals, block.width - (end - start - 1) * gap);
+    const spans = widths ? stack(block.x, widths, gap) : splitWeighted(block.x, block.width, aspects.slice(start, end), gap);
+    spans.forEach((span, k) => {
       const index = start + k;
       boxes[index] = { x: span.start, y: row.start, width: span.size, height: row.size, index, crop: coverCropFraction(images[index]!.aspect, span.size, row.size) };
     });
   });
   return { boxes, rowStarts: fit.breaks.starts, rowHeights: rowSpans.map((s) => s.size), block, unfilled: unfilledShare(boxes, content, gap) };
+}
+
+/**
+ * Whole-pixel row heights summing to the block's height (less gaps), each near its fitted height,
+ * chosen so the worst crop any photo needs (its row's widths apportioned for the least worst
+ * crop) is least. Null when the fitted heights leave no room to choose.
+ */
+function rowHeightsInPixels(fit: RowFit, aspects: readonly number[], block: Box, gap: number): number[] | null {
+  const rows = fit.heights.length;
+  const total = block.height - (rows - 1) * gap;
+  // Per row, the heights tried and the least worst crop at each.
+  const options = fit.heights.map((fitted, r) => {
+    const start = fit.breaks.starts[r]!;
+    const end = r + 1 < rows ? fit.breaks.starts[r + 1]! : aspects.length;
+    const room = block.width - (end - start - 1) * gap;
+    const reach = 1 + Math.ceil(0.02 * fitted);
+    const from = Math.max(1, Math.floor(fitted) - reach);
+    const costs: number[] = [];
+    for (let h = from; h <= Math.ceil(fitted) + reach; h++) {
+      let crop = leastWorstCrop(aspects.slice(start, end).map((a) => a * h), room);
+      for (let i = start; i < end; i++) if (!(aspects[i]! * h > 0)) crop = Infinity;
+      costs.push(crop);
+    }
+    return { from, costs };
+  });
+  // Within crop t each row may take the heights around its best that stay within t.
+  const ranges = (t: number) =>
+    options.map(({ from, costs }) => {
+      let best = 0;
+      costs.forEach((c, k) => (c < costs[best]! ? (best = k) : 0));
+      if (costs[best]! > t) return null;
+      let lo = best;
+      let hi = best;
+      while (lo > 0 && costs[lo - 1]! <= t) lo--;
+      while (hi + 1 < costs.length && costs[hi + 1]! <= t) hi++;
+      return { from, best, lo, hi };
+    });
+  const fits = (t: number) => {
+    const r = ranges(t);
+    if (r.some((x) => x === null)) return false;
+    const low = r.reduce((s, x) => s + x!.from + x!.lo, 0);
+    const high = r.reduce((s, x) => s + x!.from + x!.hi, 0);
+    return low <= total && total <= high;
+  };
+  const thresholds = [...new Set(options.flatMap((o) => o.costs).filter(Number.isFinite))].sort((a, b) => a - b);
+  let lo = 0;
+  let hi = thresholds.length - 1;
+  if (hi < 0 || !fits(thresholds[hi]!)) return null;
+  while (lo < hi) {
+    const middle = (lo + hi) >> 1;
+    if (fits(thresholds[middle]!)) hi = middle;
+    else lo = middle + 1;
+  }
+  const chosen = ranges(thresholds[lo]!).map((x) => x!);
+  const heights = chosen.map((x) => x.from + x.best);
+  // Meet the total a pixel at a time, each from the row where the step costs least.
+  let short = total - heights.reduce((s, h) => s + h, 0);
+  while (short !== 0) {
+    const step = short > 0 ? 1 : -1;
+    let pick = -1;
+    let pickCost = Infinity;
+    chosen.forEach((x, r) => {
+      const k = heights[r]! - x.from + step;
+      if (k < x.lo || k > x.hi) return;
+      if (options[r]!.costs[k]! < pickCost) {
+        pickCost = options[r]!.costs[k]!;
+        pick = r;
+      }
+    });
+    if (pick < 0) return null;
+    heights[pick]! += step;
+    short -= step;
+  }
+  return heights;
 }
 
 function fitError(count: number, content: Box, gap: number): LayoutError {

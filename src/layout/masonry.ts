@@ -12,7 +12,8 @@
  */
 import { boundWithRounding, cropBound, cropOfStretch, stretchLimits } from './bound.js';
 import { unfilledShare } from './metrics.js';
-import { splitEvenly, splitWeighted } from './split.js';
+import { apportion } from './apportion.js';
+import { splitEvenly, splitWeighted, stack } from './split.js';
 import { LayoutError, checkImages, coverCropFraction, type Box, type ImageShape, type PlacedBox } from './types.js';
 
 export interface MasonryOptions {
@@ -209,7 +210,9 @@ function realise(plan: ColumnPlan, images: readonly ImageShape[], content: Box, 
   members.forEach((column, c) => {
     if (!column.length) return;
     const x = xs[c]!;
-    const cells = splitWeighted(block.y, heights[c]!, column.map((i) => 1 / images[i]!.aspect), gap);
+    // Whole-pixel heights for the least worst crop at this column's own (whole-pixel) width.
+    const sizes = apportion(column.map((i) => x.size / images[i]!.aspect), heights[c]! - (column.length - 1) * gap);
+    const cells = sizes ? stack(block.y, sizes, gap) : splitWeighted(block.y, heights[c]!, column.map((i) => 1 / images[i]!.aspect), gap);
     cells.forEach((cell, k) => {
       const index = column[k]!;
       if (cell.size < 1) throw new LayoutError('layout', `${column.length} images do not fit in a ${content.height} px column with a ${gap} px gap`);

@@ -107,7 +107,7 @@ export function breakIntoRows(aspects: readonly number[], rows: number, options:
 }
 
 /** Natural height of items i..j-1 as one row spanning the width (≤ 0 when their gaps alone are wider). */
-function naturalHeight(prefix: Float64Array, i: number, j: number, options: RowBreakOptions): number {
+function naturalHeight(prefix: Float64Array, i: number, j: number, options: Pick<RowBreakOptions, 'width' | 'gap'>): number {
   return (options.width - (j - i - 1) * options.gap) / (prefix[j]! - prefix[i]!);
 }
 
@@ -136,7 +136,7 @@ function breakRows(prefix: Float64Array, options: RowBreakOptions, lambda: numbe
   return { starts, heights: heightsOf(prefix, starts, m, options) };
 }
 
-function heightsOf(prefix: Float64Array, starts: readonly number[], m: number, options: RowBreakOptions): number[] {
+function heightsOf(prefix: Float64Array, starts: readonly number[], m: number, options: Pick<RowBreakOptions, 'width' | 'gap'>): number[] {
   return starts.map((start, r) => naturalHeight(prefix, start, r + 1 < starts.length ? starts[r + 1]! : m, options));
 }
 
@@ -197,4 +197,116 @@ export function evenOutTo(breaks: RowBreaks, aspects: readonly number[], options
     heights[r] = after;
   }
   return { starts, heights };
+}
+
+/** Rows broken so they meet the page with their heights set: natural breaks and each row's height on the page. */
+export interface FittedBreaks extends RowBreaks {
+  /** Each row's height on the page (its natural height stretched by at most the crop asked). */
+  fitted: number[];
+}
+
+/**
+ * Breaks into exactly `rows` rows that fill the content height with every row's stretch (its
+ * height on the page over its natural height) within crop `crop`, and every row within
+ * `deviation` (a fraction) of the mean row height; null when no break set can.
+ *
+ * Dynamic programming over (rows so far, items so far) keeps the least and the greatest total
+ * height the rows can take within both bounds; the page is reachable when its height lies between
+ * them for all the items. Walking back, each row takes the height nearest its natural one that
+ * keeps the rest reachable. (Between the least and greatest totals a gap is possible in principle;
+ * there the nearest reachable total is taken, and the caller measures what it gets.)
+ */
+export function breaksWithin(aspects: readonly number[], rows: number, options: Omit<RowBreakOptions, 'target'>, crop: number, deviation: number): FittedBreaks | null {
+  const m = aspects.length;
+  const { width, gap } = options;
+  if (rows < 1 || rows > m) return null;
+  const total = options.height - (rows - 1) * gap;
+  if (!(total > 0)) return null;
+  const mean = total / rows;
+  const bandLow = mean * (1 - deviation);
+  const bandHigh = mean * (1 + deviation);
+  const shrink = 1 - crop;
+  const prefix = new Float64Array(m + 1);
+  aspects.forEach((a, i) => (prefix[i + 1] = prefix[i]! + a));
+  const stride = m + 1;
+  const least = new Float64Array((rows + 1) * stride).fill(Infinity);
+  const most = new Float64Array((rows + 1) * stride).fill(-Infinity);
+  least[0] = 0;
+  most[0] = 0;
+  // Row j..i-1 at natural height h may sit anywhere in [max(h·shrink, bandLow), min(h/shrink, bandHigh)].
+  const span = (i: number, j: number): [number, number] | null => {
+    const h = naturalHeight(prefix, j, i, options);
+    if (!(h > 0)) return null;
+    const low = Math.max(h * shrink, bandLow);
+    const high = Math.min(h / shrink, bandHigh);
+    return low <= high ? [low, high] : null;
+  };
+  for (let k = 1; k <= rows; k++) {
+    const row = k * stride;
+    const before = (k - 1) * stride;
+    for (let i = k; i <= m - (rows - k); i++) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let j = i - 1; j >= k - 1; j--) {
+        const h = naturalHeight(prefix, j, i, options);
+        if (!(h > 0)) break;
+        // Rows only get shorter as they take more items: past the band's foot, stop.
+        if (h / shrink < bandLow) break;
+        if (h * shrink > bandHigh || !(least[before + j]! < Infinity)) continue;
+        const s = span(i, j)!;
+        lo = Math.min(lo, least[before + j]! + s[0]);
+        hi = Math.max(hi, most[before + j]! + s[1]);
+      }
+      least[row + i] = lo;
+      most[row + i] = hi;
+    }
+  }
+  if (!(least[rows * stride + m]! <= total + 1e-6 && total - 1e-6 <= most[rows * stride + m]!)) return null;
+  const starts = new Array<number>(rows);
+  const fitted = new Array<number>(rows);
+  let remaining = total;
+  for (let k = rows, i = m; k >= 1; k--) {
+    const before = (k - 1) * stride;
+    let best: { j: number; height: number; miss: number; off: number } | null = null;
+    for (let j = i - 1; j >= k - 1; j--) {
+      const h = naturalHeight(prefix, j, i, options);
+      if (!(h > 0) || h / shrink < bandLow) break;
+      if (h * shrink > bandHigh || !(least[before + j]! < Infinity)) continue;
+      const [low, high] = span(i, j)!;
+      // Heights this row may take that leave the rest reachable.
+      const from = Math.max(low, remaining - most[before + j]!);
+      const to = Math.min(high, remaining - least[before + j]!);
+      const miss = Math.max(0, from - to);
+      const height = miss > 0 ? (from + to) / 2 : Math.min(to, Math.max(from, h));
+      const off = Math.abs(Math.log(height / h));
+      if (!best || miss < best.miss || (miss === best.miss && off < best.off)) best = { j, height, miss, off };
+    }
+    if (!best) return null;
+    starts[k - 1] = best.j;
+    fitted[k - 1] = best.height;
+    remaining -= best.height;
+    i = best.j;
+  }
+  if (starts[0] !== 0) return null;
+  return { starts, heights: heightsOf(prefix, starts, m, options), fitted };
+}
+
+/**
+ * The least crop (to `resolution`) at which `breaksWithin` finds rows, and those rows; null when
+ * even `maxCrop` cannot.
+ */
+export function leastCropBreaks(aspects: readonly number[], rows: number, options: Omit<RowBreakOptions, 'target'>, maxCrop: number, deviation: number, resolution = 1e-4): (FittedBreaks & { crop: number }) | null {
+  let found = breaksWithin(aspects, rows, options, maxCrop, deviation);
+  if (!found) return null;
+  let crop = maxCrop;
+  let low = 0;
+  while (crop - low > resolution) {
+    const middle = (low + crop) / 2;
+    const attempt = breaksWithin(aspects, rows, options, middle, deviation);
+    if (attempt) {
+      found = attempt;
+      crop = middle;
+    } else low = middle;
+  }
+  return { ...found, crop };
 }

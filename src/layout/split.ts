@@ -37,3 +37,13 @@ export function splitWeighted(start: number, length: number, weights: readonly n
   }
   return spans;
 }
+
+/** Spans of the given sizes laid end to end from `start`, `gap` apart. */
+export function stack(start: number, sizes: readonly number[], gap: number): { start: number; size: number }[] {
+  let at = start;
+  return sizes.map((size) => {
+    const span = { start: at, size };
+    at += size + gap;
+    return span;
+  });
+}
