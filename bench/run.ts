@@ -23,7 +23,7 @@ let CLI = cliEntry(path.join(ROOT, 'dist'));
 const OUT_DIR = path.join(import.meta.dirname, 'out');
 /** Every system gets the libuv pool the collage command gives itself (bin.cjs): the same concurrency. */
 const THREAD_POOL = process.env.UV_THREADPOOL_SIZE || String(threadPoolSize());
-const SYSTEMS = ['collage', 'calendar', 'sharp', 'naive', 'montage', 'floor'] as const;
+const SYSTEMS = ['collage', 'calendar', 'proof', 'sharp', 'naive', 'montage', 'floor'] as const;
 type System = (typeof SYSTEMS)[number];
 type Format = 'jpeg' | 'png';
 const PHASES = ['fetch', 'decode', 'draw', 'encode', 'write'] as const;
@@ -33,11 +33,12 @@ const NAIVE_MEMORY_LIMIT = 10 * 1024 ** 3;
 const HELP = `usage: npm run bench -- [options] [scenario-filter …]
 
 Default: a quick set (grid-100/300/1095 JPEG, grid-300 PNG, originals-120 JPEG) at 300 dpi on a
-36×24 in poster; every scenario runs collage, the sharp baseline, the naive canvas baseline,
-ImageMagick montage (when on PATH) and the decode floor (every photo decoded to its cell from
-memory: no network, poster or encode). Grid scenarios also run "calendar": collage building the
-same photos as a calendar layout (a day each from 2022-01-01, dates in the manifest, headers read
-first as for EXIF dates), reported against the grid build of the same round (calendar/grid).
+36×24 in poster; every scenario runs collage, collage proof (the ~2,000 px preview of the same
+manifest), the sharp baseline, the naive canvas baseline, ImageMagick montage (when on PATH) and
+the decode floor (every photo decoded to its cell from memory: no network, poster or encode).
+Grid scenarios also run "calendar": collage building the same photos as a calendar layout (a day
+each from 2022-01-01, dates in the manifest, headers read first as for EXIF dates), reported
+against the grid build of the same round (calendar/grid).
 
   --pipeline          instead: collage against itself (bench/pipeline.ts): rebuild after appending a
                       photo with a warm cell cache vs cold; local files vs HTTP at 40 ms; HTTP/2 vs
@@ -48,7 +49,7 @@ first as for EXIF dates), reported against the grid build of the same round (cal
   --originals         with --photos: also run the 120 12-Mpx originals
   --format jpeg|png   only this output format
   --dpi N             poster resolution (default 300 → 10800×7200; 150 → 5400×3600)
-  --only LIST         systems to run, comma-separated: collage,calendar,sharp,naive,montage,floor (default all)
+  --only LIST         systems to run, comma-separated: collage,calendar,proof,sharp,naive,montage,floor (default all)
   --latency MS        server latency per response (default 40)
   --per-host N        connections per host for every system (default: collage's, ${DEFAULT_FETCH_OPTIONS.perHost})
   --concurrency N     images in flight for every system (default: collage's, ${DEFAULT_FETCH_OPTIONS.concurrency})
@@ -255,16 +256,16 @@ function writeJob(dir: string, format: Format, fetch: { concurrency: number; per
 }
 
 function outputFile(dir: string, system: System, format: Format): string {
-  const ext = format === 'png' ? 'png' : 'jpg';
+  const ext = format === 'png' || system === 'proof' ? 'png' : 'jpg';
   return path.join(dir, `${system}.${ext}`);
 }
 
 async function runSystem(system: System, dir: string, format: Format, fetch: { concurrency: number; perHost: number }): Promise<{ m: Measurement; timings?: Record<string, number>; bytes?: number; error?: string }> {
   const args =
-    system === 'collage' || system === 'calendar'
+    system === 'collage' || system === 'calendar' || system === 'proof'
       ? [
           CLI,
-          'build',
+          system === 'proof' ? 'proof' : 'build',
           system === 'calendar' ? 'calendar.json' : 'manifest.json',
           '--json',
           '--no-cache',
@@ -283,7 +284,9 @@ async function runSystem(system: System, dir: string, format: Format, fetch: { c
   }
   try {
     const report = JSON.parse(m.stdout) as { timings: Record<string, number>; output: { bytes: number } };
-    return { m, timings: report.timings, bytes: report.output.bytes };
+    // A proof's compose step (marks, legend, PNG encode) stands in the encode column.
+    const timings = system === 'proof' ? { images: report.timings.images!, encode: report.timings.compose!, total: report.timings.total! } : report.timings;
+    return { m, timings, bytes: report.output.bytes };
   } catch {
     return { m, error: `unparseable report: ${m.stdout.slice(0, 200)}` };
   }
@@ -419,11 +422,11 @@ async function main(): Promise<void> {
             loadAvg1,
             ...(options.rounds > 1 && { round: pass }),
           };
-          // The floor writes nothing; montage's page lacks the outer margin and the calendar is
-          // another layout, so they are not diffed.
+          // The floor writes nothing; montage's page lacks the outer margin, the calendar is another
+          // layout and the proof a preview, so they are not diffed.
           if (!error && system !== 'floor') {
             const file = outputFile(dir, system, scenario.format);
-            if (system !== 'montage' && system !== 'calendar') {
+            if (system !== 'montage' && system !== 'calendar' && system !== 'proof') {
               try {
                 const thumb = await thumbnail(file, width, height);
                 if (system === 'collage') reference = thumb;
@@ -479,8 +482,8 @@ function describe(s: ReturnType<typeof summarise>): string {
 
 interface Ratio {
   scenario: string;
-  /** calendar: the calendar build ÷ the grid build (collage) of the same photos and run. */
-  versus: 'sharp' | 'naive' | 'montage' | 'floor' | 'calendar';
+  /** calendar: the calendar build ÷ the grid build (collage) of the same photos and run; proof: the proof ÷ the full build. */
+  versus: 'sharp' | 'naive' | 'montage' | 'floor' | 'calendar' | 'proof';
   wall?: number;
   cpu?: number;
   rss?: number;
@@ -507,6 +510,9 @@ function computeRatios(results: RunResult[]): Ratio[] {
     }
     const calendar = results.find((r) => r.scenario === scenario && r.system === 'calendar' && r.status === 'ok');
     if (calendar) ratios.push({ scenario, versus: 'calendar', wall: div(calendar.wallS, collage.wallS), cpu: div(calendar.cpuS, collage.cpuS), rss: div(calendar.peakRssMB, collage.peakRssMB) });
+    // The proof against the full build of the same manifest (issue 16: at most 0.5 of its wall time).
+    const proofRun = results.find((r) => r.scenario === scenario && r.system === 'proof' && r.status === 'ok');
+    if (proofRun) ratios.push({ scenario, versus: 'proof', wall: div(proofRun.wallS, collage.wallS), cpu: div(proofRun.cpuS, collage.cpuS), rss: div(proofRun.peakRssMB, collage.peakRssMB) });
     // The floor's process also downloads everything first: only its decode phase counts.
     const floor = results.find((r) => r.scenario === scenario && r.system === 'floor' && r.status === 'ok');
     if (floor?.timings?.images) {
@@ -549,10 +555,10 @@ function printTables(meta: Record<string, unknown>, results: RunResult[], ratios
   if (rows.some((r) => r[r.length - 1])) console.log('With --rounds, each row is the median-wall run of the rounds; "rounds" lists every round\'s wall time.\n');
   printTable(['scenario', 'system', 'wall s', 'CPU s', 'CPU/wall', 'peak RSS MB', 'out MB', ...PHASES, 'images', 'img CPU/wall', 'diff', 'rounds'], rows);
   if (ratios.length) {
-    console.log('\nratios (collage ÷ baseline; < 1 means collage is cheaper; collage/floor: collage\'s wall and CPU ÷ the floor\'s decode phase; calendar/grid: the calendar build ÷ the grid build, same round)\n');
+    console.log('\nratios (collage ÷ baseline; < 1 means collage is cheaper; collage/floor: collage\'s wall and CPU ÷ the floor\'s decode phase; calendar/grid: the calendar build ÷ the grid build, same round; proof/collage: the proof ÷ the full build)\n');
     printTable(
       ['scenario', 'versus', 'wall', 'CPU', 'peak RSS'],
-      ratios.map((r) => [r.scenario, r.versus === 'calendar' ? 'calendar/grid' : `collage/${r.versus}`, fix(r.wall), fix(r.cpu), fix(r.rss)]),
+      ratios.map((r) => [r.scenario, r.versus === 'calendar' ? 'calendar/grid' : r.versus === 'proof' ? 'proof/collage' : `collage/${r.versus}`, fix(r.wall), fix(r.cpu), fix(r.rss)]),
     );
   }
   const problems = results.filter((r) => r.status !== 'ok' && r.reason);

@@ -1,7 +1,7 @@
 /** `build()`: the whole pipeline, manifest → sources → decode → layout → render → output. */
 import { performance } from 'node:perf_hooks';
 import { openCellCache, type CellCache, type CellCacheOptions } from './cells/index.js';
-import { CollageError, ExitCode, ImagesFailedError, type ImageFailure } from './errors.js';
+import { CollageError, ExitCode, ImagesFailedError, LowResolutionError, type ImageFailure, type LowResolutionPhoto } from './errors.js';
 import { startJobDeadline } from './deadline.js';
 import { ImageSession, type ProbedImage } from './images.js';
 import { contentBox, type Box, type ImageShape, type PageLayout } from './layout/index.js';
@@ -21,6 +21,7 @@ import { calendarPhotos, calendarReport, expectedCell, isCalendar, type Calendar
 import type { CalendarPage } from './layout/index.js';
 import type { Day } from './layout/days.js';
 import { CalendarPainter } from './render/calendar.js';
+import { assessResolution, layoutShapes, summarizeResolution, type ResolutionSummary, type SizeOf } from './preflight/index.js';
 
 export type ProgressEvent =
   | { type: 'start'; total: number; width: number; height: number; output: string }
@@ -68,7 +69,18 @@ export interface BuildOptions extends ManifestOverrides {
 export interface BuildReport {
   output: { path: string; format: OutputFormat; width: number; height: number; dpi: number; bytes: number };
   /** `decoded`: photos decoded; `cellCached`: photos whose cell came from the cell cache instead. */
-  images: { total: number; fetched: number; cached: number; failed: ImageFailure[]; decoded: number; cellCached: number };
+  images: {
+    total: number;
+    fetched: number;
+    cached: number;
+    failed: ImageFailure[];
+    decoded: number;
+    cellCached: number;
+    /** Photos whose effective resolution is under `resolution.minDpi`, in manifest order. */
+    lowResolution: LowResolutionPhoto[];
+    /** The threshold, the lowest and median effective dpi, and what resolution-aware sizing saved. */
+    resolution: ResolutionSummary;
+  };
   /**
    * How the layout treated the photos: the crop bound (%), every photo cropped past it (with the
    * share hidden, %), the share of the content box left background (%) where the page could not
@@ -164,6 +176,12 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
     if (failed.length === 0) throw pastDeadline(options);
     throw new ImagesFailedError(failed, total);
   }
+  const sizeOf: SizeOf = (index) => session.sizeOf(index);
+  const resolution = assessResolution(spec, target.placed, target.boxes, sizeOf);
+  if (spec.preflight.onLowRes === 'fail' && resolution.low.length > 0) {
+    target.encoder.abort();
+    throw new LowResolutionError(resolution.low, total, spec.preflight.minDpi);
+  }
 
   // Most bands are encoded already (as they were finished); the rest, and the join, now.
   let t = performance.now();
@@ -184,7 +202,16 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
 
   return {
     output: { path: spec.output, format: spec.format, width: size.width, height: size.height, dpi: spec.dpi, bytes: encoded.length },
-    images: { total, fetched: session.counts.fetched, cached: session.counts.cached, failed, decoded: session.counts.decoded, cellCached: session.counts.cellCached },
+    images: {
+      total,
+      fetched: session.counts.fetched,
+      cached: session.counts.cached,
+      failed,
+      decoded: session.counts.decoded,
+      cellCached: session.counts.cellCached,
+      lowResolution: resolution.low,
+      resolution: summarizeResolution(spec, target.placed, resolution, sizeOf),
+    },
     layout: layoutReport(spec, target.placed, target.page, session.crops),
     timings: roundTimings(timings),
     ...(session.inputs && { inputs: session.inputs }),
@@ -203,9 +230,12 @@ interface Target {
   poster: Poster;
   encoder: PosterEncoder;
   tracker: BandTracker;
-  /** The photos in layout order and their layout. */
+  /** The photos in layout order, their layout, and their boxes on the poster (for the resolution check). */
   placed: readonly ImageSpec[];
   page: PageLayout;
+  boxes: readonly Box[];
+  /** A photo under the resolution threshold with `onLowRes: fail`: nothing will be written. */
+  refused: boolean;
   /** Calendar: draws its labels and missed days, and each photo's day number. */
   painter?: CalendarPainter;
   /** Calendar: each box's day. */
@@ -252,7 +282,7 @@ function startTarget(spec: CollageSpec, session: ImageSession, images: readonly 
     bleed.done(band);
   });
   tracker.start();
-  return { poster, encoder, tracker, placed: images, page, ...(painter && { painter, days: calendar!.days }) };
+  return { poster, encoder, tracker, placed: images, page, boxes, refused: false, ...(painter && { painter, days: calendar!.days }) };
 }
 
 /** Photos whose boxes are known before any is fetched, their layout, and the calendar they are on. */
@@ -283,8 +313,10 @@ async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, { imag
       try {
         // Under `fail` one failure means nothing is written: keep fetching and checking headers
         // to report every failure, but stop spending CPU on pixels.
-        if (i >= images.length || (spec.onError === 'fail' && session.failed)) await session.check(image, bytes);
+        if (i >= images.length || (spec.onError === 'fail' && session.failed) || target.refused) await session.check(image, bytes);
         else drawn = await session.draw(poster, image, bytes, boxes[i]!, undefined, undefined, strips[i]);
+        // The grid knew no sizes before: each photo's resolution is known once its header is read.
+        if (i < images.length && spec.preflight.onLowRes === 'fail' && isLowResolution(spec, session, image, boxes[i]!)) target.refused = true;
       } finally {
         session.release(bytes);
       }
@@ -299,7 +331,7 @@ function cellDone(spec: CollageSpec, session: ImageSession, target: Target, boxe
   if (!drawn && spec.onError === 'placeholder') fillBox(target.poster, boxes[index]!, PLACEHOLDER_COLOR);
   if (target.painter && !(spec.onError === 'fail' && session.failed)) target.painter.photoDrawn(target.days![index]!);
   // Under `fail` nothing will be written: stop encoding.
-  if (spec.onError === 'fail' && session.failed) target.encoder.abort();
+  if ((spec.onError === 'fail' && session.failed) || target.refused) target.encoder.abort();
   target.tracker.done(index);
 }
 
@@ -332,9 +364,13 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession, cells: Ce
   let days = calendar?.days;
   for (;;) {
     // A failed image keeps a square slot under `placeholder`.
-    const shapes: ImageShape[] = placed.map((image, j) => ({ ...(probed.get(image.index)?.shape ?? { aspect: 1, weight: image.weight }), ...(days && { day: days[j] }) }));
+    const sizeOf: SizeOf = (index) => session.sizeOf(index);
+    const shapes: ImageShape[] = layoutShapes(spec, placed, sizeOf).map((shape, j) => ({ ...shape, ...(days && { day: days[j] }) }));
     const page = placed.length > 0 || calendar ? layoutSpec({ ...spec, images: placed }, shapes) : emptyPage(spec);
     const boxes = onPoster(spec, page.boxes);
+    // Every size is known before any pixel: under `onLowRes: fail` a photo too small for its cell stops the job here.
+    const low = assessResolution(spec, placed, boxes, sizeOf).low;
+    if (spec.preflight.onLowRes === 'fail' && low.length > 0) throw new LowResolutionError(low, spec.images.length, spec.preflight.minDpi);
     const strips = captionStrips(placed.map((image) => image.look), boxes);
     const target = startTarget(spec, session, placed, boxes, strips, page, cells, page.calendar && days && { page: page.calendar, days });
     if (calendar && page.calendar) target.calendar = calendarReport(page.calendar, days!, calendar);
@@ -365,6 +401,11 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession, cells: Ce
 /** Nothing to lay out (every photo failed under skip). */
 function emptyPage(spec: CollageSpec): PageLayout {
   return { content: contentBox(spec), boxes: [], columns: 0, rows: 0, unfilled: 0 };
+}
+
+/** Whether the photo, its header read, prints under the threshold in `box`. */
+function isLowResolution(spec: CollageSpec, session: ImageSession, image: ImageSpec, box: Box): boolean {
+  return assessResolution(spec, [image], [box], (index) => session.sizeOf(index)).low.length > 0;
 }
 
 /** Layout boxes are on the trim box; the poster has the bleed around it. */

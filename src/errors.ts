@@ -9,6 +9,8 @@ export const ExitCode = {
   unexpected: 1,
   usage: 2,
   imagesFailed: 3,
+  /** Photos print under the resolution threshold and the policy is `fail` (`--on-low-res fail`). */
+  lowResolution: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -94,6 +96,45 @@ export class ImagesFailedError extends CollageError {
     this.name = 'ImagesFailedError';
     this.failures = failures;
   }
+}
+
+/** A photo that prints under the resolution threshold: where, and at what effective dpi. */
+export interface LowResolutionPhoto {
+  src: string;
+  /** Position in the manifest's `images`. */
+  index: number;
+  /** Source pixels shown ÷ the cell's physical size, rounded. */
+  dpi: number;
+  /** The cell on the output, px (bleed included), and its physical size in inches. */
+  cell: { x: number; y: number; width: number; height: number; widthIn: number; heightIn: number };
+}
+
+/** Photos print under `minDpi` and the policy is `fail` (exit 4). Nothing was written. */
+export class LowResolutionError extends CollageError {
+  readonly photos: LowResolutionPhoto[];
+  readonly minDpi: number;
+  constructor(photos: LowResolutionPhoto[], total: number, minDpi: number) {
+    super(
+      `${photos.length} of ${total} photo${total === 1 ? '' : 's'} print under ${minDpi} dpi; nothing written\n` +
+        photos.map((p) => `  ${formatLowResolution(p, minDpi)}`).join('\n'),
+      ExitCode.lowResolution,
+    );
+    this.name = 'LowResolutionError';
+    this.photos = photos;
+    this.minDpi = minDpi;
+  }
+}
+
+/** One line for a job's report (batch, queue): how many, and the first. */
+export function lowResolutionReason(error: LowResolutionError, total: number): string {
+  const first = error.photos[0];
+  const more = error.photos.length > 1 ? ` (and ${error.photos.length - 1} more)` : '';
+  return `${error.photos.length} of ${total} photos print under ${error.minDpi} dpi, nothing written: ${first ? formatLowResolution(first, error.minDpi) : ''}${more}`;
+}
+
+/** `photos/3.jpg prints at 120 dpi in its 5.0×3.8 in cell (minimum 150)` */
+export function formatLowResolution(p: LowResolutionPhoto, minDpi: number): string {
+  return `${p.src} prints at ${p.dpi} dpi in its ${p.cell.widthIn.toFixed(1)}×${p.cell.heightIn.toFixed(1)} in cell (minimum ${minDpi})`;
 }
 
 export function formatFailure(f: ImageFailure): string {

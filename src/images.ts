@@ -66,7 +66,6 @@ export interface SessionOptions {
 /** An image whose bytes wait on disk until the layout is known. */
 export interface ProbedImage {
   header: ImageHeader;
-  shape: ImageShape;
   file: string;
   /** SHA-256 of the bytes, with a cell cache. */
   sha256?: string;
@@ -82,6 +81,8 @@ export class ImageSession {
   readonly crops = new Map<number, number>();
   /** With `recordInputs`: per image (manifest order), what identifies the bytes used; null when it failed. */
   readonly inputs?: (InputValidators | null)[];
+  /** Upright (EXIF-rotated) size of every image whose header was read, by manifest index (preflight). */
+  readonly sizes = new Map<number, { width: number; height: number }>();
   private readonly loader: SourceLoader;
   /** What aborts a download: the caller's signal or the job's deadline. */
   private readonly loadSignal: AbortSignal | undefined;
@@ -199,7 +200,7 @@ export class ImageSession {
   }
 
   /**
-   * Fetches the image and reads its header: its upright aspect ratio, after the pixel limit.
+   * Fetches the image and reads its header (its upright size goes to `sizes`), after the pixel limit.
    * With `keep`, the bytes wait in a spool folder (not memory: a photo-a-day wall is
    * gigabytes of JPEG) for `drawProbed`; with `proxyCell` too (the cell the layout is expected
    * to give it), the photo is also decoded now for that cell, while other photos download, and
@@ -210,7 +211,6 @@ export class ImageSession {
     if (bytes === null) return null;
     try {
       const header = await this.header(image, bytes);
-      const upright = uprightSize(header);
       let file = '';
       let proxy: ProbedImage['proxy'];
       const sha256 = this.cells ? this.hashOf(image, bytes) : undefined;
@@ -234,7 +234,7 @@ export class ImageSession {
           await writeFile(proxy.file, bitmap.data);
         }
       }
-      return { header, shape: { aspect: upright.width / upright.height, weight: image.weight }, file, ...(sha256 && { sha256 }), ...(proxy && { proxy }) };
+      return { header, file, ...(sha256 && { sha256 }), ...(proxy && { proxy }) };
     } catch (error) {
       this.fail(image, error);
       return null;
@@ -275,6 +275,7 @@ export class ImageSession {
     const header = await readImageHeader(bytes, image.src);
     checkPixelLimit(header, image.src, { maxPixels: this.maxPixels });
     this.checkDecodeMemory(image, header, estimateDecodeBytes(header));
+    this.sizes.set(image.index, uprightSize(header));
     return header;
   }
 
@@ -286,6 +287,47 @@ export class ImageSession {
       image.src,
       `a ${describeDecode(header)} needs about ${formatMegabytes(bytes)} to decode, over the ${formatMegabytes(budget)} left for decoding in this job's ${formatMegabytes(this.maxMemory)} memory budget (--max-memory)`,
     );
+  }
+
+  /**
+   * The header alone, from as few bytes as the source gives (a range request; see
+   * sources/range.ts), for `plan`. A header the first bytes do not make sense of is read again
+   * from the whole file, so a failure names what is wrong with the file. Null when it failed (recorded).
+   */
+  async probeHeader(image: ImageSpec): Promise<ImageHeader | null> {
+    const started = performance.now();
+    let head: { bytes: Buffer; whole: boolean };
+    try {
+      // A server without ranges sends whole files: they count against the bytes held, as downloads do.
+      await this.held.room();
+      head = await this.downloading(() => this.loader.loadHead(image, this.loadSignal));
+      this.held.hold(head.bytes.length);
+    } catch (error) {
+      this.fail(image, error);
+      return null;
+    } finally {
+      this.timings.fetch += performance.now() - started;
+    }
+    try {
+      return await this.header(image, head.bytes);
+    } catch (error) {
+      if (head.whole) {
+        this.fail(image, error);
+        return null;
+      }
+    } finally {
+      this.release(head.bytes);
+    }
+    const bytes = await this.load(image);
+    if (bytes === null) return null;
+    try {
+      return await this.header(image, bytes);
+    } catch (error) {
+      this.fail(image, error);
+      return null;
+    } finally {
+      this.release(bytes);
+    }
   }
 
   /**
@@ -493,6 +535,11 @@ export class ImageSession {
   fail(image: ImageSpec, error: unknown): void {
     this.options.signal?.throwIfAborted();
     this.failures.push({ ...toFailure(image, error), index: image.index });
+  }
+
+  /** The upright size of an image that was read and did not fail (a photo that failed has no resolution). */
+  sizeOf(index: number): { width: number; height: number } | undefined {
+    return this.failures.some((f) => f.index === index) ? undefined : this.sizes.get(index);
   }
 
   /** Failures in manifest order, as reported. */

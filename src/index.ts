@@ -10,6 +10,8 @@ export type { CalendarReport } from './calendar.js';
 export { validate } from './validate.js';
 export { listFonts, formatFontListing, type FontListing, type FontListingEntry, type FontListingOptions } from './font-listing.js';
 export type { BuildWarning } from './warnings.js';
+export { proof, defaultProofPath, type ProofOptions, type ProofReport } from './proof/index.js';
+export { effectiveDpi, type ResolutionSummary } from './preflight/index.js';
 export {
   batch,
   defaultJobs,
@@ -30,5 +32,5 @@ export {
 } from './batch/index.js';
 export { loadManifest, manifestJsonSchema } from './manifest/index.js';
 export type { CollageSpec, ImageSpec, ManifestInput, ManifestOverrides, ManifestSource, OutputFormat, Fit } from './manifest/index.js';
-export { CollageError, ManifestError, ImageError, ImagesFailedError, ExitCode, type ImageFailure, type ManifestProblem } from './errors.js';
+export { CollageError, ManifestError, ImageError, ImagesFailedError, LowResolutionError, ExitCode, type ImageFailure, type LowResolutionPhoto, type ManifestProblem } from './errors.js';
 export { DEFAULT_FETCH_OPTIONS, createHttpDispatcher, defaultCacheDir, type FetchOptions, type InputValidators } from './sources/index.js';

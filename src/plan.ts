@@ -5,6 +5,7 @@ import { ImageSession } from './images.js';
 import { sortByDate } from './layout/order.js';
 import { LayoutError, layoutMetrics, layoutPage, type Box, type ImageShape, type LayoutMetrics, type PageLayout, type PageLayoutSpec, type PlacedBox } from './layout/index.js';
 import { loadManifest, outputSize, type CollageSpec, type Fit, type ImageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
+import { assessResolution, layoutShapes, summarizeResolution, type LowResolutionPhoto, type ResolutionSummary, type SizeOf } from './preflight/index.js';
 import type { FetchOptions } from './sources/index.js';
 import { calendarKnownUpFront, calendarPhotos, calendarReport, chooseCalendarPhotos, isCalendar, type CalendarChoice, type CalendarReport, type PhotoFacts } from './calendar.js';
 
@@ -20,6 +21,8 @@ export interface Placement {
   focus: [number, number] | 'auto';
   /** Share of the photo hidden by a cover fit, % (layouts that know the photo's shape). */
   crop?: number;
+  /** Effective resolution: source pixels shown ÷ the cell's size in inches (absent when the photo could not be read). */
+  dpi?: number;
 }
 
 export interface Plan {
@@ -34,10 +37,12 @@ export interface Plan {
   placements: Placement[];
   /** Coverage of the content box, crop and area balance (layouts that know the photos' shapes). */
   metrics?: LayoutMetrics;
-  /** Images left out (`onError: skip`) or shown as placeholders. */
+  /** Images left out (`onError: skip`), shown as placeholders, or (grid) whose header could not be read. */
   failed?: { src: string; reason: string }[];
   /** Calendar: the span, days with photos, missed days and duplicates. */
   calendar?: CalendarReport;
+  /** The resolution check: threshold, lowest and median dpi, every photo under the threshold. */
+  preflight?: ResolutionSummary & { onLowRes: CollageSpec['preflight']['onLowRes']; lowResolution: LowResolutionPhoto[] };
 }
 
 export interface PlanLayout {
@@ -70,6 +75,11 @@ export interface PlanOptions extends ManifestOverrides {
   signal?: AbortSignal;
   /** The longest fetching the photos' headers may take, ms (as build()'s `jobTimeout`). */
   jobTimeout?: number;
+  /**
+   * Read every photo's header (a range request for its first bytes where the server takes one)
+   * to give each placement its effective dpi (default true). False: a grid plan fetches nothing.
+   */
+  preflight?: boolean;
 }
 
 /**
@@ -93,43 +103,65 @@ export function orderByDate<T extends ImageSpec>(spec: CollageSpec, images: read
 
 export async function plan(manifest: ManifestSource, options: PlanOptions = {}): Promise<Plan> {
   const spec = await loadManifest(manifest, options);
-  if (!needsHeadersFirst(spec)) {
-    const early = calendarUpFront(spec);
+  const shapesFirst = needsHeadersFirst(spec);
+  // A calendar whose days and cell shape the manifest gives is laid out before any header.
+  const early = shapesFirst ? null : calendarUpFront(spec);
+  if (!shapesFirst && options.preflight === false) {
     if (!early) return describePlan(spec, spec.images, layoutSpec(spec));
     const described = describePlan(spec, early.choice.placed, early.page);
     described.calendar = calendarReport(early.page.calendar!, early.choice.days, early.choice);
     return described;
   }
 
-  // Fetch only what the layout needs: each photo's header (the download cache keeps the bytes).
+  // Fetch only what is needed: each photo's header, from its first bytes where the server allows.
   const deadline = startJobDeadline(options.jobTimeout);
   const session = new ImageSession(spec, { ...options, deadline: deadline?.signal });
-  const shapes = new Map<number, ImageShape>();
-  const facts = new Map<number, PhotoFacts>();
+  const taken = new Map<number, number>();
   try {
     await session.forEach(spec.images, async (image) => {
-      const probed = await session.probe(image, false);
-      if (probed) shapes.set(image.index, probed.shape);
-      if (probed) facts.set(image.index, { taken: probed.header.taken, pixels: probed.header.width * probed.header.height });
+      const header = await session.probeHeader(image);
+      if (header?.taken !== undefined) taken.set(image.index, header.taken);
     });
   } finally {
     deadline?.clear();
     await session.close();
   }
-  const listed = spec.onError === 'skip' ? spec.images.filter((image) => shapes.has(image.index)) : spec.images;
-  const calendar = isCalendar(spec)
-    ? calendarPhotos(spec, listed, (index) => facts.get(index), new Set(session.failures.map((f) => f.index)), (image, error) => session.fail(image, error))
-    : undefined;
+  const sizeOf: SizeOf = (index) => session.sizeOf(index);
+  const listed = shapesFirst && spec.onError === 'skip' ? spec.images.filter((image) => sizeOf(image.index) !== undefined) : spec.images;
+  const facts = (index: number): PhotoFacts | undefined => {
+    const size = sizeOf(index);
+    return size && { taken: taken.get(index), pixels: size.width * size.height };
+  };
+  const calendar =
+    shapesFirst && isCalendar(spec) ? calendarPhotos(spec, listed, facts, new Set(session.failures.map((f) => f.index)), (image, error) => session.fail(image, error)) : undefined;
   const failed = session.report();
-  if (failed.length > 0 && (spec.onError === 'fail' || failed.length === spec.images.length || deadline?.signal.aborted)) {
+  // A grid does not need the photos' shapes: one that cannot be read has no dpi, the plan stands.
+  if (failed.length > 0 && (deadline?.signal.aborted || (shapesFirst && (spec.onError === 'fail' || failed.length === spec.images.length)))) {
     throw new ImagesFailedError(failed, spec.images.length);
   }
-  const placed = calendar ? calendar.placed : orderByDate(spec, listed, (index) => facts.get(index)?.taken);
-  const placedShapes = placed.map((image, i) => ({ ...(shapes.get(image.index) ?? { aspect: 1, weight: image.weight }), ...(calendar && { day: calendar.days[i] }) }));
-  const page = layoutSpec({ ...spec, images: placed }, placedShapes);
+  let placed: readonly ImageSpec[];
+  let page: PageLayout;
+  if (early) {
+    placed = early.choice.placed;
+    page = early.page;
+  } else if (shapesFirst) {
+    placed = calendar ? calendar.placed : orderByDate(spec, listed, (index) => taken.get(index));
+    const shapes = layoutShapes(spec, placed, sizeOf).map((shape, i) => ({ ...shape, ...(calendar && { day: calendar.days[i] }) }));
+    page = layoutSpec({ ...spec, images: [...placed] }, shapes);
+  } else {
+    placed = listed;
+    page = layoutSpec(spec);
+  }
   const described = describePlan(spec, placed, page);
   if (failed.length > 0) described.failed = failed.map(({ src, reason }) => ({ src, reason }));
-  if (calendar && page.calendar) described.calendar = calendarReport(page.calendar, calendar.days, calendar);
+  if (early) described.calendar = calendarReport(early.page.calendar!, early.choice.days, early.choice);
+  else if (calendar && page.calendar) described.calendar = calendarReport(page.calendar, calendar.days, calendar);
+  const check = assessResolution(spec, placed, described.placements, sizeOf);
+  described.placements.forEach((placement, j) => {
+    const dpi = check.dpi[j];
+    if (dpi !== null && dpi !== undefined) placement.dpi = dpi;
+  });
+  described.preflight = { ...summarizeResolution(spec, placed, check, sizeOf), onLowRes: spec.preflight.onLowRes, lowResolution: check.low };
   return described;
 }
 

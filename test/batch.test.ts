@@ -96,7 +96,10 @@ describe('collage batch', () => {
     await writeBatchFolder(dir, server, 3, { dead: 1 });
     const text = await runCli(['batch', dir, ...FAST], { cwd: dir });
     expect(text.code).toBe(3);
-    expect(text.stdout).toMatch(/^status\s+manifest\s+size\s+time\s+reason$/m);
+    expect(text.stdout).toMatch(/^status\s+manifest\s+size\s+time\s+low-res\s+reason$/m);
+    // The column: photos under the default 150 dpi, and the lowest. Each manifest's cells are 1×2 in;
+    // its local 16 px square photo covers one at 8 dpi (its served 24 px one at 12).
+    expect(text.stdout).toMatch(/^built\s+m00\.json\s+\S+ \S+\s+[\d.]+ s\s+2 \(8 dpi\)\s+/m);
     expect(text.stdout).toMatch(/^3 jobs: 2 built, 0 skipped, 1 failed, 0 invalid in [\d.]+ s \(\d+ at a time\)$/m);
     expect(text.stderr).toMatch(/^collage: failed m01\.json: 1 of 2 images failed, nothing written: .*dead\.png: HTTP 404$/m);
     expect(text.stdout + text.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);

@@ -54,9 +54,12 @@ describe('collage build: 60 photos over HTTP onto a 12×8 in, 300 dpi grid', () 
     expect(plan.placements).toHaveLength(PHOTOS);
 
     const built = await runCli(['build', manifest, '--json']);
-    expect(built.stderr).toBe('');
     expect(built.code).toBe(0);
     const report = JSON.parse(built.stdout);
+    // Nothing on stderr but one warning per photo under 150 dpi (150-200 px photos in ~1.1 in cells).
+    const lines = built.stderr.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(report.images.lowResolution.length);
+    for (const line of lines) expect(line).toMatch(/^collage: warning: \S+\/photo-\d+\.jpg prints at \d+ dpi in its [\d.]+×[\d.]+ in cell \(minimum 150\)$/);
     expect(report.output).toMatchObject({ format: 'jpeg', width: 3600, height: 2400, dpi: 300 });
     expect(report.images).toMatchObject({ total: PHOTOS, fetched: PHOTOS, failed: [] });
 

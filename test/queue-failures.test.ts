@@ -79,6 +79,22 @@ describe('failing jobs on the queue', () => {
     expect(w.log.match(/started m02\.json/g)).toHaveLength(2);
   });
 
+  it('photos under the resolution threshold with onLowRes fail: failed at once, exit 4, the photo named', async () => {
+    const dir = await tempDir();
+    // The served photo is 24 px square: 24 dpi in a 1 in cell.
+    await writeFile(
+      path.join(dir, 'soft.json'),
+      JSON.stringify({ output: 'soft.png', size: { width: '1in', height: '1in', dpi: 24 }, preflight: { minDpi: 100, onLowRes: 'fail' }, images: [`${server.url}/img/0.png`] }),
+    );
+    const w = await worker('lowres');
+    const run = await runCli(['batch', '.', '--redis', redis.url, '--queue', 'lowres', '--attempts', '3', '--backoff', '0.2', ...FAST], { cwd: dir });
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stdout).toMatch(/^failed\s+soft\.json .*1 of 1 photos print under 100 dpi, nothing written: .*\/img\/0\.png prints at 24 dpi in its 1\.0×1\.0 in cell \(minimum 100\)/m);
+    expect(w.log.match(/started soft\.json/g)).toHaveLength(1);
+    const s = await status('lowres');
+    expect(s.failed[0]).toMatchObject({ manifest: 'soft.json', attempts: 1, exitCode: 4 });
+  });
+
   it('a transient failure (503) is retried with backoff and then completes; one that keeps failing ends failed', async () => {
     const dir = await tempDir();
     const png = await solidImage([200, 40, 40], 24, 24, 'png');

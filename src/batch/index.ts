@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import { buildSpec, type BuildOptions } from '../build.js';
 import type { CellCacheOptions } from '../cells/index.js';
-import { CollageError, ExitCode, ImagesFailedError, ManifestError, errorMessage, formatFailure } from '../errors.js';
+import { CollageError, ExitCode, ImagesFailedError, LowResolutionError, ManifestError, errorMessage, formatFailure, lowResolutionReason } from '../errors.js';
 import { normalizeManifest, outputSize, readManifestSource, type CollageSpec, type ManifestOverrides } from '../manifest/index.js';
 import { checkSpec } from '../validate.js';
 import { createHttpDispatcher, DEFAULT_FETCH_OPTIONS, defaultCacheDir, mergeHostHeaders, type FetchOptions } from '../sources/index.js';
@@ -239,6 +239,14 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
           reason: `${error.failures.length} of ${spec.images.length} images failed, nothing written: ${first ? formatFailure(first) : ''}${more}`,
           exitCode: ExitCode.imagesFailed,
           images: { total: spec.images.length, fetched: 0, cached: 0, failed: error.failures, decoded: 0, cellCached: 0 },
+        });
+      }
+      if (error instanceof LowResolutionError) {
+        return done({
+          status: 'failed',
+          reason: lowResolutionReason(error, spec.images.length),
+          exitCode: ExitCode.lowResolution,
+          images: { total: spec.images.length, fetched: 0, cached: 0, failed: [], lowResolution: error.photos },
         });
       }
       const exitCode = error instanceof CollageError ? error.exitCode : ExitCode.unexpected;

@@ -14,14 +14,14 @@ export interface JobReport {
   status: JobStatus;
   /** One line: why it was built or skipped, or why it failed. */
   reason: string;
-  /** What `collage build` would have exited with for this manifest alone (0, 1, 2 or 3). */
+  /** What `collage build` would have exited with for this manifest alone (0, 1, 2, 3 or 4). */
   exitCode: ExitCode;
   /** Wall time of the job, ms. */
   ms: number;
   /** Size of the output on disk (built or skipped). */
   bytes?: number;
-  /** Image counts and failures, when the job fetched images. */
-  images?: BuildReport['images'];
+  /** Image counts, failures and photos under the resolution threshold, when the job fetched images. */
+  images?: Pick<BuildReport['images'], 'total' | 'fetched' | 'cached' | 'failed'> & Partial<Pick<BuildReport['images'], 'lowResolution' | 'resolution' | 'decoded' | 'cellCached'>>;
   /** Every manifest problem, for `invalid` jobs. */
   problems?: ManifestProblem[];
   /** Built jobs: what the user should know though the output was written. */
@@ -72,11 +72,15 @@ export function batchExitCode(summary: BatchSummary): ExitCode {
   return ExitCode.ok;
 }
 
-/** The end-of-run table: plain text, no colour, fits an 80-column cron mail when paths are short. */
+/**
+ * The end-of-run table: plain text, no colour, fits an 80-column cron mail when paths are short.
+ * `low-res`: photos under the resolution threshold and the lowest dpi ("2 (96 dpi)"), 0 when
+ * none, - when the job did not check.
+ */
 export function formatTable(report: BatchReport): string {
-  const rows = report.jobs.map((job) => [job.status, job.manifest, job.bytes !== undefined ? formatBytes(job.bytes) : '-', seconds(job.ms), job.reason]);
-  const header = ['status', 'manifest', 'size', 'time', 'reason'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 4 ? 0 : r[i]!.length))));
+  const rows = report.jobs.map((job) => [job.status, job.manifest, job.bytes !== undefined ? formatBytes(job.bytes) : '-', seconds(job.ms), lowResColumn(job), job.reason]);
+  const header = ['status', 'manifest', 'size', 'time', 'low-res', 'reason'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === header.length - 1 ? 0 : r[i]!.length))));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
   const s = report.summary;
   const total =
@@ -101,6 +105,13 @@ export function formatEventText(event: BatchEvent): string | null {
     return `collage: ${j.status} ${j.manifest}${j.bytes !== undefined && j.status === 'built' ? ` (${formatBytes(j.bytes)}, ${seconds(j.ms)})` : ''}: ${j.reason}\n${warnings}`;
   }
   return null;
+}
+
+function lowResColumn(job: JobReport): string {
+  const low = job.images?.lowResolution;
+  if (!low) return '-';
+  if (low.length === 0) return '0';
+  return `${low.length} (${Math.min(...low.map((p) => p.dpi))} dpi)`;
 }
 
 function seconds(ms: number): string {

@@ -6,10 +6,11 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { build, type BuildOptions, type BuildReport } from '../build.js';
 import { DEFAULT_CELL_CACHE_BYTES } from '../cells/index.js';
-import { CollageError, ExitCode, ImagesFailedError, ManifestError, formatFailure } from '../errors.js';
+import { CollageError, ExitCode, ImagesFailedError, LowResolutionError, ManifestError, formatFailure, formatLowResolution, type LowResolutionPhoto } from '../errors.js';
 import { DEFAULT_FETCH_OPTIONS, cleanCache, defaultCacheDir, formatBytes, listCache, parseHeadersEnv, verifyCache } from '../sources/index.js';
 import { manifestJsonSchema, outputSize, type ManifestOverrides } from '../manifest/index.js';
 import { plan } from '../plan.js';
+import { proof, PROOF_LONG_EDGE } from '../proof/index.js';
 import { validate } from '../validate.js';
 import { formatFontListing, listFonts } from '../font-listing.js';
 import type { BuildWarning } from '../warnings.js';
@@ -79,6 +80,8 @@ function addManifestOptions(command: Command, { output = true } = {}): Command {
     .option('--gap <length>', 'space between photos, e.g. 2mm')
     .option('--max-output-pixels <Mpx>', `refuse an output (trim + bleed) larger than this, in megapixels (default and most ${MAX_POSTER_PIXELS / 1e6})`, positiveNumber('--max-output-pixels', MAX_POSTER_PIXELS / 1e6))
     .option('--font <file>', 'caption font file or URL added to the fallback chain (e.g. a CJK font); repeatable', collect)
+    .option('--min-dpi <n>', 'effective resolution (photo pixels per inch of its cell) under which a photo is reported (default 150)', positiveNumber('--min-dpi', 10_000))
+    .addOption(new Option('--on-low-res <policy>', 'when photos print under --min-dpi: warn (one line each) or fail (write nothing, exit 4)').choices(['warn', 'fail']))
     .option('--json', 'print a machine-readable JSON report on stdout')
     .option('-q, --quiet', 'print nothing but errors')
     .option('-v, --verbose', 'print timings, and stack traces on errors');
@@ -185,11 +188,11 @@ function fetchOptionsFrom(flags: BuildFlags): Pick<BuildOptions, 'fetch' | 'maxP
 }
 
 function overridesFrom(flags: CommonFlags): ManifestOverrides {
-  const { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap, maxOutputPixels } = flags;
+  const { output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap, maxOutputPixels, minDpi, onLowRes } = flags;
   // Absolute, so a job queued here and rendered by a worker elsewhere finds the same file.
   const fonts = flags.font?.map((font) => (/^[a-z][a-z0-9+.-]+:/i.test(font) ? font : path.resolve(font)));
   return {
-    output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap,
+    output, format, quality, dpi, size, layout, columns, rows, fit, background, margin, gap, minDpi, onLowRes,
     ...(maxOutputPixels !== undefined && { maxOutputPixels: Math.round(maxOutputPixels * 1e6) }),
     ...(fonts && { fonts }),
   };
@@ -249,6 +252,8 @@ export function createProgram(): Command {
         progress.clear();
       }
       printWarnings(report.warnings, flags);
+      // Photos under the resolution threshold are warnings too: on stderr with --json as without.
+      if (!flags.quiet) warnLowResolution(report.images.lowResolution, report.images.resolution.minDpi);
       if (flags.json) printJson(report);
       // Under skip or placeholder the photos that failed are warnings: on stderr with --json too, one line each.
       if (!flags.quiet && report.images.failed.length > 0) {
@@ -266,7 +271,7 @@ export function createProgram(): Command {
     addManifestOptions(
       program
         .command('plan')
-        .description('print the layout as JSON (canvas size and every placement) without rendering; fetches only what the layout needs to know image sizes')
+        .description('print the layout as JSON (canvas size, every placement and its photo\'s effective dpi) without rendering; reads only the photos\' headers (a range request where the server takes one)')
         .argument('<manifest>', 'JSON or plain-text manifest'),
     ),
   ).action(async (manifest: string, flags: BuildFlags) => {
@@ -274,7 +279,40 @@ export function createProgram(): Command {
     const planned = await plan(manifest, { ...overridesFrom(flags), ...fetchOptionsFrom(flags) });
     printJson(planned);
     if (!flags.quiet) warnLayout({ ...planned.layout, overCrop: planned.layout.overCrop ?? [] });
+    const preflight = planned.preflight;
+    if (!preflight) return;
+    if (!flags.quiet) warnLowResolution(preflight.lowResolution, preflight.minDpi);
+    if (preflight.onLowRes === 'fail' && preflight.lowResolution.length > 0) {
+      const n = preflight.lowResolution.length;
+      process.stderr.write(`collage: ${n} photo${n === 1 ? '' : 's'} print under ${preflight.minDpi} dpi (--on-low-res fail)\n`);
+      process.exitCode = ExitCode.lowResolution;
+    }
   });
+
+  addEnvironmentHelp(addMemoryOption(addOutputPolicyOptions(addFetchOptions(
+    addManifestOptions(
+      program
+        .command('proof')
+        .description(
+          'a small, quick preview for a customer to approve: photos under --min-dpi outlined in red and tagged with the dpi they print at, trim and bleed drawn, a legend strip',
+        )
+        .argument('<manifest>', 'JSON or plain-text manifest'),
+    ),
+  ), 'anywhere')))
+    .option('--long-edge <px>', `the proof's long edge (default ${PROOF_LONG_EDGE}; never larger than the print)`, integer('--long-edge', 100, 20000))
+    .addHelpText('after', '\nThe proof is written to -o (PNG, or JPEG when named .jpg), else beside the print\'s output as <name>.proof.png.\nResolution is judged at the print\'s size and dpi; --on-low-res does not stop a proof.')
+    .action(async (manifest: string, flags: BuildFlags & OutputPolicyFlags & { longEdge?: number }) => {
+      setModes(flags);
+      const progress = createProgressReporter(process.stderr, flags.quiet || flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
+      let report;
+      try {
+        report = await proof(manifest, { ...overridesFrom(flags), ...fetchOptionsFrom(flags), ...outputPolicyFrom(flags), ...maxMemoryFrom(flags), longEdge: flags.longEdge, onProgress: progress });
+      } finally {
+        progress.clear();
+      }
+      if (!flags.quiet) warnLowResolution(report.images.lowResolution, report.images.resolution.minDpi);
+      if (flags.json) printJson(report);
+    });
 
   addOutputPolicyOptions(
     addManifestOptions(
@@ -412,6 +450,11 @@ function warnLayout(layout: { maxCrop: number; overCrop: { crop: number }[]; unf
   }
 }
 
+/** One line per photo under the threshold, on stderr. */
+function warnLowResolution(photos: readonly LowResolutionPhoto[], minDpi: number): void {
+  for (const photo of photos) process.stderr.write(`collage: warning: ${formatLowResolution(photo, minDpi)}\n`);
+}
+
 function setModes(flags: { verbose?: boolean; json?: boolean }): void {
   verbose = Boolean(flags.verbose);
   jsonMode = Boolean(flags.json);
@@ -432,6 +475,7 @@ function fail(error: unknown): number {
     const report: Record<string, unknown> = { error: { exitCode, message: error instanceof Error ? error.message : String(error) } };
     if (error instanceof ManifestError) report.error = { exitCode, problems: error.problems.map((p) => ({ file: error.file, ...p })) };
     if (error instanceof ImagesFailedError) report.images = { failed: error.failures };
+    if (error instanceof LowResolutionError) report.images = { lowResolution: error.photos };
     printJson(report);
   }
   const message = error instanceof Error ? error.message : String(error);

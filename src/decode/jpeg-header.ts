@@ -69,3 +69,33 @@ export function readJpegHeader(bytes: Buffer): JpegHeader | null {
   if (!wellFormed || !frame || !header.width || !header.height || !header.components) return null;
   return header as JpegHeader;
 }
+
+/**
+ * How many leading bytes of a JPEG hold every segment up to and including the start-of-scan
+ * header (what readJpegHeader reads): at most `bytes.length` when they are all there, else
+ * a lower bound on what to fetch. Null when the bytes are not a well-formed JPEG start.
+ */
+export function jpegHeadLength(bytes: Buffer): number | null {
+  if (bytes.length < 2) return 4;
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
+  let at = 2;
+  for (;;) {
+    if (at + 4 > bytes.length) return at + 4;
+    if (bytes[at] !== 0xff) return null;
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
+      at += 2;
+      continue;
+    }
+    if (marker === 0xd9) return at + 2;
+    const length = bytes.readUInt16BE(at + 2);
+    if (length < 2) return null;
+    const end = at + 2 + length;
+    if (marker === 0xda) return end;
+    at = end;
+  }
+}

@@ -8,7 +8,21 @@ import * as v from 'valibot';
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import { closest } from './suggest.js';
 import { MAX_DPI, MAX_IMAGES } from './limits.js';
-import { CELL_ASPECT_PATTERN, KNOWN_KEYS, ManifestSchema, ON_ERROR, type BleedMode, type Fit, type OnError, type ImageEntryInput, type ManifestInput, type OutputFormat } from './schema.js';
+import {
+  CELL_ASPECT_PATTERN,
+  DEFAULT_MIN_DPI,
+  KNOWN_KEYS,
+  ManifestSchema,
+  ON_ERROR,
+  ON_LOW_RES,
+  type BleedMode,
+  type Fit,
+  type OnError,
+  type OnLowRes,
+  type ImageEntryInput,
+  type ManifestInput,
+  type OutputFormat,
+} from './schema.js';
 import { lengthToInches, lengthToPixels, parseColor, parseLength, parseSizeOption, type Rgba } from './units.js';
 import type { RawManifest } from './read.js';
 import { captionFonts, resolveLook, type Look, type StyleInput } from './style.js';
@@ -41,6 +55,15 @@ export interface ManifestOverrides {
   maxOutputPixels?: number;
   /** Extra font files for captions (`--font`), after the manifest's `fonts`; paths relative to `cwd`. */
   fonts?: string[];
+  /** Effective resolution under which a photo is reported (overrides preflight.minDpi). */
+  minDpi?: number;
+  /** warn | fail when photos print under minDpi (overrides preflight.onLowRes). */
+  onLowRes?: string;
+  /**
+   * Render at this dpi instead of the print's (the proof): physical lengths are converted at
+   * it, and pixel lengths scaled by it ÷ the print's dpi, so the whole page shrinks alike.
+   */
+  previewDpi?: number;
   /** Folder that relative `output` overrides resolve against (default: process.cwd()). */
   cwd?: string;
 }
@@ -92,12 +115,16 @@ export interface JustifiedLayoutSpec {
   /** Target row height, px. */
   rowHeight?: number;
   maxCrop: number;
+  /** Weights from the photos' native pixels (preflight/weights.ts). */
+  resolutionAware: boolean;
   fit: Fit;
 }
 export interface MasonryLayoutSpec {
   type: 'masonry';
   columns?: number;
   maxCrop: number;
+  /** Weights from the photos' native pixels (preflight/weights.ts). */
+  resolutionAware: boolean;
   fit: Fit;
 }
 export interface MosaicLayoutSpec {
@@ -106,6 +133,8 @@ export interface MosaicLayoutSpec {
   maxCrop: number;
   /** Soft cap on largest/smallest photo area per weight. */
   maxAreaRatio?: number;
+  /** Weights from the photos' native pixels (preflight/weights.ts). */
+  resolutionAware: boolean;
   fit: Fit;
 }
 export type LayoutSpec = GridLayoutSpec | JustifiedLayoutSpec | MasonryLayoutSpec | MosaicLayoutSpec | CalendarLayoutSpec;
@@ -147,6 +176,8 @@ export interface CollageSpec {
    * name a family from one of them); empty when the job has none (checked here).
    */
   captionFamilies: { path: string; font: string }[];
+  /** Resolution check: photos under `minDpi` (effective) are reported, or fail the job. */
+  preflight: { minDpi: number; onLowRes: OnLowRes };
 }
 
 /** The output file's pixel size: trim + 2 × bleed. */
@@ -239,6 +270,18 @@ function applyOverrides(raw: RawManifest, o: ManifestOverrides, problems: Manife
     if (!(ON_ERROR as readonly string[]).includes(o.onError)) problems.push({ path: '--on-error', message: `must be one of ${ON_ERROR.join(', ')}` });
     input.onError = o.onError;
   }
+  if (o.minDpi !== undefined || o.onLowRes !== undefined) {
+    const preflight: Record<string, unknown> = { ...(isObject(input.preflight) ? input.preflight : {}) };
+    if (o.minDpi !== undefined) {
+      if (!(o.minDpi >= 1 && o.minDpi <= 10000)) problems.push({ path: '--min-dpi', message: 'must be a number from 1 to 10000' });
+      preflight.minDpi = o.minDpi;
+    }
+    if (o.onLowRes !== undefined) {
+      if (!(ON_LOW_RES as readonly string[]).includes(o.onLowRes)) problems.push({ path: '--on-low-res', message: `must be one of ${ON_LOW_RES.join(', ')}` });
+      preflight.onLowRes = o.onLowRes;
+    }
+    input.preflight = preflight;
+  }
   if (o.format !== undefined) input.format = o.format === 'jpg' ? 'jpeg' : o.format === 'tif' ? 'tiff' : o.format;
   return input;
 }
@@ -254,8 +297,10 @@ function toSpec(
   o: ManifestOverrides,
   problems: ManifestProblem[],
 ): CollageSpec {
-  const dpi = m.size.dpi ?? DEFAULT_DPI;
-  const px = (value: number | string) => Math.round(lengthToPixels(parseLength(value)!, dpi));
+  const printDpi = m.size.dpi ?? DEFAULT_DPI;
+  const dpi = o.previewDpi ?? printDpi;
+  const pixelScale = dpi / printDpi;
+  const px = (value: number | string) => Math.round(toPixels(value, dpi, pixelScale));
   const width = px(m.size.width);
   const height = px(m.size.height);
   if (width < 1) problems.push({ path: 'size.width', message: `is less than one pixel at ${dpi} dpi` });
@@ -300,7 +345,7 @@ function toSpec(
   }
 
   const layoutFit: Fit = m.layout?.fit ?? 'cover';
-  const looks = { style: m.style, focus: m.focus, dpi };
+  const looks = { style: m.style, focus: m.focus, dpi, pixelScale };
   const listed = m.images.map((entry, index) => toImageSpec(entry, index, baseDir, layoutFit, problems, looks));
   if (m.layout?.type === 'calendar') {
     const { from, to } = m.layout;
@@ -340,7 +385,14 @@ function toSpec(
     cropMarks,
     fonts,
     captionFamilies: fonts.length === 0 ? [] : captionFamilies,
+    preflight: { minDpi: m.preflight?.minDpi ?? DEFAULT_MIN_DPI, onLowRes: m.preflight?.onLowRes ?? 'warn' },
   };
+}
+
+/** Unrounded device pixels at `dpi`; lengths in pixels are multiplied by `pixelScale` (a preview). */
+function toPixels(value: number | string, dpi: number, pixelScale: number): number {
+  const length = parseLength(value)!;
+  return length.unit === 'px' ? length.value * pixelScale : lengthToPixels(length, dpi);
 }
 
 /** Why a caption's font family cannot be used. */
@@ -362,11 +414,11 @@ function toLayoutSpec(layout: ManifestInput['layout'], fit: Fit, px: (value: num
     case 'grid':
       return { type: 'grid', columns: layout.columns, rows: layout.rows, cellAspect: toCellAspect(layout.cellAspect), maxCrop, fit };
     case 'justified':
-      return { type: 'justified', rowHeight: layout.rowHeight === undefined ? undefined : px(layout.rowHeight), maxCrop, fit };
+      return { type: 'justified', rowHeight: layout.rowHeight === undefined ? undefined : px(layout.rowHeight), maxCrop, resolutionAware: layout.resolutionAware ?? false, fit };
     case 'masonry':
-      return { type: 'masonry', columns: layout.columns, maxCrop, fit };
+      return { type: 'masonry', columns: layout.columns, maxCrop, resolutionAware: layout.resolutionAware ?? false, fit };
     case 'mosaic':
-      return { type: 'mosaic', seed: layout.seed, maxCrop, maxAreaRatio: layout.maxAreaRatio, fit };
+      return { type: 'mosaic', seed: layout.seed, maxCrop, maxAreaRatio: layout.maxAreaRatio, resolutionAware: layout.resolutionAware ?? false, fit };
     case 'calendar':
       return calendarLayoutSpec(layout, fit, dpi);
   }
@@ -429,7 +481,7 @@ function toImageSpec(
   baseDir: string,
   layoutFit: Fit,
   problems: ManifestProblem[],
-  looks: { style?: StyleInput; focus?: ManifestInput['focus']; dpi: number },
+  looks: { style?: StyleInput; focus?: ManifestInput['focus']; dpi: number; pixelScale: number },
 ): ImageSpec {
   const src = typeof entry === 'string' ? entry : entry.src;
   const where = typeof entry === 'string' ? `images[${index}]` : `images[${index}].src`;
@@ -440,7 +492,7 @@ function toImageSpec(
   const spec: ImageSpec = { index, src, location: resolveLocation(src, baseDir, where, problems), focus, fit, weight };
   if (wanted === 'auto') spec.autoFocus = true;
   if (typeof entry === 'object' && entry.date !== undefined) spec.date = parseDay(entry.date)!;
-  const look = resolveLook(looks.style, typeof entry === 'object' ? entry.style : undefined, typeof entry === 'object' ? entry.caption : undefined, looks.dpi);
+  const look = resolveLook(looks.style, typeof entry === 'object' ? entry.style : undefined, typeof entry === 'object' ? entry.caption : undefined, looks.dpi, looks.pixelScale);
   if (look) spec.look = look;
   return spec;
 }
@@ -510,6 +562,7 @@ function knownKeysAt(parent: (string | number)[]): readonly string[] {
     return [];
   }
   if (first === 'order') return KNOWN_KEYS.order;
+  if (first === 'preflight') return KNOWN_KEYS.preflight;
   return [];
 }
 

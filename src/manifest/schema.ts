@@ -18,6 +18,10 @@ export const ON_ERROR = ['fail', 'skip', 'placeholder'] as const;
 export type OnError = (typeof ON_ERROR)[number];
 export type Fit = (typeof FITS)[number];
 export const BLEED_MODES = ['extend', 'mirror', 'color'] as const;
+export const ON_LOW_RES = ['warn', 'fail'] as const;
+export type OnLowRes = (typeof ON_LOW_RES)[number];
+/** The effective resolution under which a photo is reported (print shops hold orders under 150). */
+export const DEFAULT_MIN_DPI = 150;
 export type BleedMode = (typeof BLEED_MODES)[number];
 
 const Color = v.pipe(
@@ -143,6 +147,13 @@ const CellAspect = v.pipe(
   ),
 );
 
+const ResolutionAware = v.pipe(
+  v.boolean(),
+  v.description(
+    'Size cells by the photos\' own pixels (weights from native pixels): photos too small for an average cell at preflight.minDpi get smaller cells, the space going to sharper ones, so fewer print under it. Default false.',
+  ),
+);
+
 export const GridLayoutSchema = v.strictObject({
   type: v.literal('grid'),
   columns: v.optional(v.pipe(Count('columns'), v.description('Number of columns; derived from the image count when omitted.'))),
@@ -156,6 +167,7 @@ export const JustifiedLayoutSchema = v.strictObject({
   type: v.literal('justified'),
   rowHeight: v.optional(v.pipe(Length, v.description('Preferred row height: rows are kept even around it, but the page decides how many there are (default: what fills the page with photos near their own shape).'))),
   maxCrop: v.optional(MaxCrop),
+  resolutionAware: v.optional(ResolutionAware),
   fit: v.optional(Fit),
 });
 
@@ -163,6 +175,7 @@ export const MasonryLayoutSchema = v.strictObject({
   type: v.literal('masonry'),
   columns: v.optional(v.pipe(Count('columns'), v.description('Number of columns; when omitted, the count that fills the page best within maxCrop.'))),
   maxCrop: v.optional(MaxCrop),
+  resolutionAware: v.optional(ResolutionAware),
   fit: v.optional(Fit),
 });
 
@@ -178,6 +191,7 @@ export const MosaicLayoutSchema = v.strictObject({
       v.description('Largest photo area over smallest (per weight) the mosaic aims to stay within (default 4); a soft cap: a little more is accepted where it saves a visible crop.'),
     ),
   ),
+  resolutionAware: v.optional(ResolutionAware),
   fit: v.optional(Fit),
 });
 
@@ -218,6 +232,23 @@ const Bleed = v.pipe(
   v.description('Extra area on every side of the trim size; the output is trim + 2 × bleed. A length, or { size, mode }.'),
 );
 
+export const PreflightSchema = v.strictObject({
+  minDpi: v.optional(
+    v.pipe(
+      v.number(),
+      v.minValue(1, 'minDpi must be at least 1'),
+      v.maxValue(MAX_DPI, `minDpi must be at most ${MAX_DPI}`),
+      v.description(`Effective resolution (source pixels shown ÷ the cell's size in inches) under which a photo is reported (default ${DEFAULT_MIN_DPI}). --min-dpi overrides.`),
+    ),
+  ),
+  onLowRes: v.optional(
+    v.pipe(
+      v.picklist(ON_LOW_RES),
+      v.description('When photos print under minDpi: warn (default: one line per photo, and in the report) or fail (write nothing, exit 4). --on-low-res overrides.'),
+    ),
+  ),
+});
+
 const ManifestObjectSchema = v.strictObject({
   $schema: v.optional(v.string()),
   version: v.optional(v.literal(1)),
@@ -249,6 +280,9 @@ const ManifestObjectSchema = v.strictObject({
       v.picklist(ON_ERROR),
       v.description('When images fail: fail (default, write nothing), skip (lay out the rest) or placeholder (keep the slot, filled grey).'),
     ),
+  ),
+  preflight: v.optional(
+    v.pipe(PreflightSchema, v.description('Checks before printing: every photo\'s effective resolution in its cell, against minDpi.')),
   ),
   headers: v.optional(
     v.pipe(
@@ -297,6 +331,7 @@ export const KNOWN_KEYS = {
   image: ['src', 'caption', 'focus', 'fit', 'weight', 'style', 'date'],
   ...CALENDAR_KEYS,
   order: ['type', 'seed'],
+  preflight: Object.keys(PreflightSchema.entries),
   ...STYLE_KEYS,
 } as const;
 

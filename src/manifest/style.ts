@@ -149,8 +149,11 @@ export const DEFAULT_FONT = 'Inter';
  * The image's look: its own `style` over the manifest's, `caption` text from the image.
  * Undefined when nothing would change the plain cell, so plain cells keep the fast path.
  */
-export function resolveLook(base: StyleInput | undefined, own: StyleInput | undefined, text: string | undefined, dpi: number): Look | undefined {
-  const px = (value: number | string) => lengthToPixels(parseLength(value)!, dpi);
+export function resolveLook(base: StyleInput | undefined, own: StyleInput | undefined, text: string | undefined, dpi: number, pixelScale = 1): Look | undefined {
+  const px = (value: number | string) => {
+    const length = parseLength(value)!;
+    return length.unit === 'px' ? length.value * pixelScale : lengthToPixels(length, dpi);
+  };
   const signedPx = (value: number | string) => {
     if (typeof value === 'number') return value;
     const negative = value.trim().startsWith('-');

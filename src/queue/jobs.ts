@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { BuildOptions, BuildReport, ProgressEvent } from '../build.js';
-import { CollageError, ExitCode, ImagesFailedError, ManifestError, errorMessage, formatFailure } from '../errors.js';
+import { CollageError, ExitCode, ImagesFailedError, LowResolutionError, ManifestError, errorMessage, formatFailure, lowResolutionReason } from '../errors.js';
 import type { ManifestOverrides } from '../manifest/index.js';
 import type { FetchOptions } from '../sources/index.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS } from './defaults.js';
@@ -151,6 +151,10 @@ export function classifyFailure(error: unknown, totalImages?: number): Classifie
       // Network errors and 5xx were already retried per image; a 404 stays a 404.
       permanent: error.failures.every((f) => PERMANENT_STATUS(f.status)),
     };
+  }
+  if (error instanceof LowResolutionError) {
+    // The same photos in the same cells: a retry prints them no sharper.
+    return { exitCode: ExitCode.lowResolution, reason: lowResolutionReason(error, totalImages ?? error.photos.length), permanent: true };
   }
   const exitCode = error instanceof CollageError ? error.exitCode : ExitCode.unexpected;
   return { exitCode, reason: errorMessage(error).split('\n')[0]!, permanent: exitCode === ExitCode.usage };

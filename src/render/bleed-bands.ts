@@ -99,6 +99,12 @@ export class BleedBands {
   }
 }
 
+/** The bleed of a poster drawn whole (the proof): every band at once. */
+export function finishBleed(poster: BandedRows, bleed: BleedSpec, cropMarks: boolean, dpi: number): void {
+  const bands = new BleedBands(poster, bleed, cropMarks, dpi, () => {});
+  for (let band = 0; band < poster.bands; band++) bands.done(band);
+}
+
 /**
  * The rows a cell may write, with bleed `extend`: a cell on the trim box's top or bottom edge
  * continues into the bleed above or below it (render/bleed.ts's extendPlacement).

@@ -11,6 +11,7 @@ import { DownloadCache } from './cache.js';
 import { createHttpDispatcher, downloadImage } from './http.js';
 import { readImageFile } from './file.js';
 import { mergeHostHeaders } from './headers.js';
+import { downloadHead } from './range.js';
 import { RetryBudget } from './retry.js';
 import { ReadTurns } from './turns.js';
 import { DEFAULT_FETCH_OPTIONS, type FetchOptions, type LoadedSource, type SourceLoader, type SourceRequest } from './types.js';
@@ -58,7 +59,9 @@ export function createSourceLoader(overrides: Partial<FetchOptions> = {}): Sourc
     hosts: hostLimitsFor(dispatcher, options),
   };
   const reading = pLimit(FILE_READS);
-  return {
+  /** Hosts that ignored (or failed) a range request: whole downloads for the rest of the job. */
+  const noRanges = new Set<string>();
+  const loader: SourceLoader = {
     async load(image: SourceRequest, signal?: AbortSignal): Promise<LoadedSource> {
       signal?.throwIfAborted();
       if (image.location.kind === 'file') {
@@ -72,6 +75,11 @@ export function createSourceLoader(overrides: Partial<FetchOptions> = {}): Sourc
       }
       return downloadImage(image.location.url, image.src, ctx, signal);
     },
+    async loadHead(image: SourceRequest, signal?: AbortSignal) {
+      if (image.location.kind === 'file') return { bytes: (await loader.load(image, signal)).bytes, whole: true };
+      signal?.throwIfAborted();
+      return downloadHead(image.location.url, image.src, ctx, noRanges, signal);
+    },
     release: (bytes) => pool.give(bytes),
     readFile: async (file) => (await readImageFile(file, file, Number.POSITIVE_INFINITY, pool)).bytes,
     close: () => {
@@ -79,4 +87,5 @@ export function createSourceLoader(overrides: Partial<FetchOptions> = {}): Sourc
       return shared ? Promise.resolve() : dispatcher.close();
     },
   };
+  return loader;
 }

@@ -123,6 +123,11 @@ export interface SourceLoader {
    * spooled): their memory serves the next image. Optional; never call it twice for one buffer.
    */
   release(bytes: Buffer): void;
+  /**
+   * Enough of the image's first bytes to read its header (a Range request where the server takes
+   * one), else the whole image; `release` it after. For `plan`, which needs sizes, not pixels.
+   */
+  loadHead(image: ImageSpec, signal?: AbortSignal): Promise<{ bytes: Buffer; whole: boolean }>;
   /** A whole local file (e.g. a spooled download) into a reused buffer; `release` it after. */
   readFile(file: string): Promise<Buffer>;
   close(): Promise<void>;
