@@ -436,7 +436,7 @@ export class ImageSession {
     if (!proxy) this.counts.decoded++;
     this.timings.decode += performance.now() - started;
     const drawing = performance.now();
-    if (key) this.cells!.cells.put(key, { ...bitmap, dx: placed.x - box.x, dy: placed.y - box.y, crop });
+    if (key) this.cells!.cells.put(key, { ...bitmap, dx: placed.x - box.x, dy: placed.y - box.y, crop, source: upright });
     if (image.look && look) {
       // Slow path, only for cells with a look: shape, shadow, border, caption (never padded into the bleed).
       const frame = { x: placed.x, y: placed.y, width: bitmap.width, height: bitmap.height };
@@ -474,6 +474,8 @@ export class ImageSession {
   private placeCell(poster: Poster, image: ImageSpec, box: Box, look: LookPlan | null, cell: StoredCell): void {
     const started = performance.now();
     this.crops.set(image.index, cell.crop);
+    // The photo's header was not read: its size for the resolution check comes with the cell.
+    if (cell.source.width > 0 && cell.source.height > 0 && !this.sizes.has(image.index)) this.sizes.set(image.index, cell.source);
     const bitmap = { data: cell.data, width: cell.width, height: cell.height };
     const x = box.x + cell.dx;
     const y = box.y + cell.dy;

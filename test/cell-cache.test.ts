@@ -67,6 +67,10 @@ describe('cell cache', () => {
       expect(cold.layout.overCrop.length).toBeGreaterThan(0);
       expect(warm.layout).toEqual(cold.layout);
       expect(again.layout).toEqual(cold.layout);
+      // And its photo's size: the resolution check sees every photo, read or not.
+      expect(cold.images.resolution.min).toBeGreaterThan(0);
+      expect(again.images.resolution).toEqual(cold.images.resolution);
+      expect(again.images.lowResolution).toEqual(cold.images.lowResolution);
     });
   }
 
@@ -111,7 +115,7 @@ describe('cell cache', () => {
   it('keeps under its size cap by dropping the least recently used cells', async () => {
     const dir = await tempDir();
     const store = new CellStore(dir, 10 * 30_036);
-    const cell = (i: number) => ({ data: Buffer.alloc(100 * 100 * 3, i), width: 100, height: 100, dx: 0, dy: 0, crop: 0 });
+    const cell = (i: number) => ({ data: Buffer.alloc(100 * 100 * 3, i), width: 100, height: 100, dx: 0, dy: 0, crop: 0, source: { width: 0, height: 0 } });
     // Entries of equal pixels compress alike: 20 of them, dated one hour apart, oldest first.
     for (let i = 0; i < 20; i++) store.put(`k${String(i).padStart(2, '0')}`, cell(i));
     await store.flush();

@@ -1,8 +1,8 @@
 /**
  * The cell cache on disk: one file per cell, `<dir>/<k0k1>/<key>`, written to a temporary file
  * and renamed into place (readers never see half a file; processes writing the same key write
- * the same bytes). A file is a 40-byte header (magic, CRC-32 of the rest, size, placement,
- * codec, the share of the photo its crop hid) and the packed RGB pixels, LZ4-compressed: lossless, and the cheapest to read back of
+ * the same bytes). A file is a 48-byte header (magic, CRC-32 of the rest, size, placement,
+ * codec, the share of the photo its crop hid, the photo's upright size) and the packed RGB pixels, LZ4-compressed: lossless, and the cheapest to read back of
  * what was measured (per 264×198 cell, 200 bench photos, CPU ms to write / read, size): LZ4
  * 0.5–0.9 / 0.10–0.13, 0.61 of raw; deflate level 1 1.9 / 0.5, 0.42; PNG via sharp 2.1 / 2.0,
  * 0.55; zstd level 1 (Node ≥ 22.15 only) 0.7 / 0.35, 0.44. A read costs less than 2 % of the
@@ -20,8 +20,8 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { compress, uncompressSync } from 'lz4-napi';
 
-const MAGIC = Buffer.from('CLGCELL2', 'latin1');
-const HEADER = 40;
+const MAGIC = Buffer.from('CLGCELL3', 'latin1');
+const HEADER = 48;
 /** The crop share is stored in millionths. */
 const CROP_UNITS = 1_000_000;
 const CODEC_LZ4 = 1;
@@ -43,6 +43,8 @@ export interface StoredCell {
   dy: number;
   /** Share of the photo's area the cell's crop hid (0 for contain), for the report's overCrop. */
   crop: number;
+  /** The photo's upright size, px, for the resolution check (0 × 0 when not recorded). */
+  source: { width: number; height: number };
 }
 
 export class CellStore {
@@ -97,7 +99,7 @@ export class CellStore {
   }
 
   putBytes(key: string, bytes: Buffer): void {
-    this.track(this.writeEntry(key, entryOf(CODEC_RAW, 0, 0, 0, 0, 0, bytes.length, bytes)));
+    this.track(this.writeEntry(key, entryOf(CODEC_RAW, 0, 0, 0, 0, 0, NO_SOURCE, bytes.length, bytes)));
   }
 
   /**
@@ -211,7 +213,9 @@ export async function setCellTime(store: CellStore, key: string, when: Date): Pr
   await utimes(path.join(store.dir, key.slice(0, 2), key), when, when);
 }
 
-function entryOf(codec: number, width: number, height: number, dx: number, dy: number, crop: number, length: number, payload: Buffer): Buffer {
+const NO_SOURCE = { width: 0, height: 0 };
+
+function entryOf(codec: number, width: number, height: number, dx: number, dy: number, crop: number, source: { width: number; height: number }, length: number, payload: Buffer): Buffer {
   const entry = Buffer.allocUnsafe(HEADER + payload.length);
   MAGIC.copy(entry, 0);
   entry.writeUInt32LE(width, 12);
@@ -221,6 +225,8 @@ function entryOf(codec: number, width: number, height: number, dx: number, dy: n
   entry.writeUInt32LE(length, 28);
   entry.writeUInt32LE(codec, 32);
   entry.writeUInt32LE(Math.round(Math.min(1, Math.max(0, crop)) * CROP_UNITS), 36);
+  entry.writeUInt32LE(source.width, 40);
+  entry.writeUInt32LE(source.height, 44);
   payload.copy(entry, HEADER);
   entry.writeUInt32LE(crc32(entry.subarray(12)), 8);
   return entry;
@@ -234,7 +240,7 @@ function checkedEntry(entry: Buffer, codec: number): Buffer | null {
 }
 
 async function encodeEntry(cell: StoredCell): Promise<Buffer> {
-  return entryOf(CODEC_LZ4, cell.width, cell.height, cell.dx, cell.dy, cell.crop, cell.data.length, await compress(cell.data));
+  return entryOf(CODEC_LZ4, cell.width, cell.height, cell.dx, cell.dy, cell.crop, cell.source, cell.data.length, await compress(cell.data));
 }
 
 /** A cell entry's pixels (decompressed on this thread: handing LZ4 a task on the pool copies the input first, which cost more than decompressing ~100 kB). */
@@ -252,5 +258,5 @@ function decodeEntry(entry: Buffer): StoredCell | null {
     return null;
   }
   if (data.length !== length) return null;
-  return { data, width, height, dx: entry.readInt32LE(20), dy: entry.readInt32LE(24), crop: entry.readUInt32LE(36) / CROP_UNITS };
+  return { data, width, height, dx: entry.readInt32LE(20), dy: entry.readInt32LE(24), crop: entry.readUInt32LE(36) / CROP_UNITS, source: { width: entry.readUInt32LE(40), height: entry.readUInt32LE(44) } };
 }
