@@ -241,8 +241,14 @@ describe('calendar: dates without EXIF', () => {
       const manifest = { size: { width: 800, height: 500 }, layout: { type: 'calendar', dateFrom: 'manifest', cellAspect: '3:2', from: '2024-01-01' }, images, output: 'out.png' };
       const file = path.join(dir, 'm.json');
       await writeFile(file, JSON.stringify(manifest));
-      const planned = await plan(file);
+      // Without the resolution check plan fetches nothing; with it, the headers (a range first).
+      const planned = await plan(file, { preflight: false });
       expect(server.requests).toHaveLength(0);
+      const checked = await plan(file);
+      expect(checked.placements).toEqual(planned.placements.map((p, j) => ({ ...p, dpi: checked.placements[j]!.dpi })));
+      expect(server.requests.length).toBeGreaterThan(0);
+      expect(server.requests.some((request) => /^bytes=0-\d+$/.test(String(request.headers.range)))).toBe(true);
+      server.requests.length = 0;
       expect(planned.calendar).toMatchObject({ span: { from: '2024-01-01', to: '2024-01-04', days: 4 }, missed: ['2024-01-03'], outOfRange: [{ src: images[4]!.src, date: '2023-12-31' }] });
       expect(planned.calendar!.duplicates).toEqual([{ date: '2024-01-02', kept: images[1]!.src, dropped: [images[2]!.src] }]);
       expect(planned.placements.map((p) => p.src)).toEqual([images[0]!.src, images[1]!.src, images[3]!.src]);
