@@ -30,9 +30,10 @@ const POOL_LIMIT = 160 * 1024 * 1024;
 
 /**
  * Body bytes read at once, and how long one keeps its turn (see turns.ts): two camera originals
- * at a time, 16 flickr-sized photos all at once. (Bench, 120 originals of 3.7 MB, 3 interleaved
- * runs: 6.51 s without turns, 6.35 s at 4 MB, 6.40 s at 8 MB, within noise of each other; 8 MB
- * keeps two bodies on a slow link's wire. Later, 4 runs: 6.33 → 6.18 s.)
+ * at a time, 32 flickr-sized photos (one per HTTP/1.1 connection) all at once. (Bench, 120
+ * originals of 3.7 MB, 3 interleaved runs: 6.51 s without turns, 6.35 s at 4 MB, 6.40 s at
+ * 8 MB, within noise of each other; 8 MB keeps two bodies on a slow link's wire. Later, 4 runs:
+ * 6.33 → 6.18 s.)
  */
 const TURN_BYTES = 8 * 1024 * 1024;
 const TURN_PATIENCE_MS = 100;

@@ -8,7 +8,8 @@
  * after `patienceMs` (a slow host, a huge file) lets the next one start: a stalled body never
  * holds up the rest, and on a slow link every body soon reads at once, as without turns.
  *
- * Small photos never wait: 16 flickr-sized bodies (~250 kB) fit in one turn's bytes together.
+ * Small photos never wait: 32 flickr-sized bodies (~230 kB, one per HTTP/1.1 connection) fit in
+ * one turn's bytes together.
  */
 export class ReadTurns {
   private reading = 0;
