@@ -86,9 +86,10 @@ describe('HTTP sources', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(peakInFlight).toBe(32);
     expect(sockets.size).toBeLessThanOrEqual(32);
-    // The first 32 asked for at once are the first 32 cells (a grid's top bands), not any 32.
-    const first = server.requests.slice(before, before + 32).map((r) => r.path);
-    expect(new Set(first)).toEqual(new Set(images.slice(0, 32).map((u) => new URL(u).pathname)));
+    // The first 32 to arrive are from the top of the grid (its first bands), not any 32 of the 80:
+    // asked for in manifest order (arrival order can differ by a few under load).
+    const first = server.requests.slice(before, before + 32).map((r) => Number(/\/d(\d+)\.jpg$/.exec(r.path)![1]));
+    expect(Math.max(...first)).toBeLessThan(40);
   });
 
   it('keeps at most --concurrency images in flight overall', async () => {
