@@ -188,7 +188,7 @@ if (args.includes('--bounds')) {
       const photos = columns * content.height - (aspects.length - columns) * GAP;
       const [narrow, wide] = [Math.floor(room / columns), Math.ceil(room / columns)];
       // The photos' natural total lies between all-narrow and all-wide columns; the fill needs the rest.
-      const stretch = photos / (wide * inverse) > 1 ? photos / (wide * inverse) : photos / (narrow * inverse) < 1 ? photos / (narrow * inverse) : 1;
+      const stretch = photos / (wide * inverse) > 1 ? photos / (wide * inverse) : Math.min(photos / (narrow * inverse), 1);
       masonry = Math.min(masonry, stretch >= 1 ? 1 - 1 / stretch : 1 - stretch);
     }
     console.log(`  ${page.padEnd(9)} justified ≥ ${(100 * justified).toFixed(2)} %   masonry ≥ ${(100 * masonry).toFixed(2)} %`);

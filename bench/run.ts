@@ -4,7 +4,7 @@
  * See bench/README.md. Flags: --help.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -65,12 +65,6 @@ against the grid build of the same round (calendar/grid).
   scenario-filter     substrings of scenario names to keep, e.g. "originals" or "grid-300"
 
 Results: a table on stdout and bench/out/results.json. Inputs are cached in bench/.data/.`;
-
-interface Scenario {
-  name: string;
-  inputs: InputFile[];
-  format: Format;
-}
 
 interface RunResult {
   scenario: string;

@@ -50,7 +50,7 @@ export function paintPhotoLike(seed: number, width: number, height: number): Can
 }
 
 function clamp(value: number): number {
-  return value < 0 ? 0 : value > 255 ? 255 : value;
+  return Math.max(0, Math.min(value, 255));
 }
 
 /** A photo-like JPEG (libjpeg-turbo via sharp, 4:2:0 like a camera). */

@@ -6,7 +6,7 @@
  * others back until it finishes.
  */
 import { availableCores, availableMemory } from '../machine.js';
-import { fixedJobBytes, MemoryBudget, MIN_DECODE_BYTES } from '../memory.js';
+import { fixedJobBytes, MIN_DECODE_BYTES } from '../memory.js';
 
 export { MemoryBudget } from '../memory.js';
 

@@ -22,7 +22,6 @@ import { MiB, MIN_MAX_MEMORY } from '../memory.js';
 import { runBatch } from './batch.js';
 import { addQueueBatchOptions, registerQueueCommands, runQueueBatch, type QueueFlags } from './queue.js';
 import type { BatchOptions, LockMode } from '../batch/index.js';
-import type { FetchOptions } from '../sources/index.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 

@@ -25,8 +25,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream, mode: 'tty' |
     if (mode === 'quiet') return;
     if (event.type === 'start') {
       const line = `collage: ${event.total} image${event.total === 1 ? '' : 's'} → ${event.output} (${event.width}×${event.height} px)`;
-      if (mode === 'tty') stream.write(`${line}\n`);
-      else stream.write(`${line}\n`);
+      stream.write(`${line}\n`);
       return;
     }
     if (event.type === 'image') {

@@ -4,7 +4,7 @@
  */
 import { constants } from 'node:os';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { BuildOptions } from '../build.js';
 import { CollageError, ExitCode } from '../errors.js';
 import type { ManifestOverrides } from '../manifest/index.js';

@@ -75,7 +75,7 @@ const MAX_MISFIT = Math.log(2);
 const JITTER = 0.002;
 
 export function mosaicLayout(options: MosaicOptions): MosaicResult {
-  const { images, content, gap } = options;
+  const { images, content } = options;
   checkImages(images);
   if (images.length === 0) return { boxes: [], gaps: [], block: content, unfilled: 0 };
   return new MosaicPlanner(options).run();

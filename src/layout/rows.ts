@@ -218,7 +218,7 @@ export interface FittedBreaks extends RowBreaks {
  */
 export function breaksWithin(aspects: readonly number[], rows: number, options: Omit<RowBreakOptions, 'target'>, crop: number, deviation: number): FittedBreaks | null {
   const m = aspects.length;
-  const { width, gap } = options;
+  const { gap } = options;
   if (rows < 1 || rows > m) return null;
   const total = options.height - (rows - 1) * gap;
   if (!(total > 0)) return null;

@@ -8,7 +8,7 @@
  * ICCBased with the sRGB profile, also named as the document's output intent. pdf-lib writes the
  * file structure; no dates or random IDs, so the bytes are deterministic.
  */
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFString, concatTransformationMatrix, drawObject, popGraphicsState, pushGraphicsState } from 'pdf-lib';
+import { type PDFArray, type PDFDict, PDFDocument, PDFName, PDFString, concatTransformationMatrix, drawObject, popGraphicsState, pushGraphicsState } from 'pdf-lib';
 
 export interface PdfPage {
   /** Whole page (trim + 2 × bleed), px. */

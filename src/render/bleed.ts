@@ -39,8 +39,6 @@ export interface Pad {
   left: number;
 }
 
-export const NO_PAD: Pad = { top: 0, right: 0, bottom: 0, left: 0 };
-
 export interface BleedPlacement {
   sampling: CellSampling;
   pad: Pad;

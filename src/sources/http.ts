@@ -17,7 +17,7 @@ import { ACCEPT, USER_AGENT, cacheRequest, makePolicy, type CacheRequest, type C
 import { BlockedAddressError, checkLiteralHost } from './guard.js';
 import { headersFor } from './headers.js';
 import type { HostLimits } from './hosts.js';
-import { RETRY_STATUSES, RetryBudget, errorCode, isRetryableError, parseRetryAfter, retryDelay, sleep } from './retry.js';
+import { RETRY_STATUSES, type RetryBudget, errorCode, isRetryableError, parseRetryAfter, retryDelay, sleep } from './retry.js';
 import type { ReadTurns } from './turns.js';
 import type { FetchOptions, InputValidators } from './types.js';
 

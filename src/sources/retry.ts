@@ -101,7 +101,4 @@ export class RetryBudget {
   markDead(host: string): void {
     this.deadHosts.add(host);
   }
-  isDead(host: string): boolean {
-    return this.deadHosts.has(host);
-  }
 }

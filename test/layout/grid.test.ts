@@ -1,6 +1,6 @@
 /** Grid layout and cell fitting: pure functions, no images. */
 import { describe, expect, it } from 'vitest';
-import { containRect, coverCrop, coverCropFraction, gridLayout, gridShape, LayoutError, splitEvenly, type PlacedBox } from '../../src/layout/index.js';
+import { containRect, coverCrop, coverCropFraction, gridLayout, gridShape, splitEvenly, type PlacedBox } from '../../src/layout/index.js';
 import { checkGaps, checkInside, checkNoOverlap, randomCase, rowsOf } from './helpers.js';
 
 describe('splitEvenly', () => {

@@ -24,7 +24,7 @@ export function jpegSegments(jpeg: Buffer): JpegSegment[] {
 
 export function readJfifDensity(jpeg: Buffer): { units: number; x: number; y: number } | null {
   const [first] = jpegSegments(jpeg);
-  if (!first || first.marker !== 0xe0 || first.data.toString('latin1', 0, 5) !== 'JFIF\0') return null;
+  if (first?.marker !== 0xe0 || first.data.toString('latin1', 0, 5) !== 'JFIF\0') return null;
   return { units: first.data[7]!, x: first.data.readUInt16BE(8), y: first.data.readUInt16BE(10) };
 }
 

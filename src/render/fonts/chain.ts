@@ -11,6 +11,7 @@ import type { Face } from './face.js';
 const IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
 const SPACE = /^\s$/u;
 /** What extends a grapheme cluster: combining marks, joiners, variation selectors. */
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: a class of single code points (ZWJ among them), matched one at a time
 const EXTENDS = /^[\p{M}\u200C\u200D\uFE00-\uFE0F\u{E0020}-\u{E007F}\u{E0100}-\u{E01EF}\u{1F3FB}-\u{1F3FF}]$/u;
 const ELLIPSIS = 0x2026;
 const KEEP = 0;

@@ -77,7 +77,8 @@ function readSubtable(reader: Reader, at: number, pairs: [number, number][]): vo
       for (let code = 0; code < 256; code++) if (reader.u8(at + 6 + code) !== 0) pairs.push([code, code]);
       return;
     case 4:
-      return readFormat4(reader, at, pairs);
+      readFormat4(reader, at, pairs);
+      return;
     case 6: {
       const first = reader.u16(at + 6);
       const entries = reader.u16(at + 8);

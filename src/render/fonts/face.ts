@@ -1,6 +1,6 @@
 /** One font file in the caption fallback chain, and the characters it draws. */
 import { readFileSync } from 'node:fs';
-import { Coverage, parseCmap } from './coverage.js';
+import { type Coverage, parseCmap } from './coverage.js';
 import { familyName } from './names.js';
 import { FontFormatError, readFontTables } from './sfnt.js';
 
