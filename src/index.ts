@@ -7,7 +7,7 @@
 export { build, type BuildOptions, type BuildReport, type ProgressEvent } from './build.js';
 export { plan, type CropReport, type Plan, type PlanLayout, type PlanOptions, type Placement } from './plan.js';
 export type { CalendarReport } from './calendar.js';
-export { validate } from './validate.js';
+export { validate, type ValidateOptions } from './validate.js';
 export { listFonts, formatFontListing, type FontListing, type FontListingEntry, type FontListingOptions } from './font-listing.js';
 export type { BuildWarning } from './warnings.js';
 export { proof, defaultProofPath, type ProofOptions, type ProofReport } from './proof/index.js';

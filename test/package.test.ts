@@ -21,8 +21,9 @@ describe('npm pack → install → npx collage', () => {
     const packDir = await tempDir();
     const { stdout } = await run('npm', ['pack', '--pack-destination', packDir, '--ignore-scripts', '--json'], { cwd: ROOT });
     const [{ filename, files }] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
-    expect(files.every((f) => f.path === 'package.json' || f.path === 'README.md' || f.path.startsWith('dist/'))).toBe(true);
+    expect(files.every((f) => ['package.json', 'README.md', 'LICENSE'].includes(f.path) || f.path.startsWith('dist/'))).toBe(true);
     expect(files.some((f) => f.path === 'dist/cli/index.js')).toBe(true);
+    expect(files.some((f) => f.path === 'LICENSE')).toBe(true);
 
     const app = await tempDir();
     await run('npm', ['init', '-y'], { cwd: app });
