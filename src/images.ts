@@ -18,7 +18,7 @@ import { availableCores } from './machine.js';
 import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, uprightSize, type Bitmap, type ImageHeader } from './decode/index.js';
 import { describeDecode, estimateDecodeBytes } from './decode/memory.js';
 import { decodeBudgetBytes, defaultMaxMemory, fixedJobBytes, formatMegabytes, heldBytesBudget, MemoryBudget } from './memory.js';
-import { cellSampling, coverCropFraction, type Box, type ImageShape } from './layout/index.js';
+import { cellSampling, coverCropFraction, type Box } from './layout/index.js';
 import { outputSize, type CollageSpec, type ImageSpec, type Rgba } from './manifest/index.js';
 import { drawBitmap, opaque, type Poster } from './render/index.js';
 import { drawWithLook, planLook, territory, type LookPlan } from './render/looks.js';

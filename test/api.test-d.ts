@@ -145,8 +145,8 @@ describe('batch()', () => {
     expectTypeOf<JobStatus>().toEqualTypeOf<'built' | 'skipped' | 'failed' | 'invalid' | 'cancelled'>();
     expectTypeOf<JobReport['status']>().toEqualTypeOf<JobStatus>();
     expectTypeOf<JobReport['output']>().toEqualTypeOf<string | null>();
-    expectTypeOf<JobReport['exitCode']>().toEqualTypeOf<0 | 1 | 2 | 3>();
-    expectTypeOf<BatchReport['exitCode']>().toExtend<0 | 1 | 2 | 3>();
+    expectTypeOf<JobReport['exitCode']>().toEqualTypeOf<0 | 1 | 2 | 3 | 4>();
+    expectTypeOf<BatchReport['exitCode']>().toExtend<0 | 1 | 2 | 3 | 4>();
   });
 
   it('rejects what it cannot take', () => {
@@ -164,7 +164,7 @@ describe('errors', () => {
     expectTypeOf<ManifestError>().toExtend<CollageError>();
     expectTypeOf<ImagesFailedError>().toExtend<CollageError>();
     expectTypeOf<CollageError['exitCode']>().toEqualTypeOf<ExitCode>();
-    expectTypeOf<ExitCode>().toEqualTypeOf<0 | 1 | 2 | 3>();
+    expectTypeOf<ExitCode>().toEqualTypeOf<0 | 1 | 2 | 3 | 4>();
     expectTypeOf(ExitCode.usage).toEqualTypeOf<2>();
     expectTypeOf<ManifestError['problems'][number]>().toEqualTypeOf<{ path: string; message: string }>();
     expectTypeOf<ImagesFailedError['failures']>().toEqualTypeOf<ImageFailure[]>();

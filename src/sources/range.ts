@@ -45,7 +45,7 @@ export async function downloadHead(url: URL, src: string, ctx: HttpContext, noRa
     let answer: RangeAnswer;
     try {
       answer = await rangeRequest(url, length, ctx, signal);
-    } catch (error) {
+    } catch {
       if (signal?.aborted) throw signal.reason;
       noRanges.add(url.host);
       return whole();
