@@ -152,7 +152,7 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
   const imagesStarted = performance.now();
   const cpuStarted = process.cpuUsage();
   let target: Target | null;
-  const warnings: BuildWarning[] = [];
+  const warnings: BuildWarning[] = [...spec.warnings];
   try {
     const fonts = await prepareJobFonts(spec, session);
     try {

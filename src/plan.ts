@@ -7,6 +7,7 @@ import { LayoutError, layoutMetrics, layoutPage, type Box, type ImageShape, type
 import { loadManifest, outputSize, type CollageSpec, type Fit, type ImageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
 import { assessResolution, layoutShapes, summarizeResolution, type LowResolutionPhoto, type ResolutionSummary, type SizeOf } from './preflight/index.js';
 import type { FetchOptions } from './sources/index.js';
+import type { BuildWarning } from './warnings.js';
 import { calendarKnownUpFront, calendarPhotos, calendarReport, chooseCalendarPhotos, isCalendar, type CalendarChoice, type CalendarReport, type PhotoFacts } from './calendar.js';
 
 export interface Placement {
@@ -35,6 +36,8 @@ export interface Plan {
   content: Box;
   layout: PlanLayout;
   placements: Placement[];
+  /** What the user should know about the manifest (a unitless small size, a mirror bleed with a margin). */
+  warnings?: BuildWarning[];
   /** Coverage of the content box, crop and area balance (layouts that know the photos' shapes). */
   metrics?: LayoutMetrics;
   /** Images left out (`onError: skip`), shown as placeholders, or (grid) whose header could not be read. */
@@ -47,8 +50,9 @@ export interface Plan {
 
 export interface PlanLayout {
   type: CollageSpec['layout']['type'];
-  columns: number;
-  rows: number;
+  /** Grid and masonry columns, justified rows, a calendar's cells: absent where the layout has none (mosaic). */
+  columns?: number;
+  rows?: number;
   margin: number;
   gap: number;
   /** The crop bound, % (`layout.maxCrop`). */
@@ -217,8 +221,8 @@ export function describePlan(spec: CollageSpec, images: readonly ImageSpec[], pa
     content: { ...page.content, x: page.content.x + shift, y: page.content.y + shift },
     layout: {
       type: spec.layout.type,
-      columns: page.columns,
-      rows: page.rows,
+      ...(page.columns > 0 && { columns: page.columns }),
+      ...(page.rows > 0 && { rows: page.rows }),
       margin: spec.margin,
       gap: spec.gap,
       maxCrop: round2(100 * spec.layout.maxCrop),
@@ -250,6 +254,7 @@ export function describePlan(spec: CollageSpec, images: readonly ImageSpec[], pa
       Object.entries(metrics).map(([k, v]) => [k, typeof v === 'number' ? round2(v) : { mean: round2(v.mean), max: round2(v.max) }]),
     ) as unknown as LayoutMetrics;
   }
+  if (spec.warnings.length > 0) plan.warnings = spec.warnings;
   return plan;
 }
 

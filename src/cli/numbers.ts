@@ -35,3 +35,28 @@ export const seconds = (name: string, min: number, max: number) => (value: strin
 function parse(value: string): number {
   return value.trim() === '' ? NaN : Number(value);
 }
+
+/** `--focus`: "auto", or "x,y" with both in 0..1. */
+export const focus = (name: string) => (value: string): 'auto' | [number, number] => {
+  if (value.trim() === 'auto') return 'auto';
+  const parts = value.split(',').map(parse);
+  if (parts.length !== 2 || !parts.every((n) => n >= 0 && n <= 1)) throw new InvalidArgumentError(`${name} must be auto or x,y with both from 0 to 1, e.g. 0.5,0.3`);
+  return parts as [number, number];
+};
+
+/** A percentage from 0 to `max`: "5" or "5%". */
+export const percent = (name: string, max: number) => (value: string) => {
+  const n = parse(value.replace(/%\s*$/, ''));
+  if (!(n >= 0 && n <= max)) throw new InvalidArgumentError(`${name} must be a percentage from 0 to ${max}, e.g. 5 or 5%`);
+  return n;
+};
+
+/** "auto", a ratio "4:3" (kept as written), or a number width/height from `min` to `max`. */
+export const aspect = (name: string, min: number, max: number) => (value: string): string | number => {
+  const message = `${name} must be auto, a ratio such as 4:3, or a number (width/height) from ${min} to ${max}`;
+  if (value.trim() === 'auto') return 'auto';
+  const ratio = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
+  const n = ratio ? Number(ratio[1]) / Number(ratio[2]) : parse(value);
+  if (!(n >= min && n <= max)) throw new InvalidArgumentError(message);
+  return ratio ? value.trim() : n;
+};

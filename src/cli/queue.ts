@@ -4,7 +4,7 @@
  */
 import { constants } from 'node:os';
 import path from 'node:path';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import type { BuildOptions } from '../build.js';
 import { CollageError, ExitCode } from '../errors.js';
 import type { ManifestOverrides } from '../manifest/index.js';
@@ -12,21 +12,15 @@ import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, DEFAULT_QUEUE } from '../queue/de
 import type { WorkerEvent } from '../queue/index.js';
 import { defaultCacheDir } from '../sources/index.js';
 import { runReporting } from './batch.js';
+import { addEnvironmentHelp, addOptions } from './option-builder.js';
 
 type Flags = Record<string, unknown> & { json?: boolean; quiet?: boolean; verbose?: boolean; force?: boolean };
 
 export interface CliHelpers {
-  addManifestOptions(command: Command, options?: { output?: boolean }): Command;
-  addFetchOptions(command: Command): Command;
-  addEnvironmentHelp(command: Command): Command;
-  addOutputPolicyOptions(command: Command, byDefault: string): Command;
   outputPolicyFrom(flags: never): { outputRoot?: string; followSymlinks: boolean };
   fetchOptionsFrom(flags: never): Pick<BuildOptions, 'fetch' | 'maxPixels' | 'onError' | 'jobTimeout'>;
-  addMemoryOption(command: Command, what?: string): Command;
   maxMemoryFrom(flags: { maxMemory?: number }): { maxMemory?: number };
   overridesFrom(flags: never): ManifestOverrides;
-  integer(name: string, min: number, max: number): (value: string) => number;
-  positiveNumber(name: string, max: number, least?: number): (value: string) => number;
   setModes(flags: { verbose?: boolean; json?: boolean }): void;
 }
 
@@ -37,29 +31,9 @@ export interface QueueFlags {
   backoff?: number;
 }
 
-const redisOption = () => new Option('--redis <url>', 'Redis server, e.g. redis://127.0.0.1:6379 (default $COLLAGE_REDIS)').env('COLLAGE_REDIS');
-const queueOption = () => new Option('--queue <name>', `queue name; workers and producers must agree (default "${DEFAULT_QUEUE}")`);
-
 function requireRedis(flags: QueueFlags): string {
   if (!flags.redis) throw new CollageError('--redis <url> is required (or set COLLAGE_REDIS)', ExitCode.usage);
   return flags.redis;
-}
-
-/** Retry options shared by `enqueue` and `batch --redis`. */
-function addRetryOptions(command: Command, h: CliHelpers): Command {
-  return command
-    .option('--attempts <n>', `tries per job on a worker, the first included (default ${DEFAULT_ATTEMPTS}); invalid manifests and missing images are not retried`, h.integer('--attempts', 1, 100))
-    .option('--backoff <seconds>', `exponential backoff base between tries (default ${DEFAULT_BACKOFF_MS / 1000})`, h.positiveNumber('--backoff', 3600));
-}
-
-/** `collage batch --redis URL`: the batch command's queue mode (added to its options). */
-export function addQueueBatchOptions(command: Command, h: CliHelpers): Command {
-  return addRetryOptions(
-    command
-      .addOption(new Option('--redis <url>', 'render on queue workers instead of here: enqueue, wait, report (see `collage worker`)'))
-      .addOption(queueOption()),
-    h,
-  );
 }
 
 /**
@@ -99,21 +73,13 @@ export async function runQueueBatch(inputs: string[], flags: Flags & QueueFlags 
 }
 
 export function registerQueueCommands(program: Command, h: CliHelpers): void {
-  h.addMemoryOption(h.addOutputPolicyOptions(h.addEnvironmentHelp(program.command('worker')), "each manifest's own folder (or the enqueuer's --output-root)"), 'this worker (each running job gets an equal share)')
+  addEnvironmentHelp(addOptions(program.command('worker'), 'worker'))
     .description('take render jobs from a Redis queue and build them (one process per machine or container); SIGTERM finishes the running job and exits 0')
-    .addOption(redisOption())
-    .addOption(queueOption())
-    .option('--concurrency <n>', 'jobs rendered at once by this process (default 1)', h.integer('--concurrency', 1, 64))
-    .option('--lock-duration <seconds>', "how long a job's lock lasts unrenewed: a dead worker's job is taken again after about this long (default 30)", h.positiveNumber('--lock-duration', 3600, 0.1))
-    .option('--stalled-interval <seconds>', 'how often to look for jobs whose worker died (default 30)', h.positiveNumber('--stalled-interval', 3600, 0.1))
-    .option('--max-stalled <n>', 'times a job may lose its worker before it is failed (default 2)', h.integer('--max-stalled', 1, 100))
-    .option('--cache-dir <dir>', 'download cache folder on this machine (default $XDG_CACHE_HOME/collage or ~/.cache/collage)')
-    .option('--no-cache', 'neither read nor write the download cache')
-    .addOption(new Option('--log-format <format>', 'stderr events: text lines, or one JSON object per line').choices(['text', 'json']).default('text'))
-    .option('-q, --quiet', 'print nothing but errors')
-    .option('-v, --verbose', 'print stack traces on errors')
-    .action(async (flags: Flags & QueueFlags & { concurrency?: number; lockDuration?: number; stalledInterval?: number; maxStalled?: number; cacheDir?: string; cache?: boolean; logFormat?: string }) => {
+    .action(async (flags: Flags & QueueFlags & { jobs?: number; concurrency?: number; lockDuration?: number; stalledInterval?: number; maxStalled?: number; cacheDir?: string; cache?: boolean; logFormat?: string }) => {
       h.setModes(flags);
+      // The old name of --jobs (build's --concurrency counts downloads): still taken, with a word.
+      if (flags.concurrency !== undefined) process.stderr.write('collage: warning: worker --concurrency is deprecated; use --jobs (jobs rendered at once)\n');
+      const jobs = flags.jobs ?? flags.concurrency;
       const log = (event: WorkerEvent) => {
         if (flags.logFormat === 'json') return void process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event: event.type, ...event, type: undefined })}\n`);
         if (flags.quiet && event.type !== 'error') return;
@@ -132,7 +98,7 @@ export function registerQueueCommands(program: Command, h: CliHelpers): void {
       const worker = await (await queueModule()).startWorker({
         redis: requireRedis(flags),
         ...(flags.queue && { queue: flags.queue }),
-        ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
+        ...(jobs !== undefined && { concurrency: jobs }),
         ...h.maxMemoryFrom(flags as { maxMemory?: number }),
         ...(flags.lockDuration !== undefined && { lockDurationMs: Math.round(flags.lockDuration * 1000) }),
         ...(flags.stalledInterval !== undefined && { stalledIntervalMs: Math.round(flags.stalledInterval * 1000) }),
@@ -155,23 +121,12 @@ export function registerQueueCommands(program: Command, h: CliHelpers): void {
       if (!flags.quiet) process.stderr.write('collage: worker stopped\n');
     });
 
-  addRetryOptions(
-    h.addOutputPolicyOptions(
-      h.addFetchOptions(
-        h.addManifestOptions(
-          program
-            .command('enqueue')
-            .description('put render jobs on a Redis queue for `collage worker`s; the same manifest and options twice is one job')
-            .argument('<manifest|dir|glob...>', 'manifest files, folders (every *.json inside) or glob patterns'),
-          { output: false },
-        ),
-      ),
-      "each manifest's own folder",
-    )
-      .addOption(redisOption())
-      .addOption(queueOption())
-      .option('--force', 'render again even when the same job (same manifest bytes and options) already completed'),
-    h,
+  addOptions(
+    program
+      .command('enqueue')
+      .description('put render jobs on a Redis queue for `collage worker`s; the same manifest and options twice is one job')
+      .argument('<manifest|dir|glob...>', 'manifest files, folders (every *.json inside) or glob patterns'),
+    'enqueue',
   ).action(async (inputs: string[], flags: Flags & QueueFlags) => {
     h.setModes(flags);
     const { enqueue } = await queueModule();
@@ -186,16 +141,14 @@ export function registerQueueCommands(program: Command, h: CliHelpers): void {
     process.exitCode = result.invalid.length > 0 ? ExitCode.usage : ExitCode.ok;
   });
 
-  program
-    .command('queue')
-    .description('inspect the Redis queue')
-    .command('status')
-    .description('waiting, active, completed and failed jobs, with the reasons of the failed ones')
-    .addOption(redisOption())
-    .addOption(queueOption())
-    .option('--limit <n>', 'failed and active jobs listed (default 50)', h.integer('--limit', 1, 10_000))
-    .option('--json', 'print JSON')
-    .action(async (flags: Flags & QueueFlags & { limit?: number }) => {
+  addOptions(
+    program
+      .command('queue')
+      .description('inspect the Redis queue')
+      .command('status')
+      .description('waiting, active, completed and failed jobs, with the reasons of the failed ones'),
+    'queue-status',
+  ).action(async (flags: Flags & QueueFlags & { limit?: number }) => {
       h.setModes(flags);
       const { queueStatus, formatStatus } = await queueModule();
       const status = await queueStatus({ redis: requireRedis(flags), ...(flags.queue && { queue: flags.queue }), ...(flags.limit && { limit: flags.limit }) });

@@ -12,10 +12,13 @@ import {
   CELL_ASPECT_PATTERN,
   DEFAULT_MIN_DPI,
   KNOWN_KEYS,
+  LAYOUT_SCHEMAS,
+  LAYOUT_TYPES,
   ManifestSchema,
   ON_ERROR,
   ON_LOW_RES,
   type BleedMode,
+  type LayoutType,
   type Fit,
   type OnError,
   type OnLowRes,
@@ -31,6 +34,8 @@ import { DEFAULT_MAX_CROP } from '../layout/bound.js';
 import { BUNDLED_FAMILIES, fontAvailable } from '../render/fonts/index.js';
 import { calendarLayoutSpec, type CalendarLayoutSpec } from './calendar.js';
 import { parseDay, type Day } from '../layout/days.js';
+import { MANIFEST_DEFAULTS } from './defaults.js';
+import type { BuildWarning } from '../warnings.js';
 
 /** Options that override (or, for a plain-text manifest, supply) manifest fields. */
 export interface ManifestOverrides {
@@ -49,6 +54,28 @@ export interface ManifestOverrides {
   background?: string;
   margin?: string;
   gap?: string;
+  /** Bleed on every side, a length (overrides `bleed`, keeping its mode). */
+  bleed?: string;
+  /** extend | mirror | color (overrides `bleed.mode`; needs a bleed). */
+  bleedMode?: string;
+  /** Overrides `cropMarks`. */
+  cropMarks?: boolean;
+  /** manifest | date | shuffle (overrides `order`, keeping its seed). */
+  order?: string;
+  /** Overrides `seed`, the order's seed and a mosaic's `layout.seed`. */
+  seed?: number;
+  /** Overrides `layout.rowHeight` (justified). */
+  rowHeight?: string;
+  /** `"auto"` or [x, y]: overrides `focus`, the default for every image. */
+  focus?: 'auto' | [number, number];
+  /** Overrides `layout.maxCrop`, %. */
+  maxCrop?: number;
+  /** Overrides `layout.cellAspect`: "auto", "4:3" or a number. */
+  cellAspect?: string | number;
+  /** Overrides `layout.maxAreaRatio` (mosaic). */
+  maxAreaRatio?: number;
+  /** Overrides `layout.resolutionAware` (justified, masonry, mosaic). */
+  resolutionAware?: boolean;
   /** Failure policy: fail | skip | placeholder (overrides the manifest's onError). */
   onError?: string;
   /** Largest output (trim + bleed) in pixels, up to and by default MAX_POSTER_PIXELS: a shop refuses giant posters up front. */
@@ -171,6 +198,8 @@ export interface CollageSpec {
   cropMarks: boolean;
   /** Font files added to the captions' fallback chain (manifest `fonts`, then `--font`). */
   fonts: FontFileSpec[];
+  /** What the user should know about the manifest itself (a unitless small size, a mirror bleed with a margin). */
+  warnings: BuildWarning[];
   /**
    * Caption families named in the manifest whose check waits for the job's font files (they may
    * name a family from one of them); empty when the job has none (checked here).
@@ -193,8 +222,10 @@ export const JPEG_MAX_SIDE = 65_500;
 export const WEBP_MAX_SIDE = 16_383;
 /** Largest PDF page side readers accept without UserUnit: 200 in (14,400 pt). */
 export const PDF_MAX_INCHES = 200;
-export const DEFAULT_DPI = 300;
-export const DEFAULT_QUALITY = 92;
+export const DEFAULT_DPI = MANIFEST_DEFAULTS.dpi;
+export const DEFAULT_QUALITY = MANIFEST_DEFAULTS.quality;
+/** A unitless size with a side under this many pixels is likely meant in inches: said once. */
+export const UNITLESS_SIZE_WARNING_BELOW = 300;
 
 const EXTENSION_FORMATS: Record<string, OutputFormat> = {
   '.png': 'png',
@@ -254,13 +285,15 @@ function applyOverrides(raw: RawManifest, o: ManifestOverrides, problems: Manife
   if (Array.isArray(input.images) && input.images.length > MAX_IMAGES) {
     problems.push({ path: 'images', message: `${input.images.length.toLocaleString('en-US')} images; a manifest takes at most ${MAX_IMAGES.toLocaleString('en-US')}` });
   }
-  if (o.layout !== undefined || o.columns !== undefined || o.rows !== undefined || o.fit !== undefined) {
-    const layout: Record<string, unknown> = { ...(isObject(input.layout) ? input.layout : { type: 'grid' }) };
-    if (o.layout !== undefined) layout.type = o.layout;
-    if (o.columns !== undefined) layout.columns = o.columns;
-    if (o.rows !== undefined) layout.rows = o.rows;
-    if (o.fit !== undefined) layout.fit = o.fit;
-    input.layout = layout;
+  applyLayoutOverrides(input, o, problems);
+  applyBleedOverrides(input, o, problems);
+  if (o.cropMarks !== undefined) input.cropMarks = o.cropMarks;
+  if (o.focus !== undefined) input.focus = o.focus;
+  if (o.order !== undefined) input.order = isObject(input.order) ? { ...input.order, type: o.order } : o.order;
+  if (o.seed !== undefined) {
+    input.seed = o.seed;
+    if (isObject(input.order)) input.order = { ...input.order, seed: o.seed };
+    if (isObject(input.layout) && input.layout.type === 'mosaic') input.layout = { ...input.layout, seed: o.seed };
   }
   if (o.background !== undefined) input.background = o.background;
   if (o.margin !== undefined) input.margin = o.margin;
@@ -284,6 +317,61 @@ function applyOverrides(raw: RawManifest, o: ManifestOverrides, problems: Manife
   }
   if (o.format !== undefined) input.format = o.format === 'jpg' ? 'jpeg' : o.format === 'tif' ? 'tiff' : o.format;
   return input;
+}
+
+/** The option that sets each layout key, for problems that name what the user typed. */
+const LAYOUT_OPTIONS = {
+  columns: '--columns',
+  rows: '--rows',
+  fit: '--fit',
+  rowHeight: '--row-height',
+  maxCrop: '--max-crop',
+  cellAspect: '--cell-aspect',
+  maxAreaRatio: '--max-area-ratio',
+  resolutionAware: '--resolution-aware',
+} as const satisfies Partial<Record<keyof ManifestOverrides, string>>;
+
+/**
+ * --layout and the layout's own options. A layout type changed on the command line keeps only the
+ * manifest's keys the new type takes (`--layout grid` on a justified manifest drops its rowHeight);
+ * an option the type does not take is one problem naming the option and the types that take it.
+ */
+function applyLayoutOverrides(input: Record<string, unknown>, o: ManifestOverrides, problems: ManifestProblem[]): void {
+  const given = (Object.keys(LAYOUT_OPTIONS) as (keyof typeof LAYOUT_OPTIONS)[]).filter((key) => o[key] !== undefined);
+  if (o.layout === undefined && given.length === 0) return;
+  let layout: Record<string, unknown> = { ...(isObject(input.layout) ? input.layout : { type: 'grid' }) };
+  if (o.layout !== undefined && o.layout !== layout.type) {
+    const takes = layoutKeys(o.layout);
+    layout = Object.fromEntries(Object.entries(layout).filter(([key]) => takes === undefined || takes.includes(key)));
+    layout.type = o.layout;
+  }
+  const takes = layoutKeys(layout.type);
+  for (const key of given) {
+    if (takes !== undefined && !takes.includes(key)) {
+      const types = LAYOUT_TYPES.filter((type) => layoutKeys(type)!.includes(key));
+      problems.push({ path: LAYOUT_OPTIONS[key], message: `the ${String(layout.type)} layout has no ${key}; ${types.join(', ')} ${types.length === 1 ? 'has' : 'have'} (--layout)` });
+    }
+    layout[key] = o[key];
+  }
+  input.layout = layout;
+}
+
+/** The keys a layout type takes; undefined for an unknown type (the schema names it). */
+function layoutKeys(type: unknown): readonly string[] | undefined {
+  return typeof type === 'string' && type in LAYOUT_SCHEMAS ? Object.keys(LAYOUT_SCHEMAS[type as LayoutType].entries) : undefined;
+}
+
+/** --bleed keeps the manifest's mode; --bleed-mode needs a bleed from either. */
+function applyBleedOverrides(input: Record<string, unknown>, o: ManifestOverrides, problems: ManifestProblem[]): void {
+  if (o.bleed === undefined && o.bleedMode === undefined) return;
+  const current = isObject(input.bleed) ? input.bleed : input.bleed === undefined ? undefined : { size: input.bleed };
+  const size = o.bleed ?? current?.size;
+  if (size === undefined) {
+    problems.push({ path: '--bleed-mode', message: 'needs a bleed: give --bleed, e.g. --bleed 1.5in, or set "bleed" in the manifest' });
+    return;
+  }
+  const mode = o.bleedMode ?? current?.mode;
+  input.bleed = mode === undefined ? size : { size, mode };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -325,6 +413,20 @@ function toSpec(
   const gap = px(m.gap ?? 0);
   if (width >= 1 && height >= 1 && (2 * margin >= width || 2 * margin >= height)) {
     problems.push({ path: 'margin', message: `${margin} px on each side leaves no room inside a ${width}×${height} px page` });
+  }
+
+  const warnings: BuildWarning[] = [];
+  // Judged on the size as written (a proof renders it smaller).
+  const unitless = unitlessSize(m.size, o.size);
+  const [w, h] = unitless?.split('x').map(Number) ?? [];
+  if (unitless && (w! < UNITLESS_SIZE_WARNING_BELOW || h! < UNITLESS_SIZE_WARNING_BELOW)) {
+    warnings.push({ kind: 'unitless-size', message: `size ${unitless} has no unit: read as ${w}×${h} px; write ${unitless}in for inches` });
+  }
+  if (bleed.size > 0 && bleed.mode === 'mirror' && margin > 0) {
+    warnings.push({
+      kind: 'mirror-bleed-margin',
+      message: `bleed mode mirror with a ${margin} px margin: the margin and its mirror image make a ${2 * margin} px background stripe across each fold of the wrap; set margin 0 for a gallery wrap`,
+    });
   }
 
   const output = resolveOutput(m, manifestFile, baseDir, o, problems);
@@ -385,8 +487,21 @@ function toSpec(
     cropMarks,
     fonts,
     captionFamilies: fonts.length === 0 ? [] : captionFamilies,
-    preflight: { minDpi: m.preflight?.minDpi ?? DEFAULT_MIN_DPI, onLowRes: m.preflight?.onLowRes ?? 'warn' },
+    preflight: { minDpi: m.preflight?.minDpi ?? DEFAULT_MIN_DPI, onLowRes: m.preflight?.onLowRes ?? MANIFEST_DEFAULTS.onLowRes },
+    warnings,
   };
+}
+
+/** "36x24" when the page size was given without a unit (by --size, else the manifest), else null. */
+function unitlessSize(size: ManifestInput['size'], option: string | undefined): string | null {
+  if (option !== undefined) {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*$/i.exec(option);
+    return match ? `${match[1]}x${match[2]}` : null;
+  }
+  const bare = (value: number | string) => (typeof value === 'number' ? String(value) : /^\s*(\d+(?:\.\d+)?|\.\d+)\s*$/.exec(value)?.[1]);
+  const width = bare(size.width);
+  const height = bare(size.height);
+  return width !== undefined && height !== undefined ? `${width}x${height}` : null;
 }
 
 /** Unrounded device pixels at `dpi`; lengths in pixels are multiplied by `pixelScale` (a preview). */

@@ -10,6 +10,7 @@ import { MAX_COLUMNS, MAX_DPI, MAX_IMAGES, MAX_QUALITY, MAX_SEED, MAX_WEIGHT, MI
 import { CaptionTextSchema, STYLE_KEYS, StyleSchema } from './style.js';
 import { HEADER_NAME, originsOfKey, refusedHeaderName, refusedHeaderValue } from '../sources/headers.js';
 import { CALENDAR_KEYS, CalendarLayoutSchema, DateSchema } from './calendar.js';
+import { MANIFEST_DEFAULTS } from './defaults.js';
 
 export const FORMATS = ['png', 'jpeg', 'tiff', 'webp', 'pdf'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
@@ -21,7 +22,7 @@ export const BLEED_MODES = ['extend', 'mirror', 'color'] as const;
 export const ON_LOW_RES = ['warn', 'fail'] as const;
 export type OnLowRes = (typeof ON_LOW_RES)[number];
 /** The effective resolution under which a photo is reported (print shops hold orders under 150). */
-export const DEFAULT_MIN_DPI = 150;
+export const DEFAULT_MIN_DPI = MANIFEST_DEFAULTS.minDpi;
 export type BleedMode = (typeof BLEED_MODES)[number];
 
 const Color = v.pipe(
@@ -34,7 +35,7 @@ const Fit = v.pipe(v.picklist(FITS), v.description('cover: fill the cell, croppi
 
 const Focus = v.pipe(
   v.tuple([v.pipe(v.number(), v.minValue(0), v.maxValue(1)), v.pipe(v.number(), v.minValue(0), v.maxValue(1))]),
-  v.description('[x, y] in 0..1: the point kept in view when cropping (default [0.5, 0.5]).'),
+  v.description('[x, y] in 0..1: the point kept in view when cropping (the centre unless given).'),
 );
 
 const FocusOrAuto = v.pipe(
@@ -55,7 +56,7 @@ const OrderSchema = v.pipe(
     ],
     'Invalid order: expected "manifest", "date", "shuffle" or { "type": "shuffle", "seed": 7 }',
   ),
-  v.description('Which photo takes which cell: manifest (default, as listed), date (EXIF capture time, oldest first; undated photos after, as listed) or shuffle (with "seed").'),
+  v.description('Which photo takes which cell: manifest (as listed), date (EXIF capture time, oldest first; undated photos after, as listed) or shuffle (with "seed").'),
 );
 
 const Src = v.pipe(
@@ -117,7 +118,7 @@ const MaxCrop = v.pipe(
     MAX_CROP_MESSAGE,
   ),
   v.description(
-    'Largest share of a photo\'s area a cover crop may hide, in percent (default 5): a number such as 5, or "5%". plan and the --json report list every photo cropped more; where the page cannot be filled within it, the rest stays background.',
+    'Largest share of a photo\'s area a cover crop may hide, in percent: a number such as 5, or "5%". plan and the --json report list every photo cropped more; where the page cannot be filled within it, the rest stays background.',
   ),
 );
 
@@ -150,7 +151,7 @@ const CellAspect = v.pipe(
 const ResolutionAware = v.pipe(
   v.boolean(),
   v.description(
-    'Size cells by the photos\' own pixels (weights from native pixels): photos too small for an average cell at preflight.minDpi get smaller cells, the space going to sharper ones, so fewer print under it. Default false.',
+    'Size cells by the photos\' own pixels (weights from native pixels): photos too small for an average cell at preflight.minDpi get smaller cells, the space going to sharper ones, so fewer print under it.',
   ),
 );
 
@@ -159,48 +160,58 @@ export const GridLayoutSchema = v.strictObject({
   columns: v.optional(v.pipe(Count('columns'), v.description('Number of columns; derived from the image count when omitted.'))),
   rows: v.optional(v.pipe(Count('rows'), v.description('Number of rows; derived from the image count when omitted.'))),
   cellAspect: v.optional(CellAspect),
-  maxCrop: v.optional(MaxCrop),
-  fit: v.optional(Fit),
+  maxCrop: v.optional(MaxCrop, MANIFEST_DEFAULTS.maxCrop),
+  fit: v.optional(Fit, MANIFEST_DEFAULTS.fit),
 });
 
 export const JustifiedLayoutSchema = v.strictObject({
   type: v.literal('justified'),
   rowHeight: v.optional(v.pipe(Length, v.description('Preferred row height: rows are kept even around it, but the page decides how many there are (default: what fills the page with photos near their own shape).'))),
-  maxCrop: v.optional(MaxCrop),
-  resolutionAware: v.optional(ResolutionAware),
-  fit: v.optional(Fit),
+  maxCrop: v.optional(MaxCrop, MANIFEST_DEFAULTS.maxCrop),
+  resolutionAware: v.optional(ResolutionAware, MANIFEST_DEFAULTS.resolutionAware),
+  fit: v.optional(Fit, MANIFEST_DEFAULTS.fit),
 });
 
 export const MasonryLayoutSchema = v.strictObject({
   type: v.literal('masonry'),
   columns: v.optional(v.pipe(Count('columns'), v.description('Number of columns; when omitted, the count that fills the page best within maxCrop.'))),
-  maxCrop: v.optional(MaxCrop),
-  resolutionAware: v.optional(ResolutionAware),
-  fit: v.optional(Fit),
+  maxCrop: v.optional(MaxCrop, MANIFEST_DEFAULTS.maxCrop),
+  resolutionAware: v.optional(ResolutionAware, MANIFEST_DEFAULTS.resolutionAware),
+  fit: v.optional(Fit, MANIFEST_DEFAULTS.fit),
 });
 
 export const MosaicLayoutSchema = v.strictObject({
   type: v.literal('mosaic'),
-  seed: v.optional(v.pipe(seedNumber(), v.description('Changes the arrangement; the same seed gives the same layout.'))),
-  maxCrop: v.optional(MaxCrop),
+  seed: v.optional(v.pipe(seedNumber(), v.description('Changes the arrangement; the same seed gives the same layout.')), MANIFEST_DEFAULTS.seed),
+  maxCrop: v.optional(MaxCrop, MANIFEST_DEFAULTS.maxCrop),
   maxAreaRatio: v.optional(
     v.pipe(
       v.number(),
       v.minValue(1, 'maxAreaRatio must be at least 1'),
       v.maxValue(100, 'maxAreaRatio must be at most 100'),
-      v.description('Largest photo area over smallest (per weight) the mosaic aims to stay within (default 4); a soft cap: a little more is accepted where it saves a visible crop.'),
+      v.description('Largest photo area over smallest (per weight) the mosaic aims to stay within; a soft cap: a little more is accepted where it saves a visible crop.'),
     ),
+    MANIFEST_DEFAULTS.maxAreaRatio,
   ),
-  resolutionAware: v.optional(ResolutionAware),
-  fit: v.optional(Fit),
+  resolutionAware: v.optional(ResolutionAware, MANIFEST_DEFAULTS.resolutionAware),
+  fit: v.optional(Fit, MANIFEST_DEFAULTS.fit),
 });
 
 export const LAYOUT_TYPES = ['grid', 'justified', 'masonry', 'mosaic', 'calendar'] as const;
+export type LayoutType = (typeof LAYOUT_TYPES)[number];
+/** Each layout type's object schema (the keys it takes). */
+export const LAYOUT_SCHEMAS = {
+  grid: GridLayoutSchema,
+  justified: JustifiedLayoutSchema,
+  masonry: MasonryLayoutSchema,
+  mosaic: MosaicLayoutSchema,
+  calendar: CalendarLayoutSchema,
+} as const satisfies Record<LayoutType, { entries: object }>;
 
 export const LayoutSchema = v.variant(
   'type',
   [GridLayoutSchema, JustifiedLayoutSchema, MasonryLayoutSchema, MosaicLayoutSchema, CalendarLayoutSchema],
-  'Invalid layout: "type" must be "grid", "justified", "masonry", "mosaic" or "calendar"',
+  `Invalid layout: "type" must be ${LAYOUT_TYPES.map((type) => `"${type}"`).join(', ').replace(/, ([^,]+)$/, ' or $1')}`,
 );
 
 export const SizeSchema = v.strictObject({
@@ -212,19 +223,20 @@ export const SizeSchema = v.strictObject({
       v.integer('dpi must be a whole number'),
       v.minValue(1, 'dpi must be at least 1'),
       v.maxValue(MAX_DPI, `dpi must be at most ${MAX_DPI}`),
-      v.description('Dots per inch, a whole number (default 300); converts physical units and is written into the file.'),
+      v.description('Dots per inch, a whole number; converts physical units and is written into the file.'),
     ),
+    MANIFEST_DEFAULTS.dpi,
   ),
 });
 
 const BleedMode = v.pipe(
   v.picklist(BLEED_MODES),
-  v.description('extend (default): edge photos continue into the bleed. mirror: the edge band is mirrored outward. color: background only.'),
+  v.description('extend: edge photos continue into the bleed. mirror: the edge band is mirrored outward. color: background only.'),
 );
 
 export const BleedObjectSchema = v.strictObject({
   size: Length,
-  mode: v.optional(BleedMode),
+  mode: v.optional(BleedMode, MANIFEST_DEFAULTS.bleedMode),
 });
 
 const Bleed = v.pipe(
@@ -238,14 +250,16 @@ export const PreflightSchema = v.strictObject({
       v.number(),
       v.minValue(1, 'minDpi must be at least 1'),
       v.maxValue(MAX_DPI, `minDpi must be at most ${MAX_DPI}`),
-      v.description(`Effective resolution (source pixels shown ÷ the cell's size in inches) under which a photo is reported (default ${DEFAULT_MIN_DPI}). --min-dpi overrides.`),
+      v.description(`Effective resolution (source pixels shown ÷ the cell's size in inches) under which a photo is reported. --min-dpi overrides.`),
     ),
+    MANIFEST_DEFAULTS.minDpi,
   ),
   onLowRes: v.optional(
     v.pipe(
       v.picklist(ON_LOW_RES),
-      v.description('When photos print under minDpi: warn (default: one line per photo, and in the report) or fail (write nothing, exit 4). --on-low-res overrides.'),
+      v.description('When photos print under minDpi: warn (one line per photo, and in the report) or fail (write nothing, exit 4). --on-low-res overrides.'),
     ),
+    MANIFEST_DEFAULTS.onLowRes,
   ),
 });
 
@@ -260,26 +274,31 @@ const ManifestObjectSchema = v.strictObject({
       v.integer('quality must be a whole number'),
       v.minValue(1),
       v.maxValue(MAX_QUALITY),
-      v.description('JPEG and WebP quality 1-100 (default 92); PNG, TIFF and PDF are lossless.'),
+      v.description('JPEG and WebP quality 1-100; PNG, TIFF and PDF are lossless.'),
     ),
+    MANIFEST_DEFAULTS.quality,
   ),
   size: SizeSchema,
-  background: v.optional(Color),
-  margin: v.optional(Length),
-  gap: v.optional(Length),
+  background: v.optional(Color, MANIFEST_DEFAULTS.background),
+  margin: v.optional(Length, MANIFEST_DEFAULTS.margin),
+  gap: v.optional(Length, MANIFEST_DEFAULTS.gap),
   bleed: v.optional(Bleed),
-  cropMarks: v.optional(v.pipe(v.boolean(), v.description('Draw trim marks in the bleed (needs a bleed).'))),
+  cropMarks: v.optional(v.pipe(v.boolean(), v.description('Draw trim marks in the bleed (needs a bleed).')), MANIFEST_DEFAULTS.cropMarks),
   layout: v.optional(LayoutSchema),
   style: v.optional(StyleSchema),
   fonts: v.optional(Fonts),
-  focus: v.optional(v.pipe(FocusOrAuto, v.description('Default focus for every image: [x, y] or "auto" (an image\'s own focus wins).'))),
-  order: v.optional(OrderSchema),
-  seed: v.optional(Seed),
+  focus: v.optional(
+    v.pipe(FocusOrAuto, v.description('Default focus for every image: [x, y] or "auto" (an image\'s own focus wins).')),
+    () => [...MANIFEST_DEFAULTS.focus] as [number, number],
+  ),
+  order: v.optional(OrderSchema, MANIFEST_DEFAULTS.order),
+  seed: v.optional(Seed, MANIFEST_DEFAULTS.seed),
   onError: v.optional(
     v.pipe(
       v.picklist(ON_ERROR),
-      v.description('When images fail: fail (default, write nothing), skip (lay out the rest) or placeholder (keep the slot, filled grey).'),
+      v.description('When images fail: fail (write nothing), skip (lay out the rest) or placeholder (keep the slot, filled grey).'),
     ),
+    MANIFEST_DEFAULTS.onError,
   ),
   preflight: v.optional(
     v.pipe(PreflightSchema, v.description('Checks before printing: every photo\'s effective resolution in its cell, against minDpi.')),
