@@ -254,6 +254,10 @@ export function rangeText(value: OptionValue): string | undefined {
       return `${number(value.min)}–${number(value.max)}`;
     case 'percent':
       return `0–${value.max}`;
+    case 'focus':
+      return 'auto, or x,y from 0 to 1';
+    case 'aspect':
+      return `auto, W:H, or ${number(value.min)}–${number(value.max)}`;
     default:
       return undefined;
   }
