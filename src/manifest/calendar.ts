@@ -4,6 +4,7 @@
  * pixels, colours as RGBA.
  */
 import * as v from 'valibot';
+import { MANIFEST_DEFAULTS } from './defaults.js';
 import { ARRANGES, type CalendarArrange } from '../layout/calendar.js';
 import { PICKS, type Pick } from '../layout/calendar-days.js';
 import { WEEKDAYS, parseDay, type Day } from '../layout/days.js';
@@ -135,7 +136,10 @@ export const CalendarLayoutSchema = v.strictObject({
   ),
   missingColor: v.optional(v.pipe(Color, v.description('Fill of missed days with missing "placeholder" (default #ececec).'))),
   labels: v.optional(CalendarLabelsSchema),
-  fit: v.optional(v.pipe(v.picklist(['cover', 'contain'] as const), v.description('cover: fill the cell, cropping around focus. contain: whole image, letterboxed in the background.'))),
+  fit: v.optional(
+    v.pipe(v.picklist(['cover', 'contain'] as const), v.description('cover: fill the cell, cropping around focus. contain: whole image, letterboxed in the background.')),
+    MANIFEST_DEFAULTS.fit,
+  ),
 });
 
 export type CalendarLayoutInput = v.InferInput<typeof CalendarLayoutSchema>;
