@@ -87,8 +87,11 @@ export interface BuildReport {
    * be filled within it, and a grid's empty cells.
    */
   layout: { type: CollageSpec['layout']['type']; maxCrop: number; overCrop: { src: string; crop: number }[]; unfilled?: number; emptyCells?: number };
-  /** Milliseconds. fetch/decode/draw are summed over images (they overlap); the rest are wall time. */
-  /** Milliseconds; `imagesCpu` is the process's CPU time (all threads) during the images phase. */
+  /**
+   * Milliseconds. `fetch`, `decode` and `draw` are summed across photos (they overlap, so each can
+   * exceed `total`); the rest are wall time; `imagesCpu` is the process's CPU time (all threads)
+   * during the images phase.
+   */
   timings: { manifest: number; images: number; imagesCpu: number; fetch: number; decode: number; draw: number; encode: number; write: number; total: number };
   /** With `recordInputs`: per image (manifest order), what identifies the bytes used; null when it failed. */
   inputs?: (InputValidators | null)[];

@@ -4,7 +4,11 @@
  * and the `--json` report lists them under `warnings`.
  */
 export interface BuildWarning {
-  /** What kind: `missing-glyphs` (caption characters no font draws, left out). */
+  /**
+   * What kind: `missing-glyphs` (caption characters no font draws, left out), `unitless-size` (a
+   * page size without a unit under 300 px a side: read as pixels), `mirror-bleed-margin` (a mirror
+   * bleed mirrors the margin too: a background stripe across each fold of a wrap).
+   */
   kind: string;
   /** One line for people, naming what and where. */
   message: string;
