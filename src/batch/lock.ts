@@ -10,7 +10,8 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export type LockMode = 'wait' | 'skip';
+export const LOCK_MODES = ['wait', 'skip'] as const;
+export type LockMode = (typeof LOCK_MODES)[number];
 
 export type Release = () => Promise<void>;
 

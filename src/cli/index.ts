@@ -258,7 +258,7 @@ export function createProgram(): Command {
         ...maxMemoryFrom(flags),
         ...(flags.jobs !== undefined && { jobs: flags.jobs }),
         force: Boolean(flags.force),
-        lock: (flags.lock ?? 'wait') as LockMode,
+        ...(flags.lock !== undefined && { lock: flags.lock as LockMode }),
       };
       process.exitCode = await runBatch(inputs, options, flags);
     });

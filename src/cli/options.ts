@@ -5,6 +5,7 @@
  * the manifest overrides (overridesFrom) and the README's option table (options-doc.ts); tests
  * check the help, the README and the manifest schema's defaults against it.
  */
+import { LOCK_MODES } from '../batch/lock.js';
 import { DEFAULT_CELL_CACHE_BYTES } from '../cells/index.js';
 import { DEFAULT_MAX_PIXELS } from '../decode/index.js';
 import { MANIFEST_DEFAULTS } from '../manifest/defaults.js';
@@ -191,8 +192,8 @@ export const OPTIONS = [
     deprecated: 'worker --concurrency is now --jobs (build --concurrency counts downloads); the old name still works so existing service files keep running' },
   { flags: '--force', value: { type: 'flag' }, commands: ['batch', 'enqueue'],
     help: (command) => (command === 'enqueue' ? 'render again even when the same job (same manifest bytes and options) already completed' : 'rebuild even when the output is up to date') },
-  { flags: '--lock <mode>', value: { type: 'choice', choices: ['wait', 'skip'] }, commands: ['batch'],
-    help: 'when another run is building the same output: wait for it, or skip the job', default: 'wait' },
+  { flags: '--lock <mode>', value: { type: 'choice', choices: LOCK_MODES }, commands: ['batch'],
+    help: 'when another run is building the same output: wait for it, or skip the job', default: LOCK_MODES[0] },
   { flags: '--report <file>', value: { type: 'string' }, commands: ['batch'], help: 'also write the JSON report to this file' },
   { flags: '--log-format <format>', value: { type: 'choice', choices: ['text', 'json'] }, commands: ['batch', 'worker'],
     help: 'stderr events: text lines, or one JSON object per line', default: 'text' },
