@@ -8,6 +8,9 @@
 import { LOCK_MODES } from '../batch/lock.js';
 import { DEFAULT_CELL_CACHE_BYTES } from '../cells/index.js';
 import { DEFAULT_MAX_PIXELS } from '../decode/index.js';
+import { ARRANGES } from '../layout/calendar.js';
+import { WEEKDAYS } from '../layout/days.js';
+import { DATE_SOURCES } from '../manifest/calendar.js';
 import { MANIFEST_DEFAULTS } from '../manifest/defaults.js';
 import { MAX_POSTER_PIXELS } from '../manifest/normalize.js';
 import { BLEED_MODES, FITS, FORMATS, LAYOUT_TYPES, ON_ERROR, ON_LOW_RES, ORDERS } from '../manifest/schema.js';
@@ -106,6 +109,16 @@ export const OPTIONS = [
     help: 'mosaic: largest photo area over smallest (a soft cap)', default: MANIFEST_DEFAULTS.maxAreaRatio },
   { flags: '--resolution-aware', value: { type: 'flag' }, commands: MANIFEST, manifestKey: 'layout.resolutionAware', override: { key: 'resolutionAware' },
     help: "justified, masonry, mosaic: size cells by the photos' own pixels, so fewer print under --min-dpi", default: MANIFEST_DEFAULTS.resolutionAware },
+  { flags: '--arrange <arrange>', value: { type: 'choice', choices: ARRANGES }, commands: MANIFEST, manifestKey: 'layout.arrange', override: { key: 'arrange' },
+    help: 'calendar: a block per month, a row per month, or a strip of weeks per year', default: MANIFEST_DEFAULTS.arrange },
+  { flags: '--date-from <source>', value: { type: 'choice', choices: DATE_SOURCES }, commands: MANIFEST, manifestKey: 'layout.dateFrom', override: { key: 'dateFrom' },
+    help: 'calendar: where a photo\'s day comes from first (EXIF capture time, the manifest\'s "date", a date in the file name); the others follow', default: MANIFEST_DEFAULTS.dateFrom },
+  { flags: '--from <YYYY-MM-DD>', value: { type: 'string' }, commands: MANIFEST, manifestKey: 'layout.from', override: { key: 'from' },
+    help: 'calendar: first day; photos before it are left out and reported', defaultText: "the earliest photo's day" },
+  { flags: '--to <YYYY-MM-DD>', value: { type: 'string' }, commands: MANIFEST, manifestKey: 'layout.to', override: { key: 'to' },
+    help: 'calendar: last day; photos after it are left out and reported', defaultText: "the latest photo's day" },
+  { flags: '--week-start <day>', value: { type: 'choice', choices: WEEKDAYS }, commands: MANIFEST, manifestKey: 'layout.weekStart', override: { key: 'weekStart' },
+    help: 'calendar: first day of each week', default: MANIFEST_DEFAULTS.weekStart },
   { flags: '--fit <fit>', value: { type: 'choice', choices: FITS }, commands: MANIFEST, manifestKey: 'layout.fit', override: { key: 'fit' },
     help: 'how photos fill their cells (a photo\'s own "fit" wins)', default: MANIFEST_DEFAULTS.fit },
   { flags: '--focus <x,y|auto>', value: { type: 'focus' }, commands: MANIFEST, manifestKey: 'focus', override: { key: 'focus' },

@@ -114,18 +114,20 @@ export const CalendarLayoutSchema = v.strictObject({
   arrange: v.optional(
     v.pipe(
       v.picklist(ARRANGES),
-      v.description('months (default): a block per month, weeks as rows, blocks in a grid shaped to the page. rows: a row per month, 31 day columns. weeks: a strip of weeks per year.'),
+      v.description('months: a block per month, weeks as rows, blocks in a grid shaped to the page. rows: a row per month, 31 day columns. weeks: a strip of weeks per year.'),
     ),
+    MANIFEST_DEFAULTS.arrange,
   ),
   dateFrom: v.optional(
     v.pipe(
       v.picklist(DATE_SOURCES),
-      v.description('Where a photo\'s day comes from first: exif (capture time; the default), manifest (the image\'s "date") or name (a date in the file name, e.g. 2024-03-07.jpg or IMG_20240307_…). The others follow, in the order exif, manifest, name.'),
+      v.description('Where a photo\'s day comes from first: exif (capture time), manifest (the image\'s "date") or name (a date in the file name, e.g. 2024-03-07.jpg or IMG_20240307_…). The others follow, in the order exif, manifest, name.'),
     ),
+    MANIFEST_DEFAULTS.dateFrom,
   ),
   from: v.optional(v.pipe(DateSchema, v.description('First day of the calendar (default: the earliest photo\'s). Photos before it are left out and reported.'))),
   to: v.optional(v.pipe(DateSchema, v.description('Last day of the calendar (default: the latest photo\'s). Photos after it are left out and reported.'))),
-  weekStart: v.optional(v.pipe(v.picklist(WEEKDAYS), v.description('First day of each week (default monday).'))),
+  weekStart: v.optional(v.pipe(v.picklist(WEEKDAYS), v.description('First day of each week.')), MANIFEST_DEFAULTS.weekStart),
   locale: v.optional(Locale),
   pick: v.optional(
     v.pipe(v.picklist(PICKS), v.description('Several photos on one day: the first listed (default), the last, or the largest (most pixels); the rest are reported as duplicates.')),
@@ -194,11 +196,11 @@ export function calendarLayoutSpec(layout: CalendarLayoutInput, fit: 'cover' | '
     type: 'calendar',
     maxCrop: DEFAULT_MAX_CROP,
     fit,
-    arrange: layout.arrange ?? 'months',
-    dateFrom: layout.dateFrom ?? 'exif',
+    arrange: layout.arrange ?? MANIFEST_DEFAULTS.arrange,
+    dateFrom: layout.dateFrom ?? MANIFEST_DEFAULTS.dateFrom,
     ...(layout.from !== undefined && { from: parseDay(layout.from)! }),
     ...(layout.to !== undefined && { to: parseDay(layout.to)! }),
-    weekStart: WEEKDAYS.indexOf(layout.weekStart ?? 'monday'),
+    weekStart: WEEKDAYS.indexOf(layout.weekStart ?? MANIFEST_DEFAULTS.weekStart),
     locale: layout.locale ?? DEFAULT_LOCALE,
     pick: layout.pick ?? 'first',
     ...(aspect !== undefined && { cellAspect: aspect }),

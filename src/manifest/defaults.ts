@@ -36,4 +36,8 @@ export const MANIFEST_DEFAULTS = {
   onLowRes: 'warn',
   /** layout.resolutionAware (justified, masonry, mosaic) */
   resolutionAware: false,
+  /** Calendar: layout.arrange, layout.dateFrom, layout.weekStart */
+  arrange: 'months',
+  dateFrom: 'exif',
+  weekStart: 'monday',
 } as const;

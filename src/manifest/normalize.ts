@@ -76,6 +76,12 @@ export interface ManifestOverrides {
   maxAreaRatio?: number;
   /** Overrides `layout.resolutionAware` (justified, masonry, mosaic). */
   resolutionAware?: boolean;
+  /** Calendar: override `layout.arrange`, `layout.dateFrom`, `layout.from`, `layout.to`, `layout.weekStart`. */
+  arrange?: string;
+  dateFrom?: string;
+  from?: string;
+  to?: string;
+  weekStart?: string;
   /** Failure policy: fail | skip | placeholder (overrides the manifest's onError). */
   onError?: string;
   /** Largest output (trim + bleed) in pixels, up to and by default MAX_POSTER_PIXELS: a shop refuses giant posters up front. */
@@ -329,6 +335,11 @@ const LAYOUT_OPTIONS = {
   cellAspect: '--cell-aspect',
   maxAreaRatio: '--max-area-ratio',
   resolutionAware: '--resolution-aware',
+  arrange: '--arrange',
+  dateFrom: '--date-from',
+  from: '--from',
+  to: '--to',
+  weekStart: '--week-start',
 } as const satisfies Partial<Record<keyof ManifestOverrides, string>>;
 
 /**
