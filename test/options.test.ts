@@ -21,6 +21,7 @@ const squash = (text: string) => text.replace(/\s+/g, ' ');
 const HELP_ARGS: Record<CommandName, string[]> = {
   build: ['build'],
   plan: ['plan'],
+  proof: ['proof'],
   validate: ['validate'],
   batch: ['batch'],
   enqueue: ['enqueue'],
