@@ -6,7 +6,7 @@
 export interface BuildWarning {
   /**
    * What kind: `missing-glyphs` (caption characters no font draws, left out), `unitless-size` (a
-   * page size without a unit under 300 px a side: read as pixels), `mirror-bleed-margin` (a mirror
+   * page size without a unit, both sides under 300 px: read as pixels), `mirror-bleed-margin` (a mirror
    * bleed mirrors the margin too: a background stripe across each fold of a wrap).
    */
   kind: string;

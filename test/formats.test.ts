@@ -77,7 +77,7 @@ describe('input formats', () => {
       'garbage.bin': Buffer.from('not an image at all, just some text'),
     };
     for (const [name, bytes] of Object.entries(files)) await writeFile(path.join(dir, name), bytes);
-    const manifest = { size: { width: 100, height: 20 }, onError: 'placeholder', images: Object.keys(files), output: 'out.png' };
+    const manifest = { size: { width: '100px', height: '20px' }, onError: 'placeholder', images: Object.keys(files), output: 'out.png' };
     await writeFile(path.join(dir, 'm.json'), JSON.stringify(manifest));
     const result = await runCli(['build', 'm.json', '--json'], { cwd: dir });
     // Nothing on stderr but the warning, one line per failed photo (no decoder noise, no stack).

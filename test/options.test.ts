@@ -193,7 +193,7 @@ describe('manifest keys as options', () => {
 describe('warnings', () => {
   const tempDir = useTempDirs();
 
-  it('a unitless size under 300 px a side is said once to be pixels, on stderr and in --json', async () => {
+  it('a unitless size with both sides under 300 px is said once to be pixels, on stderr and in --json', async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'red.png'), await solidImage([230, 20, 20], 40, 40, 'png'));
     await writeFile(path.join(dir, 'photos.txt'), 'red.png\n');
@@ -204,11 +204,11 @@ describe('warnings', () => {
     expect((await readPixels(path.join(dir, 'out.png'))).width).toBe(36);
     const json = await runCli(['build', 'photos.txt', '--size', '36x24', '-o', 'out.png', '--json'], { cwd: dir });
     expect(JSON.parse(json.stdout).warnings).toEqual([{ kind: 'unitless-size', message: line.replace('collage: warning: ', '') }]);
-    // In a manifest too; not with a unit, nor at 300 px and over.
+    // In a manifest too; not with a unit, nor with a side of 300 px or more (a 900×200 px banner).
     await writeFile(path.join(dir, 'm.json'), JSON.stringify({ size: { width: 36, height: 24 }, images: ['red.png'] }));
     expect((await runCli(['validate', 'm.json'], { cwd: dir })).stderr).toBe(`${line}\n`);
     expect((await runCli(['validate', 'photos.txt', '--size', '36x24in', '--dpi', '10', '-o', 'x.png'], { cwd: dir })).stderr).toBe('');
-    expect((await runCli(['validate', 'photos.txt', '--size', '400x300', '-o', 'x.png'], { cwd: dir })).stderr).toBe('');
+    expect((await runCli(['validate', 'photos.txt', '--size', '900x200', '-o', 'x.png'], { cwd: dir })).stderr).toBe('');
   });
 
   it('a mirror bleed with a margin says once that the margin shows across the fold', async () => {

@@ -230,7 +230,10 @@ export const WEBP_MAX_SIDE = 16_383;
 export const PDF_MAX_INCHES = 200;
 export const DEFAULT_DPI = MANIFEST_DEFAULTS.dpi;
 export const DEFAULT_QUALITY = MANIFEST_DEFAULTS.quality;
-/** A unitless size with a side under this many pixels is likely meant in inches: said once. */
+/**
+ * A unitless size with both sides under this many pixels is likely meant in inches (36x24): said
+ * once. One larger side (a 900×200 px banner) is a pixel size on purpose.
+ */
 export const UNITLESS_SIZE_WARNING_BELOW = 300;
 
 const EXTENSION_FORMATS: Record<string, OutputFormat> = {
@@ -430,7 +433,7 @@ function toSpec(
   // Judged on the size as written (a proof renders it smaller).
   const unitless = unitlessSize(m.size, o.size);
   const [w, h] = unitless?.split('x').map(Number) ?? [];
-  if (unitless && (w! < UNITLESS_SIZE_WARNING_BELOW || h! < UNITLESS_SIZE_WARNING_BELOW)) {
+  if (unitless && w! < UNITLESS_SIZE_WARNING_BELOW && h! < UNITLESS_SIZE_WARNING_BELOW) {
     warnings.push({ kind: 'unitless-size', message: `size ${unitless} has no unit: read as ${w}×${h} px; write ${unitless}in for inches` });
   }
   if (bleed.size > 0 && bleed.mode === 'mirror' && margin > 0) {
