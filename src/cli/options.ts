@@ -83,7 +83,8 @@ const outputRootDefault = (command: CommandName) =>
 export const OPTIONS = [
   // The page and its layout: each overrides (for a plain-text manifest, supplies) a manifest key.
   { flags: '-o, --output <file>', value: { type: 'string' }, commands: ONE_OUTPUT, manifestKey: 'output', override: { key: 'output' },
-    help: 'output file, relative to the current folder; its extension gives the format', defaultText: "the manifest's output, else its name with the format's extension" },
+    help: 'output file, relative to the current folder; its extension gives the format',
+    defaultText: (command) => (command === 'proof' ? "<name>.proof.png beside the print's output" : "the manifest's output, else its name with the format's extension") },
   { flags: '--format <format>', value: { type: 'choice', choices: [...FORMATS, 'jpg', 'tif'] }, commands: MANIFEST, manifestKey: 'format',
     override: { key: 'format', from: (format: string) => (format === 'jpg' ? 'jpeg' : format === 'tif' ? 'tiff' : format) },
     help: 'output format', defaultText: "from the output file's extension" },
