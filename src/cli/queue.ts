@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { BuildOptions } from '../build.js';
 import { CollageError, ExitCode } from '../errors.js';
 import type { ManifestOverrides } from '../manifest/index.js';
-import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, DEFAULT_QUEUE } from '../queue/defaults.js';
+import { DEFAULT_QUEUE } from '../queue/defaults.js';
 import type { WorkerEvent } from '../queue/index.js';
 import { defaultCacheDir } from '../sources/index.js';
 import { runReporting } from './batch.js';
