@@ -1,20 +1,22 @@
 /** `build()`: the whole pipeline, manifest → sources → decode → layout → render → output. */
 import { performance } from 'node:perf_hooks';
-import { openCellCache, type CellCache, type CellCacheOptions } from './cells/index.js';
+import * as v from 'valibot';
+import { CellCacheOptionsSchema, openCellCache, type CellCache, type CellCacheOptions } from './cells/index.js';
+import { abortSignal, atLeast, callback, checkOptions, flag, integer, optionsSchema, positive, textOrNull } from './options.js';
 import { CollageError, ExitCode, ImagesFailedError, LowResolutionError, type ImageFailure, type LowResolutionPhoto } from './errors.js';
 import { startJobDeadline } from './deadline.js';
 import { ImageSession, type ProbedImage } from './images.js';
 import { contentBox, type Box, type ImageShape, type PageLayout } from './layout/index.js';
-import { loadManifest, outputSize, type CollageSpec, type ImageSpec, type ManifestOverrides, type ManifestSource, type OutputFormat } from './manifest/index.js';
+import { loadManifest, ManifestOverridesSchema, outputSize, type CollageSpec, type ImageSpec, type ManifestOverrides, type ManifestSource, type OutputFormat } from './manifest/index.js';
 import { checkOutput, writeOutput, type OutputPolicy } from './output/index.js';
-import { checkMaxMemory } from './memory.js';
+import { checkMaxMemory, formatMegabytes, MIN_MAX_MEMORY } from './memory.js';
 import { bandLayout, createPosterEncoder, type PosterEncoder } from './output/stream.js';
 import { BandTracker } from './render/bands.js';
 import { calendarUpFront, layoutSpec, needsHeadersFirst, orderByDate, overCrop } from './plan.js';
 import { captionStrips } from './render/strips.js';
 import { createPoster, fillBox, type Poster } from './render/index.js';
 import { BleedBands, withBleedReach } from './render/bleed-bands.js';
-import type { FetchOptions, InputValidators } from './sources/index.js';
+import { FetchOptionsSchema, type FetchOptions, type InputValidators } from './sources/index.js';
 import { prepareJobFonts } from './job-fonts.js';
 import type { BuildWarning } from './warnings.js';
 import { calendarPhotos, calendarReport, expectedCell, isCalendar, type CalendarReport } from './calendar.js';
@@ -66,6 +68,21 @@ export interface BuildOptions extends ManifestOverrides {
   recordInputs?: boolean;
 }
 
+/** What build() accepts (see options.ts): a bad or unknown option is one error naming it, before any work. */
+export const BuildOptionsSchema = optionsSchema<BuildOptions>({
+  ...ManifestOverridesSchema.entries,
+  outputRoot: textOrNull,
+  followSymlinks: flag,
+  fetch: v.optional(FetchOptionsSchema),
+  maxPixels: integer(1),
+  maxMemory: atLeast(MIN_MAX_MEMORY, `a number of bytes ≥ ${formatMegabytes(MIN_MAX_MEMORY)}`),
+  cellCache: v.optional(v.nullable(CellCacheOptionsSchema)),
+  signal: abortSignal,
+  jobTimeout: positive('milliseconds'),
+  onProgress: callback,
+  recordInputs: flag,
+});
+
 export interface BuildReport {
   output: { path: string; format: OutputFormat; width: number; height: number; dpi: number; bytes: number };
   /** `decoded`: photos decoded; `cellCached`: photos whose cell came from the cell cache instead. */
@@ -106,7 +123,7 @@ export const PLACEHOLDER_COLOR = { r: 208, g: 208, b: 208, a: 1 } as const;
 
 export async function build(manifest: ManifestSource, options: BuildOptions = {}): Promise<BuildReport> {
   const started = performance.now();
-  checkMaxMemory(options.maxMemory);
+  checkOptions(BuildOptionsSchema, options);
   return buildSpec(await loadManifest(manifest, options), options, started);
 }
 

@@ -4,9 +4,11 @@ import { startJobDeadline } from './deadline.js';
 import { ImageSession } from './images.js';
 import { sortByDate } from './layout/order.js';
 import { LayoutError, layoutMetrics, layoutPage, type Box, type ImageShape, type LayoutMetrics, type PageLayout, type PageLayoutSpec, type PlacedBox } from './layout/index.js';
-import { loadManifest, outputSize, type CollageSpec, type Fit, type ImageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
+import { loadManifest, ManifestOverridesSchema, outputSize, type CollageSpec, type Fit, type ImageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
 import { assessResolution, layoutShapes, summarizeResolution, type LowResolutionPhoto, type ResolutionSummary, type SizeOf } from './preflight/index.js';
-import type { FetchOptions } from './sources/index.js';
+import * as v from 'valibot';
+import { abortSignal, checkOptions, flag, integer, optionsSchema, positive } from './options.js';
+import { FetchOptionsSchema, type FetchOptions } from './sources/index.js';
 import type { BuildWarning } from './warnings.js';
 import { calendarKnownUpFront, calendarPhotos, calendarReport, chooseCalendarPhotos, isCalendar, type CalendarChoice, type CalendarReport, type PhotoFacts } from './calendar.js';
 
@@ -86,6 +88,16 @@ export interface PlanOptions extends ManifestOverrides {
   preflight?: boolean;
 }
 
+/** What plan() accepts (see options.ts). */
+export const PlanOptionsSchema = optionsSchema<PlanOptions>({
+  ...ManifestOverridesSchema.entries,
+  fetch: v.optional(FetchOptionsSchema),
+  maxPixels: integer(1),
+  signal: abortSignal,
+  jobTimeout: positive('milliseconds'),
+  preflight: flag,
+});
+
 /**
  * Every layout but grid follows the photos' shapes, so it needs their headers first; so does a
  * grid asked to ("cellAspect": "auto"). A calendar known from the manifest alone does not.
@@ -106,6 +118,7 @@ export function orderByDate<T extends ImageSpec>(spec: CollageSpec, images: read
 }
 
 export async function plan(manifest: ManifestSource, options: PlanOptions = {}): Promise<Plan> {
+  checkOptions(PlanOptionsSchema, options);
   const spec = await loadManifest(manifest, options);
   const shapesFirst = needsHeadersFirst(spec);
   // A calendar whose days and cell shape the manifest gives is laid out before any header.

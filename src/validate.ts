@@ -1,11 +1,20 @@
 /** `validate()`: every problem in a manifest, or its normalised form; nothing fetched. */
-import { loadManifest, type CollageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
+import { checkOptions, flag, optionsSchema, textOrNull } from './options.js';
+import { loadManifest, ManifestOverridesSchema, type CollageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
 import { confineOutput, type OutputPolicy } from './output/write.js';
 import { calendarUpFront, layoutSpec, needsImageShapes } from './plan.js';
 
 export interface ValidateOptions extends ManifestOverrides, OutputPolicy {}
 
+/** What validate() accepts (see options.ts). */
+export const ValidateOptionsSchema = optionsSchema<ValidateOptions>({
+  ...ManifestOverridesSchema.entries,
+  root: textOrNull,
+  followSymlinks: flag,
+});
+
 export async function validate(manifest: ManifestSource, options: ValidateOptions = {}): Promise<CollageSpec> {
+  checkOptions(ValidateOptionsSchema, options);
   const spec = await loadManifest(manifest, options);
   await checkSpec(spec, options);
   return spec;

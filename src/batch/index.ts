@@ -10,14 +10,17 @@ import pLimit from 'p-limit';
 import { buildSpec, type BuildOptions } from '../build.js';
 import type { CellCacheOptions } from '../cells/index.js';
 import { CollageError, ExitCode, ImagesFailedError, LowResolutionError, ManifestError, errorMessage, formatFailure, lowResolutionReason } from '../errors.js';
-import { normalizeManifest, outputSize, readManifestSource, type CollageSpec, type ManifestOverrides } from '../manifest/index.js';
+import * as v from 'valibot';
+import { normalizeManifest, ManifestOverridesSchema, outputSize, readManifestSource, type CollageSpec, type ManifestOverrides } from '../manifest/index.js';
 import { checkSpec } from '../validate.js';
-import { createHttpDispatcher, DEFAULT_FETCH_OPTIONS, defaultCacheDir, mergeHostHeaders, type FetchOptions } from '../sources/index.js';
+import { createHttpDispatcher, DEFAULT_FETCH_OPTIONS, defaultCacheDir, FetchOptionsSchema, mergeHostHeaders, type FetchOptions } from '../sources/index.js';
+import { CellCacheOptionsSchema } from '../cells/index.js';
+import { abortSignal, atLeast, callback, checkOptions, flag, integer, omitEntries, optionsSchema, positive, text, texts } from '../options.js';
 import { discoverManifests } from './discover.js';
 import { lockOutput, type LockMode } from './lock.js';
 import { batchExitCode, summarize, type BatchEvent, type BatchReport, type JobReport } from './report.js';
 import { defaultJobs, jobMemoryShare } from './schedule.js';
-import { checkMaxMemory, defaultMaxMemory, MemoryBudget } from '../memory.js';
+import { defaultMaxMemory, formatMegabytes, MemoryBudget, MIN_MAX_MEMORY } from '../memory.js';
 import { checkFreshness, clearState, readState, sha256, specHash, stampOf, writeState, STATE_VERSION, type Current, type Freshness, type InputRecord } from './state.js';
 
 export { discoverManifests, type Discovery } from './discover.js';
@@ -61,6 +64,24 @@ export interface BatchOptions extends Omit<ManifestOverrides, 'output'> {
   followSymlinks?: boolean;
 }
 
+/** What batch() accepts (see options.ts). */
+export const BatchOptionsSchema = optionsSchema<BatchOptions>({
+  ...omitEntries(ManifestOverridesSchema.entries, 'output'),
+  jobs: integer(1),
+  force: flag,
+  lock: v.optional(v.picklist(['wait', 'skip'], 'expected "wait" or "skip"')),
+  fetch: v.optional(FetchOptionsSchema),
+  maxPixels: integer(1),
+  jobTimeout: positive('milliseconds'),
+  maxMemory: atLeast(MIN_MAX_MEMORY, `a number of bytes ≥ ${formatMegabytes(MIN_MAX_MEMORY)}`),
+  cellCache: v.optional(v.nullable(CellCacheOptionsSchema)),
+  signal: abortSignal,
+  onEvent: callback,
+  exclude: texts,
+  outputRoot: text,
+  followSymlinks: flag,
+});
+
 interface Job {
   file: string;
   manifest: string;
@@ -73,14 +94,14 @@ interface Job {
 
 export async function batch(inputs: string[], options: BatchOptions = {}): Promise<BatchReport> {
   const started = performance.now();
+  checkOptions(BatchOptionsSchema, options);
   const cwd = options.cwd ?? process.cwd();
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal;
   const { jobs: _j, force, lock = 'wait', fetch, maxPixels, maxMemory, jobTimeout, cellCache, signal: _s, onEvent: _e, exclude, outputRoot, followSymlinks = false, ...overrides } = options;
-  checkMaxMemory(maxMemory);
   const fetchOptions: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, cacheDir: defaultCacheDir(), ...fetch };
   const dispatcher = fetchOptions.dispatcher ?? createHttpDispatcher(fetchOptions);
-  const concurrency = Math.max(1, options.jobs ?? defaultJobs());
+  const concurrency = options.jobs ?? defaultJobs();
   const memory = new MemoryBudget(maxMemory ?? defaultMaxMemory());
   const optionsHash = sha256(
     JSON.stringify({ overrides: { ...overrides, cwd: undefined }, maxPixels, maxBytes: fetchOptions.maxBytes, block: fetchOptions.blockPrivateAddresses }),

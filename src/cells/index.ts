@@ -6,6 +6,8 @@
  * known without reading them.
  */
 import path from 'node:path';
+import * as v from 'valibot';
+import { integer, optionsSchema } from '../options.js';
 import { CellStore } from './store.js';
 import { SourceHashes } from './sources.js';
 
@@ -23,6 +25,11 @@ export interface CellCacheOptions {
   /** Size cap in bytes; least recently used cells go first. */
   maxBytes?: number;
 }
+
+export const CellCacheOptionsSchema = optionsSchema<CellCacheOptions>({
+  dir: v.string('expected a folder path'),
+  maxBytes: integer(1),
+});
 
 export class CellCache {
   readonly cells: CellStore;

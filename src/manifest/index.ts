@@ -1,7 +1,7 @@
 /** Stage 1, manifest: parse, validate, normalise units. */
 import { readManifestFile, readManifestSource, type ManifestFile, type RawManifest } from './read.js';
 import { normalizeManifest, type CollageSpec, type ManifestOverrides } from './normalize.js';
-export { outputSize, normalizeManifest } from './normalize.js';
+export { outputSize, normalizeManifest, ManifestOverridesSchema } from './normalize.js';
 export { readManifestSource, type ManifestFile };
 
 export { manifestJsonSchema, type ManifestInput, type OutputFormat, type Fit, type OnError, type OnLowRes, type BleedMode, ON_ERROR, ON_LOW_RES, DEFAULT_MIN_DPI, FORMATS, BLEED_MODES } from './schema.js';

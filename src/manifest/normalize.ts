@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import { closest } from './suggest.js';
+import { formatPath } from './paths.js';
+import { numeric, optionsSchema, text, texts } from '../options.js';
 import { MAX_DPI, MAX_IMAGES } from './limits.js';
 import {
   CELL_ASPECT_PATTERN,
@@ -100,6 +102,29 @@ export interface ManifestOverrides {
   /** Folder that relative `output` overrides resolve against (default: process.cwd()). */
   cwd?: string;
 }
+
+/** The overrides as the library's entry points accept them; values are checked as manifest fields (see normalizeManifest). */
+export const ManifestOverridesSchema = optionsSchema<ManifestOverrides>({
+  output: text,
+  format: text,
+  quality: numeric,
+  dpi: numeric,
+  size: text,
+  layout: text,
+  columns: numeric,
+  rows: numeric,
+  fit: text,
+  background: text,
+  margin: text,
+  gap: text,
+  onError: text,
+  maxOutputPixels: numeric,
+  fonts: texts,
+  minDpi: numeric,
+  onLowRes: text,
+  previewDpi: numeric,
+  cwd: text,
+});
 
 export type ImageLocation = { kind: 'url'; url: URL } | { kind: 'file'; path: string };
 
@@ -706,11 +731,4 @@ function atMost(problems: ManifestProblem[]): ManifestProblem[] {
 function formatMpx(pixels: number): string {
   const mpx = pixels / 1e6;
   return mpx >= 10 ? mpx.toFixed(0) : String(+mpx.toFixed(2));
-}
-
-export function formatPath(keys: (string | number)[]): string {
-  // A key that is not a plain name (a host in "headers": "photos.example") is quoted, so the path stays unambiguous.
-  return keys
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : !/^[A-Za-z_$][\w$]*$/.test(key) ? `[${JSON.stringify(key)}]` : i === 0 ? key : `.${key}`))
-    .join('');
 }

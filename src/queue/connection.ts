@@ -1,6 +1,8 @@
 /** Redis connections for the queue: one ioredis client per Queue, Worker or QueueEvents. */
 import { Redis } from 'ioredis';
+import * as v from 'valibot';
 import { CollageError, ExitCode } from '../errors.js';
+import { optionsSchema } from '../options.js';
 import { DEFAULT_QUEUE } from './defaults.js';
 
 export { DEFAULT_QUEUE };
@@ -11,6 +13,11 @@ export interface QueueConnection {
   /** Queue name (default "collage"); workers and producers must agree on it. */
   queue?: string;
 }
+
+export const QueueConnectionSchema = optionsSchema<QueueConnection>({
+  redis: v.string('expected a redis:// URL'),
+  queue: v.optional(v.pipe(v.string('expected a queue name'), v.minLength(1, 'expected a queue name'))),
+});
 
 /**
  * A client for BullMQ. Workers and QueueEvents block on Redis, so `maxRetriesPerRequest`

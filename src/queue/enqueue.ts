@@ -6,14 +6,16 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue, QueueEvents, type Job } from 'bullmq';
+import * as v from 'valibot';
 import type { Redis } from 'ioredis';
 import { discoverManifests } from '../batch/discover.js';
 import { batchExitCode, summarize, type BatchEvent, type BatchReport, type JobReport } from '../batch/report.js';
 import { ExitCode, errorMessage } from '../errors.js';
 import { normalizeManifest, readManifestSource } from '../manifest/index.js';
 import { checkSpec } from '../validate.js';
-import { connect, disconnect, ready, DEFAULT_QUEUE, type QueueConnection } from './connection.js';
-import { classifyFailure, renderJobId, renderJobOptions, sha256, RENDER_JOB, JOB_VERSION, type RenderJobData, type RenderOptions, type RenderProgress, type RenderResult, type RetryPolicy } from './jobs.js';
+import { abortSignal, callback, checkOptions, flag, optionsSchema, text, texts } from '../options.js';
+import { connect, disconnect, ready, DEFAULT_QUEUE, QueueConnectionSchema, type QueueConnection } from './connection.js';
+import { classifyFailure, RenderOptionsSchema, RetryPolicySchema, renderJobId, renderJobOptions, sha256, RENDER_JOB, JOB_VERSION, type RenderJobData, type RenderOptions, type RenderProgress, type RenderResult, type RetryPolicy } from './jobs.js';
 
 export interface EnqueueOptions extends QueueConnection, RetryPolicy {
   cwd?: string;
@@ -24,6 +26,16 @@ export interface EnqueueOptions extends QueueConnection, RetryPolicy {
   /** Render again even when the same job already completed (a queued or running one is not doubled). */
   force?: boolean;
 }
+
+/** What enqueue() accepts (see options.ts). */
+export const EnqueueOptionsSchema = optionsSchema<EnqueueOptions>({
+  ...QueueConnectionSchema.entries,
+  ...RetryPolicySchema.entries,
+  cwd: text,
+  render: v.optional(RenderOptionsSchema),
+  exclude: texts,
+  force: flag,
+});
 
 export type EnqueueState =
   /** A new job. */
@@ -50,6 +62,7 @@ export interface EnqueueResult {
 }
 
 export async function enqueue(inputs: string[], options: EnqueueOptions): Promise<EnqueueResult> {
+  checkOptions(EnqueueOptionsSchema, options);
   const connection = connect(options.redis, 'producer');
   try {
     await ready(connection, options.redis);
@@ -131,7 +144,15 @@ export interface QueueBatchOptions extends EnqueueOptions {
  * (with the worker's reason and exit code), `invalid`. Aborting stops waiting; the jobs stay
  * on the queue.
  */
+/** What queueBatch() accepts (see options.ts). */
+export const QueueBatchOptionsSchema = optionsSchema<QueueBatchOptions>({
+  ...EnqueueOptionsSchema.entries,
+  signal: abortSignal,
+  onEvent: callback,
+});
+
 export async function queueBatch(inputs: string[], options: QueueBatchOptions): Promise<BatchReport> {
+  checkOptions(QueueBatchOptionsSchema, options);
   const started = performance.now();
   const emit = options.onEvent ?? (() => {});
   const connection = connect(options.redis, 'producer');

@@ -7,8 +7,10 @@ import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { BuildOptions, BuildReport, ProgressEvent } from '../build.js';
 import { CollageError, ExitCode, ImagesFailedError, LowResolutionError, ManifestError, errorMessage, formatFailure, lowResolutionReason } from '../errors.js';
-import type { ManifestOverrides } from '../manifest/index.js';
-import type { FetchOptions } from '../sources/index.js';
+import * as v from 'valibot';
+import { ManifestOverridesSchema, type ManifestOverrides } from '../manifest/index.js';
+import { integer, nonNegative, omitEntries, optionsSchema, positive, text } from '../options.js';
+import { FetchOptionsSchema, type FetchOptions } from '../sources/index.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS } from './defaults.js';
 
 /** The job name on the queue (one kind of job for now). */
@@ -33,6 +35,15 @@ export interface RenderOptions {
   /** build()'s `jobTimeout`, ms. */
   jobTimeout?: number;
 }
+
+/** What a job carries, checked when enqueued and again by the worker that takes it (see options.ts). */
+export const RenderOptionsSchema = optionsSchema<RenderOptions>({
+  overrides: v.optional(v.strictObject(omitEntries(ManifestOverridesSchema.entries, 'output', 'cwd'))),
+  fetch: v.optional(v.strictObject(omitEntries(FetchOptionsSchema.entries, 'cacheDir', 'headers', 'dispatcher', 'allowAddress'))),
+  maxPixels: integer(1),
+  outputRoot: text,
+  jobTimeout: positive('milliseconds'),
+});
 
 export interface RenderJobData {
   version: typeof JOB_VERSION;
@@ -60,6 +71,11 @@ export interface RetryPolicy {
 }
 
 export { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS };
+
+export const RetryPolicySchema = optionsSchema<RetryPolicy>({
+  attempts: integer(1),
+  backoffMs: nonNegative('milliseconds'),
+});
 /** Finished jobs are kept a week: long enough that enqueuing the same manifest again is a no-op. */
 export const KEEP_FINISHED_SECONDS = 7 * 24 * 3600;
 

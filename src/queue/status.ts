@@ -1,6 +1,7 @@
 /** `collage queue status`: how many jobs wait, run, completed and failed, and why the failed ones failed. */
 import { Queue } from 'bullmq';
-import { connect, disconnect, ready, DEFAULT_QUEUE, type QueueConnection } from './connection.js';
+import { checkOptions, integer, optionsSchema } from '../options.js';
+import { connect, disconnect, ready, DEFAULT_QUEUE, QueueConnectionSchema, type QueueConnection } from './connection.js';
 import type { RenderJobData, RenderProgress, RenderResult } from './jobs.js';
 
 export interface QueueStatus {
@@ -13,7 +14,16 @@ export interface QueueStatus {
   failed: { id: string; manifest: string; output: string; reason: string; attempts: number; exitCode: number | null; finishedAt: string | null }[];
 }
 
-export async function queueStatus(options: QueueConnection & { limit?: number }): Promise<QueueStatus> {
+export interface QueueStatusOptions extends QueueConnection {
+  /** Active and failed jobs listed at most (default 50). */
+  limit?: number;
+}
+
+/** What queueStatus() accepts (see options.ts). */
+export const QueueStatusOptionsSchema = optionsSchema<QueueStatusOptions>({ ...QueueConnectionSchema.entries, limit: integer(1) });
+
+export async function queueStatus(options: QueueStatusOptions): Promise<QueueStatus> {
+  checkOptions(QueueStatusOptionsSchema, options);
   const connection = connect(options.redis, 'producer');
   try {
     await ready(connection, options.redis);

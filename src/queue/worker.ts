@@ -11,9 +11,10 @@ import { buildSpec, type BuildOptions } from '../build.js';
 import { ManifestError } from '../errors.js';
 import { normalizeManifest, readManifestSource } from '../manifest/index.js';
 import { defaultCacheDir, parseHeadersEnv } from '../sources/index.js';
-import { checkMaxMemory, defaultMaxMemory, MIN_MAX_MEMORY } from '../memory.js';
-import { connect, disconnect, ready, DEFAULT_QUEUE, type QueueConnection } from './connection.js';
-import { classifyFailure, jobError, progressOf, sha256, type RenderJobData, type RenderProgress, type RenderResult } from './jobs.js';
+import { defaultMaxMemory, formatMegabytes, MIN_MAX_MEMORY } from '../memory.js';
+import { atLeast, callback, checkOptions, flag, headerMap, integer, optionsSchema, positive, text, textOrNull } from '../options.js';
+import { connect, disconnect, ready, DEFAULT_QUEUE, QueueConnectionSchema, type QueueConnection } from './connection.js';
+import { classifyFailure, jobError, RenderOptionsSchema, progressOf, sha256, type RenderJobData, type RenderProgress, type RenderResult } from './jobs.js';
 
 export interface WorkerOptions extends QueueConnection {
   /** Jobs run at once by this process (default 1: a render uses a core and a lot of memory). */
@@ -39,6 +40,22 @@ export interface WorkerOptions extends QueueConnection {
   onEvent?: (event: WorkerEvent) => void;
 }
 
+/** What startWorker() accepts (see options.ts). */
+export const WorkerOptionsSchema = optionsSchema<WorkerOptions>({
+  ...QueueConnectionSchema.entries,
+  concurrency: integer(1),
+  maxMemory: atLeast(MIN_MAX_MEMORY, `a number of bytes ≥ ${formatMegabytes(MIN_MAX_MEMORY)}`),
+  cacheDir: textOrNull,
+  headers: headerMap,
+  lockDurationMs: positive('milliseconds'),
+  stalledIntervalMs: positive('milliseconds'),
+  maxStalledCount: integer(0),
+  progressIntervalMs: atLeast(0, 'a number of milliseconds ≥ 0'),
+  outputRoot: text,
+  followSymlinks: flag,
+  onEvent: callback,
+});
+
 export type WorkerEvent =
   | { type: 'ready'; queue: string; concurrency: number; worker: string }
   | { type: 'job-start'; id: string; manifest: string; attempt: number }
@@ -56,10 +73,10 @@ export interface RenderWorker {
 }
 
 export async function startWorker(options: WorkerOptions): Promise<RenderWorker> {
+  checkOptions(WorkerOptionsSchema, options);
   const queue = options.queue ?? DEFAULT_QUEUE;
   const emit = options.onEvent ?? (() => {});
-  const concurrency = Math.max(1, options.concurrency ?? 1);
-  checkMaxMemory(options.maxMemory);
+  const concurrency = options.concurrency ?? 1;
   const jobMemory = Math.max(MIN_MAX_MEMORY, Math.floor((options.maxMemory ?? defaultMaxMemory()) / concurrency));
   const name = `${os.hostname()}:${process.pid}`;
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
@@ -100,6 +117,8 @@ export async function startWorker(options: WorkerOptions): Promise<RenderWorker>
       if (sha256(source.bytes) !== data.sha256) {
         throw new ManifestError(data.manifest, [{ path: '', message: 'changed since it was enqueued; enqueue it again to build the new version' }]);
       }
+      // Job data comes from Redis: checked like a caller's options (a bad job fails as invalid, not retried).
+      checkOptions(RenderOptionsSchema, data.options, 'job.options');
       const spec = normalizeManifest(source.raw, data.manifest, data.options.overrides ?? {});
       const result = await buildSpec(spec, buildOptions);
       await pending;

@@ -16,7 +16,7 @@ import { RetryBudget } from './retry.js';
 import { ReadTurns } from './turns.js';
 import { DEFAULT_FETCH_OPTIONS, type FetchOptions, type LoadedSource, type SourceLoader, type SourceRequest } from './types.js';
 
-export { DEFAULT_FETCH_OPTIONS, type FetchOptions, type InputValidators, type LoadedSource, type SourceLoader, type SourceRequest } from './types.js';
+export { DEFAULT_FETCH_OPTIONS, FetchOptionsSchema, type FetchOptions, type InputValidators, type LoadedSource, type SourceLoader, type SourceRequest } from './types.js';
 export { createHttpDispatcher } from './http.js';
 export { formatBytes } from './http.js';
 export { defaultCacheDir, listCache, cleanCache, verifyCache, type CacheListing, type CacheVerification } from './cache.js';

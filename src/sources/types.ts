@@ -1,6 +1,8 @@
 import type { Dispatcher } from 'undici';
 import type { ImageSpec } from '../manifest/index.js';
 import type { AddressAllow } from './guard.js';
+import { callback, flag, headerMap, integer, nonNegative, objectWith, optionsSchema, positive, textOrNull, texts } from '../options.js';
+import * as v from 'valibot';
 
 export interface FetchOptions {
   /** Downloads in flight across all hosts. */
@@ -96,6 +98,32 @@ export const DEFAULT_FETCH_OPTIONS: FetchOptions = {
   blockPrivateAddresses: false,
   headers: {},
 };
+
+/** `fetch` options as the library's entry points accept them (see options.ts). */
+export const FetchOptionsSchema = optionsSchema<FetchOptions>({
+  concurrency: integer(1),
+  perHost: integer(1),
+  h2Streams: integer(1),
+  http1: flag,
+  ca: v.optional(v.union([v.string(), v.instance(Buffer), v.array(v.union([v.string(), v.instance(Buffer)]))], 'expected PEM text, a Buffer or an array of them')),
+  connectTimeout: positive('milliseconds'),
+  headersTimeout: positive('milliseconds'),
+  bodyTimeout: positive('milliseconds'),
+  downloadTimeout: positive('milliseconds'),
+  maxBytes: integer(1),
+  maxRedirects: integer(0),
+  retries: integer(0),
+  retryBaseDelay: nonNegative('milliseconds'),
+  retryMaxDelay: nonNegative('milliseconds'),
+  retryAfterMax: nonNegative('milliseconds'),
+  retryBudget: integer(0),
+  cacheDir: textOrNull,
+  blockPrivateAddresses: flag,
+  allowAddress: callback,
+  headers: headerMap,
+  revalidate: texts,
+  dispatcher: objectWith('dispatch', 'expected an undici Dispatcher (createHttpDispatcher())'),
+});
 
 export interface LoadedSource {
   bytes: Buffer;
