@@ -100,7 +100,7 @@ export function chooseCalendarPhotos<T extends ImageSpec>(
 
 /** A photo without a date cannot be placed: it fails like one that could not be fetched. */
 export function undatedError(image: ImageSpec): ImageError {
-  return new ImageError(image.src, 'no date: no EXIF capture time, no "date" in the manifest and no date in the file name (e.g. 2024-03-07.jpg)');
+  return new ImageError(image.src, 'no date: no EXIF capture time, no "date" in the manifest and no date in the file name (e.g. 2024-03-07.jpg)', { code: 'E_NO_DATE' });
 }
 
 /** What plan and the build report say: the span, days with photos, missed days, duplicates. */

@@ -44,21 +44,61 @@ export class ManifestError extends CollageError {
   }
 }
 
+/**
+ * Why an image failed, as a stable code callers can branch on (the reason's wording may
+ * change; these do not). The README lists them.
+ */
+export type ImageErrorCode =
+  /** The server's final answer was this HTTP status (`E_HTTP_404`, `E_HTTP_503` after retries). */
+  | `E_HTTP_${number}`
+  /** No connection, response or data in time (connect, headers, body or the photo's download timeout). */
+  | 'E_TIMEOUT'
+  /** The job's deadline (`jobTimeout`) passed before the photo was in. */
+  | 'E_DEADLINE'
+  /** Larger than `fetch.maxBytes`. */
+  | 'E_TOO_LARGE'
+  /** The bytes are not an image (an HTML page, text, an empty file). */
+  | 'E_NOT_IMAGE'
+  /** An image format not decoded (or HEIC without its optional decoder). */
+  | 'E_UNSUPPORTED'
+  /** A damaged image: its header or pixels cannot be read. */
+  | 'E_CORRUPT'
+  /** More pixels than `maxPixels`. */
+  | 'E_PIXEL_LIMIT'
+  /** Decoding it needs more memory than the job's budget (`maxMemory`) has for decoding. */
+  | 'E_MEMORY'
+  /** Refused by `blockPrivateAddresses`: a non-public address. */
+  | 'E_BLOCKED_ADDRESS'
+  /** Refused by `blockPrivateAddresses`: a local file named in a manifest. */
+  | 'E_BLOCKED_FILE'
+  /** A redirect that could not be followed (a loop, too many, no Location, another scheme). */
+  | 'E_REDIRECT'
+  /** The connection failed: refused, reset, host not found, a body cut short. */
+  | 'E_NETWORK'
+  /** A local file could not be read (missing, permission denied, a folder or device). */
+  | 'E_FILE'
+  /** A calendar photo with no date (EXIF, manifest or file name). */
+  | 'E_NO_DATE'
+  /** Anything else (a bug or an unexpected system error). */
+  | 'E_UNEXPECTED';
+
 /** A single image could not be fetched or decoded. */
 export class ImageError extends Error {
   readonly src: string;
   readonly reason: string;
+  readonly code: ImageErrorCode;
   /** HTTP requests made for this image (0 for local files). */
   attempts?: number;
   /** Final HTTP status, when there was one. */
   status?: number;
-  constructor(src: string, reason: string, options?: { cause?: unknown; attempts?: number; status?: number }) {
+  constructor(src: string, reason: string, options: { code: ImageErrorCode; cause?: unknown; attempts?: number; status?: number }) {
     super(`${src}: ${reason}`, options);
     this.name = 'ImageError';
     this.src = src;
     this.reason = reason;
-    this.attempts = options?.attempts;
-    this.status = options?.status;
+    this.code = options.code;
+    this.attempts = options.attempts;
+    this.status = options.status;
   }
 }
 
@@ -77,6 +117,8 @@ export class JobDeadlineError extends CollageError {
 
 export interface ImageFailure {
   src: string;
+  /** Why, as a stable code (ImageErrorCode). */
+  code: ImageErrorCode;
   /** One line: the final status or error. */
   reason: string;
   /** HTTP requests made (0 for local files and images that failed after download). */

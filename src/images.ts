@@ -13,7 +13,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { ByteBudget } from './buffers.js';
 import { cellKey, sourceHash, type CellCache, type CellParameters, type StoredCell } from './cells/index.js';
 import { removeOnExit } from './cleanup.js';
-import { ImageError, errorMessage, type ImageFailure } from './errors.js';
+import { ImageError, JobDeadlineError, errorMessage, type ImageFailure } from './errors.js';
 import { availableCores } from './machine.js';
 import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, uprightSize, type Bitmap, type ImageHeader } from './decode/index.js';
 import { describeDecode, estimateDecodeBytes } from './decode/memory.js';
@@ -286,6 +286,7 @@ export class ImageSession {
     throw new ImageError(
       image.src,
       `a ${describeDecode(header)} needs about ${formatMegabytes(bytes)} to decode, over the ${formatMegabytes(budget)} left for decoding in this job's ${formatMegabytes(this.maxMemory)} memory budget (--max-memory)`,
+      { code: 'E_MEMORY' },
     );
   }
 
@@ -582,7 +583,7 @@ function coverSize(upright: { width: number; height: number }, box: Box): { widt
 
 function toFailure(image: ImageSpec, error: unknown): ImageFailure {
   if (error instanceof ImageError) {
-    return { src: image.src, reason: error.reason, attempts: error.attempts ?? 0, ...(error.status !== undefined && { status: error.status }) };
+    return { src: image.src, code: error.code, reason: error.reason, attempts: error.attempts ?? 0, ...(error.status !== undefined && { status: error.status }) };
   }
-  return { src: image.src, reason: errorMessage(error), attempts: 0 };
+  return { src: image.src, code: error instanceof JobDeadlineError ? 'E_DEADLINE' : 'E_UNEXPECTED', reason: errorMessage(error), attempts: 0 };
 }

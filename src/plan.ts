@@ -1,5 +1,5 @@
 /** `plan()`: the layout as data (canvas size, every placement, quality figures), without rendering. */
-import { ImagesFailedError, ManifestError } from './errors.js';
+import { ImagesFailedError, ManifestError, type ImageErrorCode } from './errors.js';
 import { startJobDeadline } from './deadline.js';
 import { ImageSession } from './images.js';
 import { sortByDate } from './layout/order.js';
@@ -43,7 +43,7 @@ export interface Plan {
   /** Coverage of the content box, crop and area balance (layouts that know the photos' shapes). */
   metrics?: LayoutMetrics;
   /** Images left out (`onError: skip`), shown as placeholders, or (grid) whose header could not be read. */
-  failed?: { src: string; reason: string }[];
+  failed?: { src: string; code: ImageErrorCode; reason: string }[];
   /** Calendar: the span, days with photos, missed days and duplicates. */
   calendar?: CalendarReport;
   /** The resolution check: threshold, lowest and median dpi, every photo under the threshold. */
@@ -170,7 +170,7 @@ export async function plan(manifest: ManifestSource, options: PlanOptions = {}):
     page = layoutSpec(spec);
   }
   const described = describePlan(spec, placed, page);
-  if (failed.length > 0) described.failed = failed.map(({ src, reason }) => ({ src, reason }));
+  if (failed.length > 0) described.failed = failed.map(({ src, code, reason }) => ({ src, code, reason }));
   if (early) described.calendar = calendarReport(early.page.calendar!, early.choice.days, early.choice);
   else if (calendar && page.calendar) described.calendar = calendarReport(page.calendar, calendar.days, calendar);
   const check = assessResolution(spec, placed, described.placements, sizeOf);

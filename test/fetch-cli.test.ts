@@ -51,7 +51,7 @@ describe('failure policies', () => {
     expect(result.code).toBe(3);
     expect(existsSync(path.join(dir, 'out.png'))).toBe(false);
     const report = JSON.parse(result.stdout);
-    expect(report.images.failed).toEqual([{ src: `${server.url}/missing.png`, reason: 'HTTP 404', attempts: 1, status: 404 }]);
+    expect(report.images.failed).toEqual([{ src: `${server.url}/missing.png`, code: 'E_HTTP_404', reason: 'HTTP 404', attempts: 1, status: 404 }]);
     expect(result.stderr).toContain(`${server.url}/missing.png: HTTP 404`);
     expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
   });
@@ -268,7 +268,7 @@ describe('deadlines', () => {
       await writeFile(file, JSON.stringify({ output: 'out.png', size: { width: 100, height: 100 }, images: [`${trickle.url}/slow.png`] }));
       const result = await runCli(['build', file, '--no-cache', '--json', '--retries', '3', '--download-timeout', '1']);
       expect(result.code).toBe(3);
-      expect(JSON.parse(result.stdout).images.failed).toEqual([{ src: `${trickle.url}/slow.png`, reason: 'download took longer than 1 s', attempts: 1 }]);
+      expect(JSON.parse(result.stdout).images.failed).toEqual([{ src: `${trickle.url}/slow.png`, code: 'E_TIMEOUT', reason: 'download took longer than 1 s', attempts: 1 }]);
       expect(trickle.requests).toHaveLength(1);
     } finally {
       await trickle.close();

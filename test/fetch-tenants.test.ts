@@ -79,7 +79,7 @@ describe('credentials and the shared cache', () => {
     const before = server.requests.length;
     const second = await runCli(['build', b, '--cache-dir', cache, '--json', ...FAST]);
     expect(second.code).toBe(3);
-    expect(JSON.parse(second.stdout).images.failed).toEqual([{ src: `${server.url}/private.png`, reason: 'HTTP 401', attempts: 1, status: 401 }]);
+    expect(JSON.parse(second.stdout).images.failed).toEqual([{ src: `${server.url}/private.png`, code: 'E_HTTP_401', reason: 'HTTP 401', attempts: 1, status: 401 }]);
     expect(second.stderr).toContain(`${server.url}/private.png: HTTP 401`);
     expect(existsSync(path.join(dir, 'b.png'))).toBe(false);
     // B asked the server itself, without A's token.

@@ -134,7 +134,7 @@ describe('justified, masonry and mosaic layouts', () => {
     await writeFile(file, JSON.stringify({ size: { width: 600, height: 300 }, layout: { type: 'justified' }, onError: 'skip', images }));
     const planned = JSON.parse((await runCli(['plan', file])).stdout);
     expect(planned.placements.map((p: { index: number }) => p.index)).toEqual([0, 2]);
-    expect(planned.failed).toEqual([{ src: `${server.url}/nope.jpg`, reason: 'HTTP 404' }]);
+    expect(planned.failed).toEqual([{ src: `${server.url}/nope.jpg`, code: 'E_HTTP_404', reason: 'HTTP 404' }]);
     const built = await runCli(['build', file, '-o', 'out.png', '--json'], { cwd: dir });
     expect(built.code).toBe(0);
     expect(JSON.parse(built.stdout).images.failed).toHaveLength(1);

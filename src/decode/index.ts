@@ -63,8 +63,8 @@ const DECODABLE = new Set<ImageFormat>(['jpeg', 'png', 'gif', 'webp', 'avif', 'h
 /** Format, size and orientation from the header alone: cheap, and safe on hostile input. */
 export async function readImageHeader(bytes: Buffer, src: string): Promise<ImageHeader> {
   const format = sniffFormat(bytes);
-  if (!format) throw new ImageError(src, describeNonImage(bytes));
-  if (!DECODABLE.has(format)) throw new ImageError(src, `${format.toUpperCase()} images are not supported yet; convert to JPEG or PNG`);
+  if (!format) throw new ImageError(src, describeNonImage(bytes), { code: 'E_NOT_IMAGE' });
+  if (!DECODABLE.has(format)) throw new ImageError(src, `${format.toUpperCase()} images are not supported yet; convert to JPEG or PNG`, { code: 'E_UNSUPPORTED' });
   if (format === 'bmp') {
     // BITMAPINFOHEADER: width and height as int32 LE at 18 and 22 (height negative = top-down).
     return { format, width: Math.abs(bytes.readInt32LE(18)), height: Math.abs(bytes.readInt32LE(22)), orientation: 1, frame: decodeFrame(format, bytes) };
@@ -73,8 +73,8 @@ export async function readImageHeader(bytes: Buffer, src: string): Promise<Image
     try {
       return { format, ...(await heicSize(bytes)), orientation: 1, frame: decodeFrame(format, bytes) };
     } catch (error) {
-      if (error instanceof Error && error.message === HEIC_MISSING) throw new ImageError(src, HEIC_MISSING, { cause: error });
-      throw new ImageError(src, `corrupt HEIC header: ${firstLine(error)}`, { cause: error });
+      if (error instanceof Error && error.message === HEIC_MISSING) throw new ImageError(src, HEIC_MISSING, { code: 'E_UNSUPPORTED', cause: error });
+      throw new ImageError(src, `corrupt HEIC header: ${firstLine(error)}`, { code: 'E_CORRUPT', cause: error });
     }
   }
   if (format === 'jpeg') {
@@ -109,7 +109,7 @@ export async function readImageHeader(bytes: Buffer, src: string): Promise<Image
       frame: decodeFrame(format, bytes, format === 'jpeg' ? { components: meta.channels ?? 4, coding: meta.isProgressive ? 'progressive' : 'baseline', samplesPerPixel: meta.channels ?? 4 } : null),
     };
   } catch (error) {
-    throw new ImageError(src, `corrupt ${format.toUpperCase()} header`, { cause: error });
+    throw new ImageError(src, `corrupt ${format.toUpperCase()} header`, { code: 'E_CORRUPT', cause: error });
   }
 }
 
@@ -124,6 +124,7 @@ export function checkPixelLimit(header: ImageHeader, src: string, options: Decod
     throw new ImageError(
       src,
       `${header.width}×${header.height} px (${(pixels / 1e6).toFixed(0)} Mpx) is over the ${(options.maxPixels / 1e6).toFixed(0)} Mpx decode limit`,
+      { code: 'E_PIXEL_LIMIT' },
     );
   }
 }
@@ -169,7 +170,7 @@ export async function decodeForCell(
     flattenOnto(padded, background);
     return { data: packRgb(padded), width, height };
   } catch (error) {
-    throw new ImageError(src, `cannot decode ${header.format.toUpperCase()}: ${firstLine(error)}`, { cause: error });
+    throw new ImageError(src, `cannot decode ${header.format.toUpperCase()}: ${firstLine(error)}`, { code: 'E_CORRUPT', cause: error });
   }
 }
 

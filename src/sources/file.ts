@@ -25,7 +25,7 @@ export async function readImageFile(file: string, src: string, maxBytes: number,
     handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
     const info = await handle.stat();
     refuseIrregular(info, src);
-    if (info.size > maxBytes) throw new ImageError(src, `too large: ${formatBytes(info.size)} exceeds the ${formatBytes(maxBytes)} limit`);
+    if (info.size > maxBytes) throw new ImageError(src, `too large: ${formatBytes(info.size)} exceeds the ${formatBytes(maxBytes)} limit`, { code: 'E_TOO_LARGE' });
     // Exactly the size stat() gave: a file that grows while read is cut there, not followed.
     const bytes = info.size === 0 ? Buffer.alloc(0) : await readWhole(handle, pool ? pool.take(info.size) : Buffer.allocUnsafe(info.size), pool);
     return { bytes, size: info.size, mtimeMs: info.mtimeMs };
@@ -34,7 +34,7 @@ export async function readImageFile(file: string, src: string, maxBytes: number,
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder, not an image file' : (error as Error).message;
-    throw new ImageError(src, reason, { cause: error });
+    throw new ImageError(src, reason, { code: 'E_FILE', cause: error });
   } finally {
     await handle?.close();
   }
@@ -51,7 +51,7 @@ function refuseIrregular(info: { isFile(): boolean; isDirectory(): boolean; isFI
         : info.isCharacterDevice() || info.isBlockDevice()
           ? 'a device'
           : 'a special file';
-  throw new ImageError(src, `is ${kind}, not an image file`);
+  throw new ImageError(src, `is ${kind}, not an image file`, { code: 'E_FILE' });
 }
 
 async function readWhole(handle: FileHandle, target: Buffer, pool?: BufferPool): Promise<Buffer> {

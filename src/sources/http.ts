@@ -11,7 +11,7 @@
  */
 import { request, type Dispatcher } from 'undici';
 import type { BufferPool } from '../buffers.js';
-import { ImageError, JobDeadlineError } from '../errors.js';
+import { ImageError, JobDeadlineError, type ImageErrorCode } from '../errors.js';
 import { createAgent } from './agent.js';
 import { ACCEPT, USER_AGENT, cacheRequest, makePolicy, type CacheRequest, type CachedEntry, type DownloadCache } from './cache.js';
 import { BlockedAddressError, checkLiteralHost } from './guard.js';
@@ -73,11 +73,23 @@ class StatusError extends Error {
 }
 
 /** A failure that no retry can fix (redirect loop, too large, blocked address). */
-class FinalError extends Error {}
+class FinalError extends Error {
+  constructor(
+    message: string,
+    /** The ImageError code it becomes. */
+    readonly failure: ImageErrorCode,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
 
 /** The photo's --download-timeout passed: final, and the host counts as timed out. */
 class PhotoTimeout extends FinalError {
   readonly code = 'COLLAGE_PHOTO_TIMEOUT';
+  constructor(message: string, options: { cause?: unknown }) {
+    super(message, 'E_TIMEOUT', options);
+  }
 }
 
 interface Response {
@@ -126,7 +138,7 @@ export async function downloadImage(url: URL, src: string, ctx: HttpContext, sig
         attempts--;
         continue;
       }
-      if (response.status === 304) throw new FinalError('HTTP 304 without a cached copy');
+      if (response.status === 304) throw new FinalError('HTTP 304 without a cached copy', 'E_HTTP_304');
       const bytes = response.bytes!;
       if (cache && keyed) {
         const policy = makePolicy(keyed, 200, response.headers);
@@ -137,26 +149,27 @@ export async function downloadImage(url: URL, src: string, ctx: HttpContext, sig
     } catch (error) {
       if (signal?.aborted) {
         // The job's deadline is this photo's failure; any other abort is the caller's.
-        if (signal.reason instanceof JobDeadlineError) throw new ImageError(src, signal.reason.message, { cause: error, attempts });
+        if (signal.reason instanceof JobDeadlineError) throw new ImageError(src, signal.reason.message, { code: 'E_DEADLINE', cause: error, attempts });
         throw signal.reason;
       }
       const status = error instanceof StatusError ? error.status : undefined;
       const reason = () => (error instanceof StatusError || error instanceof FinalError ? error.message : networkReason(error, options));
+      const code = failureCode(error);
       const retryable = error instanceof StatusError ? RETRY_STATUSES.has(error.status) : !(error instanceof FinalError) && isRetryableError(error);
       const wait = retryable ? retryDelay(attempts, options, error instanceof StatusError ? error.retryAfter : undefined) : 0;
       // A wait that would outlast the photo's deadline is not worth starting: fail with what happened.
       if (!retryable || attempts > options.retries || performance.now() + wait >= ends || !budget.take(url.host)) {
         if (isHostFailure(error)) budget.markDead(url.host);
-        throw new ImageError(src, reason(), { cause: error, attempts, status });
+        throw new ImageError(src, reason(), { code, cause: error, attempts, status });
       }
       try {
         await sleep(wait, combined);
       } catch (abort) {
         if (signal?.aborted) {
-          if (signal.reason instanceof JobDeadlineError) throw new ImageError(src, signal.reason.message, { cause: abort, attempts });
+          if (signal.reason instanceof JobDeadlineError) throw new ImageError(src, signal.reason.message, { code: 'E_DEADLINE', cause: abort, attempts });
           throw signal.reason;
         }
-        throw new ImageError(src, reason(), { cause: error, attempts, status });
+        throw new ImageError(src, reason(), { code, cause: error, attempts, status });
       }
     }
   }
@@ -213,10 +226,10 @@ async function attempt(
         body.dump().catch(() => {});
         const location = headers.location;
         const target = typeof location === 'string' ? safeUrl(location, url) : null;
-        if (!target) throw new FinalError(`HTTP ${statusCode} without a usable Location`);
-        if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new FinalError(`redirect to unsupported scheme ${target.protocol}`);
-        if (visited.has(target.href)) throw new FinalError(`redirect loop (${target.href} visited twice)`);
-        if (hop + 1 > options.maxRedirects) throw new FinalError(`too many redirects (more than ${options.maxRedirects})`);
+        if (!target) throw new FinalError(`HTTP ${statusCode} without a usable Location`, 'E_REDIRECT');
+        if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new FinalError(`redirect to unsupported scheme ${target.protocol}`, 'E_REDIRECT');
+        if (visited.has(target.href)) throw new FinalError(`redirect loop (${target.href} visited twice)`, 'E_REDIRECT');
+        if (hop + 1 > options.maxRedirects) throw new FinalError(`too many redirects (more than ${options.maxRedirects})`, 'E_REDIRECT');
         from = url;
         url = target;
         release();
@@ -256,7 +269,7 @@ async function attempt(
 async function readCapped(body: Dispatcher.ResponseData['body'], declared: number, maxBytes: number, pool: BufferPool | null): Promise<Buffer> {
   if (Number.isFinite(declared) && declared > maxBytes) {
     discard(body);
-    throw new FinalError(`too large: ${formatBytes(declared)} exceeds the ${formatBytes(maxBytes)} limit`);
+    throw new FinalError(`too large: ${formatBytes(declared)} exceeds the ${formatBytes(maxBytes)} limit`, 'E_TOO_LARGE');
   }
   // A body of known length goes straight into a reused buffer: no fresh pages, no concat.
   if (pool && Number.isInteger(declared) && declared > 0) return readInto(body, pool.take(declared), pool);
@@ -266,7 +279,7 @@ async function readCapped(body: Dispatcher.ResponseData['body'], declared: numbe
     received += (chunk as Buffer).length;
     if (received > maxBytes) {
       discard(body);
-      throw new FinalError(`too large: more than the ${formatBytes(maxBytes)} limit`);
+      throw new FinalError(`too large: more than the ${formatBytes(maxBytes)} limit`, 'E_TOO_LARGE');
     }
     chunks.push(chunk as Buffer);
   }
@@ -281,13 +294,13 @@ async function readInto(body: Dispatcher.ResponseData['body'], target: Buffer, p
       const bytes = chunk as Buffer;
       if (received + bytes.length > target.length) {
         discard(body);
-        throw new FinalError(`the server sent more than its Content-Length of ${target.length} bytes`);
+        throw new FinalError(`the server sent more than its Content-Length of ${target.length} bytes`, 'E_NETWORK');
       }
       bytes.copy(target, received);
       received += bytes.length;
     }
     // undici rejects a body that ends short of its Content-Length; this guards our own count.
-    if (received !== target.length) throw new FinalError(`body ended after ${received} of ${target.length} bytes`);
+    if (received !== target.length) throw new FinalError(`body ended after ${received} of ${target.length} bytes`, 'E_NETWORK');
     return target;
   } catch (error) {
     pool.give(target);
@@ -331,6 +344,16 @@ function seconds(ms: number): string {
 }
 
 /** One short reason for a failed request, naming the timeout that fired where there was one. */
+/** The ImageError code for a final download failure. */
+function failureCode(error: unknown): ImageErrorCode {
+  if (error instanceof StatusError) return `E_HTTP_${error.status}`;
+  if (error instanceof FinalError) return error.failure;
+  if (error instanceof BlockedAddressError || (error as { cause?: unknown })?.cause instanceof BlockedAddressError) return 'E_BLOCKED_ADDRESS';
+  return TIMEOUT_CODES.has(errorCode(error) ?? '') ? 'E_TIMEOUT' : 'E_NETWORK';
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
 export function networkReason(error: unknown, options: FetchOptions): string {
   if (error instanceof BlockedAddressError || (error as { cause?: unknown })?.cause instanceof BlockedAddressError) {
     return error instanceof BlockedAddressError ? error.message : ((error as { cause: Error }).cause.message);

@@ -67,7 +67,7 @@ export function createSourceLoader(overrides: Partial<FetchOptions> = {}): Sourc
       signal?.throwIfAborted();
       if (image.location.kind === 'file') {
         if (options.blockPrivateAddresses && !image.fromCommandLine) {
-          throw new ImageError(image.src, 'local files are refused with --block-private-addresses', { attempts: 0 });
+          throw new ImageError(image.src, 'local files are refused with --block-private-addresses', { code: 'E_BLOCKED_FILE', attempts: 0 });
         }
         const path = image.location.path;
         const file = await reading(() => readImageFile(path, image.src, options.maxBytes, pool));
