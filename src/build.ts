@@ -15,6 +15,7 @@ import { BandTracker } from './render/bands.js';
 import { calendarUpFront, layoutSpec, needsHeadersFirst, orderByDate, overCrop } from './plan.js';
 import { captionStrips } from './render/strips.js';
 import { createPoster, fillBox, type Poster } from './render/index.js';
+import { lookReach } from './render/looks.js';
 import { BleedBands, withBleedReach } from './render/bleed-bands.js';
 import { FetchOptionsSchema, type FetchOptions, type InputValidators } from './sources/index.js';
 import { prepareJobFonts } from './job-fonts.js';
@@ -290,8 +291,8 @@ function startTarget(spec: CollageSpec, session: ImageSession, images: readonly 
   const covered = boxes.filter((_, i) => session.coversBox(images[i]!, strips[i]));
   const poster = createPoster(width, height, spec.background, { ...bandLayout(spec.format, width, height), covered });
   const encoder = createPosterEncoder(poster, { ...spec, bleed: spec.bleed.size }, cells?.bands ?? null);
-  // A cell may write half the gap around its box (a look's shadow: see render/looks.ts).
-  const spread = Math.floor(spec.gap / 2);
+  // A cell may write past its box (a look's shadow: see render/looks.ts).
+  const spread = lookReach(spec.gap);
   const spans = boxes.map((box) => withBleedReach({ y: box.y - spread, height: box.height + 2 * spread }, height, spec.bleed));
   // The calendar's labels and missed days are drawn into a band just before it is final.
   const painter = calendar && isCalendar(spec) ? new CalendarPainter(poster, calendar.page, spec.layout, calendar.days, spec.bleed.size) : undefined;

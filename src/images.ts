@@ -18,14 +18,14 @@ import { availableCores } from './machine.js';
 import { DEFAULT_MAX_PIXELS, checkPixelLimit, decodeForCell, readImageHeader, uprightSize, type Bitmap, type ImageHeader } from './decode/index.js';
 import { describeDecode, estimateDecodeBytes } from './decode/memory.js';
 import { decodeBudgetBytes, defaultMaxMemory, fixedJobBytes, formatMegabytes, heldBytesBudget, MemoryBudget } from './memory.js';
-import { cellSampling, coverCropFraction, type Box } from './layout/index.js';
+import type { Box } from './layout/index.js';
 import { outputSize, type CollageSpec, type ImageSpec, type Rgba } from './manifest/index.js';
 import { drawBitmap, opaque, type Poster } from './render/index.js';
-import { drawWithLook, planLook, territory, type LookPlan } from './render/looks.js';
-import { photoBox } from './render/strips.js';
+import { drawWithLook, lookReach, planLook, territory, type LookPlan } from './render/looks.js';
+import { photoTarget, placePhoto, type ExtendBleed } from './render/place.js';
 import { salientFocus } from './decode/saliency.js';
 import { cellFromProxy, decodeProxy, proxyCovers, proxySize } from './decode/proxy.js';
-import { extendPlacement, trimBox } from './render/bleed.js';
+import { trimBox } from './render/bleed.js';
 import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type InputValidators, type SourceLoader, type SourceRequest } from './sources/index.js';
 
 /** A decode needing more than this (a 4096×4096 RGBA frame) is also rationed to one per core. */
@@ -112,7 +112,7 @@ export class ImageSession {
   /** Bytes from `load` or the spool not yet released. */
   private readonly held: ByteBudget;
   /** Bleed `extend`: photos on a trim edge continue into the bleed. */
-  private readonly extend: { trim: Box; size: number } | null;
+  private readonly extend: ExtendBleed | null;
   /** The job's one spool folder, made on first use (a promise, so images probed at once share it). */
   private spool: Promise<string> | null = null;
   private forgetSpool: (() => void) | null = null;
@@ -127,7 +127,7 @@ export class ImageSession {
     spec: CollageSpec,
     private readonly options: SessionOptions = {},
   ) {
-    this.spread = Math.floor(spec.gap / 2);
+    this.spread = lookReach(spec.gap);
     this.background = opaque(spec.background);
     this.loader = createSourceLoader({ ...options.fetch, headers: mergeHostHeaders(spec.headers, options.fetch?.headers) });
     const { signal, deadline } = options;
@@ -377,7 +377,8 @@ export class ImageSession {
           return true;
         }
         // Focus moves the region, not its size: the need is known before saliency runs.
-        const need = estimateDecodeBytes(header, { ...this.placement(header, image, box, look, image.focus, strip), lookPixels: look ? box.width * box.height : 0 });
+        const placed = placePhoto(uprightSize(header), image, box, look, strip, this.extend);
+        const need = estimateDecodeBytes(header, { sampling: placed.sampling, pad: placed.pad, lookPixels: look ? box.width * box.height : 0 });
         await this.withinMemory(image, header, need, () => this.decodeAndDraw(poster, image, bytes, box, header, look, started, key, strip, proxy));
         return true;
       } catch (error) {
@@ -414,23 +415,10 @@ export class ImageSession {
     return (await this.cells?.cells.has(cellKey(this.cellParameters(image, box, look, sha256, 0)))) ?? false;
   }
 
-  /** Where the photo's pixels go in `box` (inside its look), resampled how, padded into the bleed or not. */
-  private placement(header: ImageHeader, image: ImageSpec, box: Box, look: LookPlan | null, focus: readonly [number, number], strip: number) {
-    const upright = uprightSize(header);
-    const target = look?.photo ?? photoBox(box, strip);
-    const cell = cellSampling(upright.width, upright.height, target.width, target.height, image.fit, focus);
-    const x = target.x + cell.offset.x;
-    const y = target.y + cell.offset.y;
-    // Bleed `extend` continues plain edge photos outward; a cell with a look keeps its shape.
-    return this.extend && !look ? extendPlacement(cell, x, y, this.extend.trim, this.extend.size) : { sampling: cell, pad: undefined, x, y };
-  }
-
   private async decodeAndDraw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, header: ImageHeader, look: LookPlan | null, started: number, key: string | null, strip: number, proxy?: Bitmap): Promise<void> {
     const focus = image.autoFocus && image.fit === 'cover' ? await salientFocus(bytes, header) : image.focus;
-    const placed = this.placement(header, image, box, look, focus, strip);
-    const upright = uprightSize(header);
-    const target = look?.photo ?? photoBox(box, strip);
-    const crop = image.fit === 'cover' ? coverCropFraction(upright.width / upright.height, target.width, target.height) : 0;
+    const placed = placePhoto(uprightSize(header), { fit: image.fit, focus }, box, look, strip, this.extend);
+    const { crop } = placed;
     this.crops.set(image.index, crop);
     // A proxy was counted as decoded when it was made.
     const bitmap = proxy ? await cellFromProxy(proxy, placed.sampling) : await decodeForCell(bytes, header, placed.sampling, poster.background, image.src, placed.pad);
@@ -450,7 +438,7 @@ export class ImageSession {
 
   /** What the photo's cell depends on besides its bytes (cells/key.ts). */
   private cellParameters(image: ImageSpec, box: Box, look: LookPlan | null, source: string, strip: number): CellParameters {
-    const target = look?.photo ?? photoBox(box, strip);
+    const target = photoTarget(box, look, strip);
     const trim = this.extend?.trim;
     // Bleed `extend` reaches only cells without a look that lie on a trim edge (see extendPlacement).
     const extend =
@@ -511,7 +499,7 @@ export class ImageSession {
         return true;
       }
     }
-    const proxy = probed.proxy && !this.extend && proxyCovers(probed.proxy, coverSize(uprightSize(probed.header), photoBox(box, strip))) ? probed.proxy : undefined;
+    const proxy = probed.proxy && !this.extend && proxyCovers(probed.proxy, coverSize(uprightSize(probed.header), photoTarget(box, null, strip))) ? probed.proxy : undefined;
     let bytes: Buffer;
     try {
       await this.held.room();

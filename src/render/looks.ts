@@ -45,6 +45,14 @@ export function planLook(cell: Box, look: Look, strip?: number): LookPlan {
   return { photo, ...(caption && { caption }), ...(height > 0 && { strip: height }) };
 }
 
+/**
+ * How far a cell's look (its shadow) may reach past the cell: half the gap, so neighbours'
+ * looks never overlap. build() widens each cell's band span by as much.
+ */
+export function lookReach(gap: number): number {
+  return Math.floor(gap / 2);
+}
+
 /** The cell grown by `spread` px on each side, within the poster. */
 export function territory(cell: Box, spread: number, poster: { width: number; height: number }): Box {
   const x = Math.max(0, cell.x - spread);
