@@ -1,9 +1,9 @@
 /**
- * Errors that cross stage boundaries. Each carries the process exit code PRODUCT.md
+ * Errors that cross stage boundaries. Each carries the process exit code the README
  * assigns to it, so the CLI never has to guess from a message.
  */
 
-/** Exit codes from PRODUCT.md. */
+/** Exit codes, as the README lists them (Exit codes and errors). */
 export const ExitCode = {
   ok: 0,
   unexpected: 1,

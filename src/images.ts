@@ -417,7 +417,8 @@ export class ImageSession {
 
   private async decodeAndDraw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, header: ImageHeader, look: LookPlan | null, started: number, key: string | null, strip: number, proxy?: Bitmap): Promise<void> {
     const focus = image.autoFocus && image.fit === 'cover' ? await salientFocus(bytes, header) : image.focus;
-    const placed = placePhoto(uprightSize(header), { fit: image.fit, focus }, box, look, strip, this.extend);
+    const upright = uprightSize(header);
+    const placed = placePhoto(upright, { fit: image.fit, focus }, box, look, strip, this.extend);
     const { crop } = placed;
     this.crops.set(image.index, crop);
     // A proxy was counted as decoded when it was made.

@@ -80,7 +80,8 @@ export const headerMap: Schema = optional(
  */
 export function checkOptions<T>(schema: Schema, options: T, name = 'options'): T {
   if (options === undefined) return options;
-  const result = v.safeParse(schema, options, { abortEarly: true });
+  // A key set to undefined means the default, as if absent (`{ output: undefined }` from a spread).
+  const result = v.safeParse(schema, definedOnly(options), { abortEarly: true });
   if (result.success) return options;
   throw new CollageError(describeIssue(schema, result.issues[0], name), ExitCode.usage);
 }
@@ -107,6 +108,12 @@ function entriesAt(root: Schema, keys: (string | number)[]): Record<string, Sche
     if (i === keys.length || !entries) return entries ?? {};
     schema = entries[String(keys[i])];
   }
+}
+
+/** Plain objects without their undefined-valued keys, at every depth. */
+function definedOnly(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => [key, definedOnly(item)]));
 }
 
 function describeValue(value: unknown): string {

@@ -1,6 +1,6 @@
 /** `validate()`: every problem in a manifest, or its normalised form; nothing fetched. */
 import { checkOptions, flag, optionsSchema, textOrNull } from './options.js';
-import { loadManifest, ManifestOverridesSchema, type CollageSpec, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
+import { loadManifest, ManifestOverridesSchema, normalizeManifest, readManifestSource, type CollageSpec, type ManifestFile, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
 import { confineOutput, type OutputPolicy } from './output/write.js';
 import { calendarUpFront, layoutSpec, needsImageShapes } from './plan.js';
 
@@ -18,6 +18,18 @@ export async function validate(manifest: ManifestSource, options: ValidateOption
   const spec = await loadManifest(manifest, options);
   await checkSpec(spec, options);
   return spec;
+}
+
+/**
+ * A manifest file read once and validated as `validate()` does it: its bytes (what batch and the
+ * queue hash, lock and build are the bytes validated) and its spec. Throws ManifestError /
+ * CollageError (exit 2) like `validate()`.
+ */
+export async function validateFile(file: string, overrides: ManifestOverrides, policy: OutputPolicy): Promise<{ source: ManifestFile; spec: CollageSpec }> {
+  const source = await readManifestSource(file);
+  const spec = normalizeManifest(source.raw, file, overrides);
+  await checkSpec(spec, policy);
+  return { source, spec };
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   type BuildReport,
   type BuildWarning,
   type CollageSpec,
+  type ImageErrorCode,
   type ImageFailure,
   type JobReport,
   type JobStatus,
@@ -74,7 +75,8 @@ describe('build()', () => {
   it('reports what it wrote, the images, timings (ms) and warnings', () => {
     expectTypeOf<BuildReport['output']>().toEqualTypeOf<{ path: string; format: OutputFormat; width: number; height: number; dpi: number; bytes: number }>();
     expectTypeOf<BuildReport['images']['failed']>().toEqualTypeOf<ImageFailure[]>();
-    expectTypeOf<ImageFailure>().toEqualTypeOf<{ src: string; reason: string; attempts?: number; status?: number }>();
+    expectTypeOf<ImageFailure>().toEqualTypeOf<{ src: string; code: ImageErrorCode; reason: string; attempts?: number; status?: number }>();
+    expectTypeOf<'E_HTTP_404'>().toExtend<ImageErrorCode>();
     expectTypeOf<BuildReport['timings']>().toHaveProperty('total').toEqualTypeOf<number>();
     expectTypeOf<BuildReport['warnings']>().toEqualTypeOf<BuildWarning[]>();
     expectTypeOf<BuildWarning>().toHaveProperty('message').toEqualTypeOf<string>();

@@ -34,6 +34,40 @@ describe('start-up', () => {
   });
 });
 
+describe('validate() loads no Skia', () => {
+  const tempDir = useTempDirs();
+
+  /** Packages loaded after validate() of `manifest` in a fresh process (the manifest is valid: it prints its output path). */
+  async function afterValidate(manifest: Record<string, unknown>): Promise<{ output: string; loaded: string[] }> {
+    const dir = await tempDir();
+    const file = path.join(dir, 'm.json');
+    await writeFile(file, JSON.stringify(manifest));
+    const script = `
+      const { validate } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'index.js'))});
+      const spec = await validate(${JSON.stringify(file)});
+      const { createRequire } = await import('node:module');
+      console.log(JSON.stringify({ output: spec.output, files: Object.keys(createRequire(import.meta.url).cache) }));
+    `;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' })) as { output: string; files: string[] };
+    const loaded = ['@napi-rs/canvas', 'sharp'].filter((name) => out.files.some((f) => f.includes(`${path.sep}node_modules${path.sep}${name}${path.sep}`)));
+    return { output: out.output, loaded };
+  }
+
+  it('a manifest without captions, and one whose captions use a bundled font, validate without @napi-rs/canvas', async () => {
+    const plain = await afterValidate({ size: { width: '4in', height: '6in' }, output: 'plain.jpg', images: ['a.jpg', 'b.jpg'] });
+    expect(path.basename(plain.output)).toBe('plain.jpg');
+    expect(plain.loaded).not.toContain('@napi-rs/canvas');
+    const captioned = await afterValidate({
+      size: { width: '4in', height: '6in' },
+      output: 'captioned.jpg',
+      style: { caption: { font: 'Inter', position: 'below' } },
+      images: [{ src: 'a.jpg', caption: 'Day one' }],
+    });
+    expect(path.basename(captioned.output)).toBe('captioned.jpg');
+    expect(captioned.loaded).not.toContain('@napi-rs/canvas');
+  });
+});
+
 describe('libuv thread pool', () => {
   const tempDir = useTempDirs();
 

@@ -9,10 +9,11 @@ import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import { buildSpec, type BuildOptions } from '../build.js';
 import type { CellCacheOptions } from '../cells/index.js';
-import { CollageError, ExitCode, ImagesFailedError, LowResolutionError, ManifestError, errorMessage, formatFailure, lowResolutionReason } from '../errors.js';
+import { CollageError, ExitCode, ImagesFailedError, LowResolutionError, ManifestError, errorMessage } from '../errors.js';
 import * as v from 'valibot';
-import { normalizeManifest, ManifestOverridesSchema, outputSize, readManifestSource, type CollageSpec, type ManifestOverrides } from '../manifest/index.js';
-import { checkSpec } from '../validate.js';
+import { ManifestOverridesSchema, outputSize, type CollageSpec, type ManifestOverrides } from '../manifest/index.js';
+import { validateFile } from '../validate.js';
+import { invalidManifestReason, jobFailure } from '../job-failure.js';
 import { createHttpDispatcher, DEFAULT_FETCH_OPTIONS, defaultCacheDir, FetchOptionsSchema, mergeHostHeaders, type FetchOptions } from '../sources/index.js';
 import { CellCacheOptionsSchema } from '../cells/index.js';
 import { abortSignal, atLeast, callback, checkOptions, flag, integer, omitEntries, optionsSchema, positive, text, texts } from '../options.js';
@@ -23,9 +24,9 @@ import { defaultJobs, jobMemoryShare } from './schedule.js';
 import { defaultMaxMemory, formatMegabytes, MemoryBudget, MIN_MAX_MEMORY } from '../memory.js';
 import { checkFreshness, clearState, readState, sha256, specHash, stampOf, writeState, STATE_VERSION, type Current, type Freshness, type InputRecord } from './state.js';
 
-export { discoverManifests, type Discovery } from './discover.js';
+export { discoverManifests } from './discover.js';
 export { lockPath, type LockMode } from './lock.js';
-export { statePath, type JobState, type InputRecord } from './state.js';
+export { statePath, type JobState } from './state.js';
 export { defaultJobs } from './schedule.js';
 export { formatTable, formatEventLine, formatEventText, type BatchEvent, type BatchReport, type BatchSummary, type JobReport, type JobStatus } from './report.js';
 
@@ -128,10 +129,8 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
   async function prepare(file: string, manifest: string): Promise<Job> {
     const job: Job = { file, manifest };
     try {
-      const source = await readManifestSource(file);
-      const spec = normalizeManifest(source.raw, file, { ...overrides, cwd });
       job.root = outputRoot ?? path.dirname(path.resolve(file));
-      await checkSpec(spec, { root: job.root, followSymlinks });
+      const { source, spec } = await validateFile(file, { ...overrides, cwd }, { root: job.root, followSymlinks });
       job.spec = spec;
       job.current = {
         collage: version,
@@ -141,7 +140,7 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
         output: spec.output,
       };
     } catch (error) {
-      if (error instanceof ManifestError) job.invalid = invalid(job, error.problems, null, error);
+      if (error instanceof ManifestError) job.invalid = invalid(job, error.problems, null);
       else job.invalid = { manifest, output: null, status: 'invalid', reason: errorMessage(error), exitCode: error instanceof CollageError ? error.exitCode : ExitCode.usage, ms: 0 };
     }
     return job;
@@ -251,27 +250,15 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
         const why = jobAbort.signal.aborted ? errorMessage(jobAbort.signal.reason) : 'interrupted; nothing written';
         return done({ status: jobAbort.signal.aborted ? 'failed' : 'cancelled', reason: why, exitCode: ExitCode.unexpected });
       }
-      if (error instanceof ManifestError) return { ...invalid(job, error.problems, spec.output, error), ms: Math.round(performance.now() - t) };
+      if (error instanceof ManifestError) return { ...invalid(job, error.problems, spec.output), ms: Math.round(performance.now() - t) };
+      const { exitCode, reason } = jobFailure(error, spec.images.length);
       if (error instanceof ImagesFailedError) {
-        const first = error.failures[0];
-        const more = error.failures.length > 1 ? ` (and ${error.failures.length - 1} more)` : '';
-        return done({
-          status: 'failed',
-          reason: `${error.failures.length} of ${spec.images.length} images failed, nothing written: ${first ? formatFailure(first) : ''}${more}`,
-          exitCode: ExitCode.imagesFailed,
-          images: { total: spec.images.length, fetched: 0, cached: 0, failed: error.failures, decoded: 0, cellCached: 0 },
-        });
+        return done({ status: 'failed', reason, exitCode, images: { total: spec.images.length, fetched: 0, cached: 0, failed: error.failures, decoded: 0, cellCached: 0 } });
       }
       if (error instanceof LowResolutionError) {
-        return done({
-          status: 'failed',
-          reason: lowResolutionReason(error, spec.images.length),
-          exitCode: ExitCode.lowResolution,
-          images: { total: spec.images.length, fetched: 0, cached: 0, failed: [], lowResolution: error.photos },
-        });
+        return done({ status: 'failed', reason, exitCode, images: { total: spec.images.length, fetched: 0, cached: 0, failed: [], lowResolution: error.photos } });
       }
-      const exitCode = error instanceof CollageError ? error.exitCode : ExitCode.unexpected;
-      return done({ status: 'failed', reason: errorMessage(error).split('\n')[0]!, exitCode });
+      return done({ status: 'failed', reason, exitCode });
     } finally {
       freeMemory?.();
       await release?.();
@@ -291,8 +278,6 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
   return report;
 }
 
-function invalid(job: Job, problems: ManifestError['problems'], output: string | null, error?: ManifestError): JobReport {
-  const first = problems[0];
-  const reason = first ? `invalid manifest: ${first.path ? `${first.path}: ` : ''}${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}` : errorMessage(error);
-  return { manifest: job.manifest, output, status: 'invalid', reason, exitCode: ExitCode.usage, ms: 0, problems };
+function invalid(job: Job, problems: ManifestError['problems'], output: string | null): JobReport {
+  return { manifest: job.manifest, output, status: 'invalid', reason: invalidManifestReason(problems), exitCode: ExitCode.usage, ms: 0, problems };
 }

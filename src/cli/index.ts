@@ -177,7 +177,9 @@ export function createProgram(): Command {
     'plan',
   ).action(async (manifest: string, flags: BuildFlags) => {
     setModes(flags);
-    const planned = await plan(manifest, { ...overridesFrom(flags), ...fetchOptionsFrom(flags) });
+    // plan() draws nothing: it takes no cell cache.
+    const { cellCache: _drawsNothing, ...fetchOptions } = fetchOptionsFrom(flags);
+    const planned = await plan(manifest, { ...overridesFrom(flags), ...fetchOptions });
     printJson(planned);
     printWarnings(planned.warnings ?? [], flags);
     if (!flags.quiet) warnLayout({ ...planned.layout, overCrop: planned.layout.overCrop ?? [] });
@@ -368,7 +370,7 @@ function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** One readable line per problem on stderr; the exit code PRODUCT.md assigns. */
+/** One readable line per problem on stderr; the exit code the README assigns (Exit codes and errors). */
 function fail(error: unknown): number {
   if (error instanceof CommanderError) {
     // Commander already printed its message (and help/version output exits 0).

@@ -19,8 +19,6 @@ import { decodeFrame, type DecodeFrame } from './frame.js';
 import { iccSegments, walkJpegSegments } from '../jpeg-markers.js';
 import { loadSkia } from '../skia.js';
 
-export { sniffFormat, type ImageFormat } from './sniff.js';
-
 /** Default cap on decoded pixels per image (a 120 Mpx photo is 480 MB of RGBA). */
 export const DEFAULT_MAX_PIXELS = 120_000_000;
 

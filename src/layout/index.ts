@@ -8,16 +8,15 @@ import type { CalendarPage } from './calendar.js';
 import { LayoutError, type Box, type ImageShape, type PlacedBox } from './types.js';
 
 export { cellSampling, coverCrop, containRect, type CellSampling } from './fit.js';
-export { gridLayout, gridShape, spreadRows, type GridOptions, type GridResult } from './grid.js';
+export { gridLayout, gridShape } from './grid.js';
 export { splitEvenly, splitWeighted } from './split.js';
-export { LayoutError, coverCropFraction, type Box, type ImageShape, type PlacedBox, type Rect } from './types.js';
-export { justifiedLayout, type JustifiedOptions, type JustifiedResult } from './justified.js';
-export { masonryLayout, columnCounts, type MasonryOptions, type MasonryResult } from './masonry.js';
-export { mosaicLayout, DEFAULT_MAX_AREA_RATIO, type MosaicOptions, type MosaicResult } from './mosaic.js';
-export { layoutMetrics, unfilledShare, type LayoutMetrics, type MetricsOptions } from './metrics.js';
-export { DEFAULT_MAX_CROP } from './bound.js';
+export { LayoutError, coverCropFraction, type Box, type ImageShape, type PlacedBox } from './types.js';
+export { justifiedLayout } from './justified.js';
+export { masonryLayout } from './masonry.js';
+export { mosaicLayout } from './mosaic.js';
+export { layoutMetrics, type LayoutMetrics } from './metrics.js';
 export { mulberry32 } from './random.js';
-export { calendarLayout, type CalendarPage, type CalendarCell, type CalendarLabel, type CalendarArrange } from './calendar.js';
+export { calendarLayout, type CalendarPage, type CalendarLabel } from './calendar.js';
 
 /** Layout settings `layoutPage` understands (the manifest's, lengths in px, `maxCrop` a share 0..1). */
 export type PageLayoutSpec =

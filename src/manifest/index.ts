@@ -5,10 +5,9 @@ export { outputSize, normalizeManifest, ManifestOverridesSchema } from './normal
 export { readManifestSource, type ManifestFile };
 
 export { manifestJsonSchema, type ManifestInput, type OutputFormat, type Fit, type OnError, type OnLowRes, type BleedMode, ON_ERROR, ON_LOW_RES, DEFAULT_MIN_DPI, FORMATS, BLEED_MODES } from './schema.js';
-export type { CollageSpec, ImageSpec, ImageLocation, LayoutSpec, ManifestOverrides, FontFileSpec } from './normalize.js';
+export type { CollageSpec, ImageSpec, ManifestOverrides, FontFileSpec } from './normalize.js';
 export { unknownFontMessage } from './normalize.js';
 export type { Rgba } from './units.js';
-export { cssColor } from './units.js';
 
 /** A manifest file path, or a manifest object (paths in it resolve against `overrides.cwd`). */
 export type ManifestSource = string | Record<string, unknown>;

@@ -5,7 +5,7 @@
  * before anything is computed from it.
  */
 
-/** dpi: whole dots per inch (PRODUCT.md: "dpi is a whole number"). */
+/** dpi: whole dots per inch (the README's manifest table: `dpi` is "a whole number from 1 to 10,000"). */
 export const MAX_DPI = 10_000;
 
 /** images[]: a 36×24 in poster holds 10,000 photos at about a quarter inch each. */

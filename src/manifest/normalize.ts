@@ -10,6 +10,7 @@ import { closest } from './suggest.js';
 import { formatPath } from './paths.js';
 import { numeric, optionsSchema, text, texts } from '../options.js';
 import { MAX_DPI, MAX_IMAGES } from './limits.js';
+import { formatLimitProblem } from '../output/limits.js';
 import {
   CELL_ASPECT_PATTERN,
   DEFAULT_MIN_DPI,
@@ -247,12 +248,6 @@ export function outputSize(spec: Pick<CollageSpec, 'width' | 'height' | 'bleed'>
 
 /** Largest poster: its RGB buffer (3 bytes a pixel) must fit one Node 20 Buffer (4 GiB). */
 export const MAX_POSTER_PIXELS = 1_400_000_000;
-/** libjpeg's per-side limit. */
-export const JPEG_MAX_SIDE = 65_500;
-/** libwebp's per-side limit. */
-export const WEBP_MAX_SIDE = 16_383;
-/** Largest PDF page side readers accept without UserUnit: 200 in (14,400 pt). */
-export const PDF_MAX_INCHES = 200;
 export const DEFAULT_DPI = MANIFEST_DEFAULTS.dpi;
 export const DEFAULT_QUALITY = MANIFEST_DEFAULTS.quality;
 /**
@@ -470,20 +465,8 @@ function toSpec(
 
   const output = resolveOutput(m, manifestFile, baseDir, o, problems);
   const format = resolveFormat(m.format, output, problems);
-  const sideLimit = format === 'jpeg' ? JPEG_MAX_SIDE : format === 'webp' ? WEBP_MAX_SIDE : undefined;
-  if (sideLimit !== undefined && (full.width > sideLimit || full.height > sideLimit)) {
-    const name = format === 'jpeg' ? 'JPEG' : 'WebP';
-    problems.push({
-      path: 'size',
-      message: `${full.width}×${full.height} px${withBleed} exceeds ${name}'s ${sideLimit.toLocaleString('en-US')} px per side; lower the dpi or the size, or use png or tiff`,
-    });
-  }
-  if (format === 'pdf' && Math.max(full.width, full.height) / dpi > PDF_MAX_INCHES) {
-    problems.push({
-      path: 'size',
-      message: `a ${+(full.width / dpi).toFixed(2)}×${+(full.height / dpi).toFixed(2)} in page${withBleed} is over PDF's ${PDF_MAX_INCHES} in (14,400 pt) per side; use a smaller size, or png or tiff`,
-    });
-  }
+  const formatProblem = formatLimitProblem(format, full.width, full.height, dpi, withBleed);
+  if (formatProblem) problems.push({ path: 'size', message: formatProblem });
 
   const layoutFit: Fit = m.layout?.fit ?? 'cover';
   const looks = { style: m.style, focus: m.focus, dpi, pixelScale };

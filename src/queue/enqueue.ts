@@ -10,12 +10,12 @@ import * as v from 'valibot';
 import type { Redis } from 'ioredis';
 import { discoverManifests } from '../batch/discover.js';
 import { batchExitCode, summarize, type BatchEvent, type BatchReport, type JobReport } from '../batch/report.js';
-import { ExitCode, errorMessage } from '../errors.js';
-import { normalizeManifest, readManifestSource } from '../manifest/index.js';
-import { checkSpec } from '../validate.js';
+import { ExitCode, ManifestError, errorMessage } from '../errors.js';
+import { validateFile } from '../validate.js';
+import { invalidManifestReason, jobFailure } from '../job-failure.js';
 import { abortSignal, callback, checkOptions, flag, optionsSchema, text, texts } from '../options.js';
 import { connect, disconnect, ready, DEFAULT_QUEUE, QueueConnectionSchema, type QueueConnection } from './connection.js';
-import { classifyFailure, RenderOptionsSchema, RetryPolicySchema, renderJobId, renderJobOptions, sha256, RENDER_JOB, JOB_VERSION, type RenderJobData, type RenderOptions, type RenderProgress, type RenderResult, type RetryPolicy } from './jobs.js';
+import { RenderOptionsSchema, RetryPolicySchema, renderJobId, renderJobOptions, sha256, RENDER_JOB, JOB_VERSION, type RenderJobData, type RenderOptions, type RenderProgress, type RenderResult, type RetryPolicy } from './jobs.js';
 
 export interface EnqueueOptions extends QueueConnection, RetryPolicy {
   cwd?: string;
@@ -93,19 +93,18 @@ async function enqueueOn(queue: Queue<RenderJobData, RenderResult>, inputs: stri
     let data: RenderJobData;
     try {
       // Validated here, so a broken manifest is reported at once and never takes a worker's time.
-      const source = await readManifestSource(file);
-      const spec = normalizeManifest(source.raw, file, { ...render.overrides, cwd });
-      await checkSpec(spec, { root: render.outputRoot ?? path.dirname(file) });
+      const { source, spec } = await validateFile(file, { ...render.overrides, cwd }, { root: render.outputRoot ?? path.dirname(file) });
       const owner = outputs.get(spec.output);
       if (owner) {
-        invalid.push({ manifest, output: spec.output, status: 'invalid', reason: `invalid manifest: output: ${spec.output} is also the output of ${owner}`, exitCode: ExitCode.usage, ms: 0 });
+        const problems = [{ path: 'output', message: `${spec.output} is also the output of ${owner}` }];
+        invalid.push({ manifest, output: spec.output, status: 'invalid', reason: invalidManifestReason(problems), exitCode: ExitCode.usage, ms: 0, problems });
         continue;
       }
       outputs.set(spec.output, manifest);
       data = { version: JOB_VERSION, manifest: file, sha256: sha256(source.bytes), display: manifest, output: spec.output, options: render };
     } catch (error) {
-      const failure = classifyFailure(error);
-      invalid.push({ manifest, output: null, status: 'invalid', reason: failure.reason, exitCode: failure.exitCode === ExitCode.usage ? ExitCode.usage : failure.exitCode, ms: 0 });
+      const failure = jobFailure(error);
+      invalid.push({ manifest, output: null, status: 'invalid', reason: failure.reason, exitCode: failure.exitCode, ms: 0, ...(error instanceof ManifestError && { problems: error.problems }) });
       continue;
     }
     const id = renderJobId(data);

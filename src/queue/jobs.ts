@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { BuildOptions, BuildReport, ProgressEvent } from '../build.js';
-import { CollageError, ExitCode, ImagesFailedError, LowResolutionError, ManifestError, errorMessage, formatFailure, lowResolutionReason } from '../errors.js';
+import { ExitCode, ImagesFailedError, LowResolutionError } from '../errors.js';
+import { jobFailure } from '../job-failure.js';
 import * as v from 'valibot';
 import { ManifestOverridesSchema, type ManifestOverrides } from '../manifest/index.js';
 import { integer, nonNegative, omitEntries, optionsSchema, positive, text } from '../options.js';
@@ -116,8 +117,9 @@ export function renderJobOptions(jobId: string, retry: RetryPolicy = {}) {
 }
 
 /** Splits CLI/library build options into what a job carries (serialisable, no secrets). */
-export function renderOptionsFrom(options: Pick<BuildOptions, 'fetch' | 'maxPixels' | 'jobTimeout'> & Omit<ManifestOverrides, 'output' | 'cwd'> & { outputRoot?: string }): RenderOptions {
-  const { fetch, maxPixels, jobTimeout, outputRoot, ...overrides } = options;
+export function renderOptionsFrom(options: Pick<BuildOptions, 'fetch' | 'maxPixels' | 'jobTimeout' | 'cellCache'> & Omit<ManifestOverrides, 'output' | 'cwd'> & { outputRoot?: string }): RenderOptions {
+  // The cell cache, like the download cache, belongs to the worker's machine.
+  const { fetch, maxPixels, jobTimeout, outputRoot, cellCache: _workerMachine, ...overrides } = options;
   const { cacheDir: _c, headers: _h, dispatcher: _d, allowAddress: _a, ...jobFetch } = fetch ?? {};
   const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   return {
@@ -149,31 +151,14 @@ export interface ClassifiedFailure {
 /** HTTP statuses that a retry will not change. */
 const PERMANENT_STATUS = (status: number | undefined) => status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 
-/** One line, the same words a local batch uses. */
+/** One line, the same words a local batch uses (job-failure.ts). */
 export function classifyFailure(error: unknown, totalImages?: number): ClassifiedFailure {
-  if (error instanceof ManifestError) {
-    const first = error.problems[0];
-    const more = error.problems.length > 1 ? ` (and ${error.problems.length - 1} more)` : '';
-    const reason = first ? `invalid manifest: ${first.path ? `${first.path}: ` : ''}${first.message}${more}` : errorMessage(error);
-    return { exitCode: ExitCode.usage, reason, permanent: true };
-  }
-  if (error instanceof ImagesFailedError) {
-    const first = error.failures[0];
-    const more = error.failures.length > 1 ? ` (and ${error.failures.length - 1} more)` : '';
-    const total = totalImages ?? error.failures.length;
-    return {
-      exitCode: ExitCode.imagesFailed,
-      reason: `${error.failures.length} of ${total} images failed, nothing written: ${first ? formatFailure(first) : ''}${more}`,
-      // Network errors and 5xx were already retried per image; a 404 stays a 404.
-      permanent: error.failures.every((f) => PERMANENT_STATUS(f.status)),
-    };
-  }
-  if (error instanceof LowResolutionError) {
-    // The same photos in the same cells: a retry prints them no sharper.
-    return { exitCode: ExitCode.lowResolution, reason: lowResolutionReason(error, totalImages ?? error.photos.length), permanent: true };
-  }
-  const exitCode = error instanceof CollageError ? error.exitCode : ExitCode.unexpected;
-  return { exitCode, reason: errorMessage(error).split('\n')[0]!, permanent: exitCode === ExitCode.usage };
+  const { exitCode, reason } = jobFailure(error, totalImages);
+  // Network errors and 5xx were already retried per image; a 404 stays a 404.
+  if (error instanceof ImagesFailedError) return { exitCode, reason, permanent: error.failures.every((f) => PERMANENT_STATUS(f.status)) };
+  // The same photos in the same cells: a retry prints them no sharper.
+  if (error instanceof LowResolutionError) return { exitCode, reason, permanent: true };
+  return { exitCode, reason, permanent: exitCode === ExitCode.usage };
 }
 
 /** The error a worker throws: BullMQ's UnrecoverableError skips the remaining attempts. */

@@ -16,11 +16,11 @@ import { RetryBudget } from './retry.js';
 import { ReadTurns } from './turns.js';
 import { DEFAULT_FETCH_OPTIONS, type FetchOptions, type LoadedSource, type SourceLoader, type SourceRequest } from './types.js';
 
-export { DEFAULT_FETCH_OPTIONS, FetchOptionsSchema, type FetchOptions, type InputValidators, type LoadedSource, type SourceLoader, type SourceRequest } from './types.js';
+export { DEFAULT_FETCH_OPTIONS, FetchOptionsSchema, type FetchOptions, type InputValidators, type SourceLoader, type SourceRequest } from './types.js';
 export { createHttpDispatcher } from './http.js';
 export { formatBytes } from './http.js';
-export { defaultCacheDir, listCache, cleanCache, verifyCache, type CacheListing, type CacheVerification } from './cache.js';
-export { parseHeadersEnv, mergeHostHeaders, headersFor, type HostHeaders, type OriginHeaders } from './headers.js';
+export { defaultCacheDir, listCache, cleanCache, verifyCache } from './cache.js';
+export { parseHeadersEnv, mergeHostHeaders } from './headers.js';
 
 /**
  * Bytes kept for reuse per loader: what the images in flight hold (32 × a 4 MB camera

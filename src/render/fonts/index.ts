@@ -8,8 +8,8 @@
 import { loadSkia } from '../../skia.js';
 import { BUNDLED_FAMILIES } from './bundled.js';
 
-export { BUNDLED_FAMILIES, DEFAULT_FAMILY } from './bundled.js';
-export { FontChain, codePointLabel, cssFamily } from './chain.js';
+export { BUNDLED_FAMILIES } from './bundled.js';
+export { codePointLabel } from './chain.js';
 export { FontSet, type LoadedFontFile } from './set.js';
 export { scriptsCovered, type ScriptCoverage } from './scripts.js';
 export { fontFileKind, FontFormatError } from './sfnt.js';
