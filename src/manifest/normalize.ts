@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import { closest } from './suggest.js';
 import { formatPath } from './paths.js';
-import { numeric, optionsSchema, text, texts } from '../options.js';
+import { flag, numeric, optionsSchema, text, texts } from '../options.js';
 import { MAX_DPI, MAX_IMAGES } from './limits.js';
 import { formatLimitProblem } from '../output/limits.js';
 import {
@@ -118,6 +118,22 @@ export const ManifestOverridesSchema = optionsSchema<ManifestOverrides>({
   background: text,
   margin: text,
   gap: text,
+  bleed: text,
+  bleedMode: text,
+  cropMarks: flag,
+  order: text,
+  seed: numeric,
+  rowHeight: text,
+  focus: v.optional(v.union([v.literal('auto'), v.tuple([v.number(), v.number()])], 'expected "auto" or [x, y]')),
+  maxCrop: numeric,
+  cellAspect: v.optional(v.union([v.string(), v.number()], 'expected a string or a number')),
+  maxAreaRatio: numeric,
+  resolutionAware: flag,
+  arrange: text,
+  dateFrom: text,
+  from: text,
+  to: text,
+  weekStart: text,
   onError: text,
   maxOutputPixels: numeric,
   fonts: texts,
