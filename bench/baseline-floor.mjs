@@ -36,11 +36,7 @@ t = performance.now();
 await Promise.all(
   job.placements.map((box, i) =>
     decodes(() =>
-      sharp(photos[i], { limitInputPixels: false })
-        .autoOrient()
-        .resize(box.width, box.height, { fit: 'cover', position: 'centre', kernel: 'lanczos3' })
-        .raw()
-        .toBuffer(),
+      sharp(photos[i], { limitInputPixels: false }).autoOrient().resize(box.width, box.height, { fit: 'cover', position: 'centre', kernel: 'lanczos3' }).raw().toBuffer(),
     ),
   ),
 );

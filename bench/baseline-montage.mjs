@@ -31,12 +31,19 @@ try {
   const cell = `${first.width}x${first.height}`;
   const { r, g, b } = job.background;
   const args = [
-    '-define', `jpeg:size=${first.width * 2}x${first.height * 2}`,
+    '-define',
+    `jpeg:size=${first.width * 2}x${first.height * 2}`,
     ...files.map((file) => `${file}[${cell}^]`),
-    '-gravity', 'center', '-extent', cell,
-    '-tile', `${columns}x${rows}`,
-    '-geometry', `${cell}+${Math.floor(gapX / 2)}+${Math.floor(gapY / 2)}`,
-    '-background', `rgb(${r},${g},${b})`,
+    '-gravity',
+    'center',
+    '-extent',
+    cell,
+    '-tile',
+    `${columns}x${rows}`,
+    '-geometry',
+    `${cell}+${Math.floor(gapX / 2)}+${Math.floor(gapY / 2)}`,
+    '-background',
+    `rgb(${r},${g},${b})`,
     ...(job.format === 'png' ? ['-depth', '8', '-define', 'png:compression-level=6'] : ['-quality', String(job.quality), '-sampling-factor', '1x1', '-interlace', 'none']),
     job.output,
   ];

@@ -20,18 +20,7 @@
  */
 import os from 'node:os';
 import { reachableTotals } from '../src/layout/pixelrows.js';
-import {
-  contentBox,
-  gridLayout,
-  justifiedLayout,
-  layoutMetrics,
-  masonryLayout,
-  mosaicLayout,
-  mulberry32,
-  type Box,
-  type ImageShape,
-  type PlacedBox,
-} from '../src/layout/index.js';
+import { contentBox, gridLayout, justifiedLayout, layoutMetrics, masonryLayout, mosaicLayout, mulberry32, type Box, type ImageShape, type PlacedBox } from '../src/layout/index.js';
 
 const DPI = 300;
 const MARGIN = Math.round(0.25 * DPI);
@@ -54,7 +43,12 @@ function mix(count: number, seed: number, shares: [number, number][]): ImageShap
     return { aspect: shares.at(-1)![0] };
   });
 }
-const flickr = (count: number) => mix(count, count, [[4 / 3, 0.7], [3 / 4, 0.25], [1, 0.05]]);
+const flickr = (count: number) =>
+  mix(count, count, [
+    [4 / 3, 0.7],
+    [3 / 4, 0.25],
+    [1, 0.05],
+  ]);
 const SETS: Record<string, () => ImageShape[]> = {
   '12 mix': () => flickr(12),
   '36 mix': () => flickr(36),
@@ -62,7 +56,13 @@ const SETS: Record<string, () => ImageShape[]> = {
   '1095 mix': () => flickr(1095),
   '12 panoramas 3:1': () => Array.from({ length: 12 }, () => ({ aspect: 3 })),
   '12 tall 1:3': () => Array.from({ length: 12 }, () => ({ aspect: 1 / 3 })),
-  '1095 phone': () => mix(1095, 7, [[3 / 4, 0.55], [4 / 3, 0.35], [16 / 9, 0.05], [9 / 16, 0.05]]),
+  '1095 phone': () =>
+    mix(1095, 7, [
+      [3 / 4, 0.55],
+      [4 / 3, 0.35],
+      [16 / 9, 0.05],
+      [9 / 16, 0.05],
+    ]),
   '1095 all 4:3': () => Array.from({ length: 1095 }, () => ({ aspect: 4 / 3 })),
 };
 
@@ -106,7 +106,12 @@ const option = (name: string) => {
 const onlyLayouts = option('--only') ?? Object.keys(LAYOUTS);
 const onlySets = option('--sets');
 
-console.log(`layout quality: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (times are CPU ms after a warm-up)`);
+console.log(
+  `layout quality: ${os.cpus().length} cores, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (times are CPU ms after a warm-up)`,
+);
 console.log(`pages at ${DPI} dpi, margin ${MARGIN} px, gap ${GAP} px; maxCrop 5 %, maxAreaRatio 4\n`);
 const header = ['layout', 'set', 'page', 'crop mean %', 'crop max %', 'area ratio', 'coverage %', 'rows/cols dev %', 'empty', 'ms'];
 const rows: string[][] = [];

@@ -46,7 +46,10 @@ const PHOTOS = 1095;
 
 export async function runPipeline(options: { cli: string; rounds: number; filters: string[]; threadPool: string; outDir: string; log: (line: string) => void }): Promise<void> {
   const { cli, log } = options;
-  const flickr = await ensureInputs(Array.from({ length: PHOTOS }, (_, i) => flickrSpec(i)), log);
+  const flickr = await ensureInputs(
+    Array.from({ length: PHOTOS }, (_, i) => flickrSpec(i)),
+    log,
+  );
   const work = path.join(options.outDir, 'pipeline');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -69,8 +72,29 @@ export async function runPipeline(options: { cli: string; rounds: number; filter
   // A TLS certificate for the HTTPS server (openssl; the client trusts it through NODE_EXTRA_CA_CERTS).
   const tls = path.join(work, 'tls');
   mkdirSync(tls, { recursive: true });
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', path.join(tls, 'key.pem'), '-out', path.join(tls, 'cert.pem')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      path.join(tls, 'key.pem'),
+      '-out',
+      path.join(tls, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   const servers: ChildProcess[] = [];
   const serve = async (latency: number, secure: boolean) => {
     const args = [path.join(import.meta.dirname, 'server.mjs'), DATA_DIR, String(latency), ...(secure ? [path.join(tls, 'key.pem'), path.join(tls, 'cert.pem')] : [])];
@@ -97,7 +121,11 @@ export async function runPipeline(options: { cli: string; rounds: number; filter
     name: 'rebuild',
     variants: [
       { name: 'cold, no cell cache', args: build(seed1095, '--no-cache', '--no-cell-cache') },
-      { name: 'cold, writing the cell cache', prepare: async () => rmSync(cellDir, { recursive: true, force: true }), args: build(seed1095, '--no-cache', '--cell-cache', cellDir) },
+      {
+        name: 'cold, writing the cell cache',
+        prepare: async () => rmSync(cellDir, { recursive: true, force: true }),
+        args: build(seed1095, '--no-cache', '--cell-cache', cellDir),
+      },
       {
         name: 'warm, one photo appended',
         // The cache as last night's build of 1,094 photos left it.
@@ -114,12 +142,25 @@ export async function runPipeline(options: { cli: string; rounds: number; filter
     name: 'network',
     variants: [
       { name: 'local files', args: build(manifest('local', local), '--no-cache', '--no-cell-cache') },
-      { name: 'HTTP/1.1, 40 ms', args: build(manifest('http-40', flickr.map((f) => `${http40}/${f.file}`)), '--no-cache', '--no-cell-cache') },
+      {
+        name: 'HTTP/1.1, 40 ms',
+        args: build(
+          manifest(
+            'http-40',
+            flickr.map((f) => `${http40}/${f.file}`),
+          ),
+          '--no-cache',
+          '--no-cell-cache',
+        ),
+      },
     ],
   });
   for (const latency of [40, 100]) {
     const https = await serve(latency, true);
-    const file = manifest(`tls-${latency}`, flickr.map((f) => `${https}/${f.file}`));
+    const file = manifest(
+      `tls-${latency}`,
+      flickr.map((f) => `${https}/${f.file}`),
+    );
     const env = { NODE_EXTRA_CA_CERTS: path.join(tls, 'cert.pem') };
     groups.push({
       name: `tls-${latency}`,
@@ -150,7 +191,8 @@ export async function runPipeline(options: { cli: string; rounds: number; filter
           await variant.prepare?.();
           log(`${group.name}: ${variant.name} round ${round}/${options.rounds} (load average ${os.loadavg()[0]!.toFixed(2)}) …`);
           const m = await measure(variant.args, { cwd: work, timeoutMs: 30 * 60_000, env: { UV_THREADPOOL_SIZE: options.threadPool, ...variant.env } });
-          if (m.exitCode !== 0 || m.cpuS === null || m.peakRssMB === null) throw new Error(`${group.name} / ${variant.name}: exit ${m.exitCode}: ${m.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+          if (m.exitCode !== 0 || m.cpuS === null || m.peakRssMB === null)
+            throw new Error(`${group.name} / ${variant.name}: exit ${m.exitCode}: ${m.stderr.trim().split('\n').slice(-2).join(' | ')}`);
           const report = JSON.parse(m.stdout) as { images: { decoded?: number; cellCached?: number }; timings: { images: number; imagesCpu: number } };
           const row: Row = {
             group: group.name,
@@ -192,8 +234,15 @@ export async function runPipeline(options: { cli: string; rounds: number; filter
       r.walls.map((w) => w.toFixed(2)).join(' '),
     ];
   });
-  console.log(`\ncollage pipeline bench — ${new Date().toISOString()}, node ${process.version}, ${os.availableParallelism()} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(`${PHOTOS} flickr-size photos, 36×24 in at 300 dpi, grid of 40 columns, JPEG; each row the median-wall run of ${options.rounds} interleaved round(s); ratios against the group's first row.\n`);
+  console.log(
+    `\ncollage pipeline bench — ${new Date().toISOString()}, node ${process.version}, ${os.availableParallelism()} CPUs, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `${PHOTOS} flickr-size photos, 36×24 in at 300 dpi, grid of 40 columns, JPEG; each row the median-wall run of ${options.rounds} interleaved round(s); ratios against the group's first row.\n`,
+  );
   const header = ['group', 'variant', 'wall s', 'CPU s', 'peak RSS MB', 'wall ÷ first', 'RSS ÷ first', 'decoded', 'cell-cached', 'img CPU/wall', 'rounds'];
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
@@ -201,7 +250,10 @@ export async function runPipeline(options: { cli: string; rounds: number; filter
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of table) console.log(line(row));
   mkdirSync(options.outDir, { recursive: true });
-  writeFileSync(path.join(options.outDir, 'pipeline.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: options.rounds, rows }, null, 2)}\n`);
+  writeFileSync(
+    path.join(options.outDir, 'pipeline.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: options.rounds, rows }, null, 2)}\n`,
+  );
   if (!existsSync(path.join(options.outDir, 'pipeline.json'))) throw new Error('pipeline.json not written');
 }
 

@@ -60,7 +60,12 @@ async function main(): Promise<void> {
       raw[p + 1] = (x * 255) / 480;
       raw[p + 2] = ((p / 3 / 480) * 255) / 360;
     }
-    images.set(`/${i}.jpg`, await sharp(raw, { raw: { width: 480, height: 360, channels: 3 } }).jpeg({ quality: 85 }).toBuffer());
+    images.set(
+      `/${i}.jpg`,
+      await sharp(raw, { raw: { width: 480, height: 360, channels: 3 } })
+        .jpeg({ quality: 85 })
+        .toBuffer(),
+    );
   }
   const latency = Number(values.latency);
   const server = await startServer(async (req, res) => {

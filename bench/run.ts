@@ -180,9 +180,7 @@ function planScenarios(options: Options): Array<{ name: string; kind: 'grid' | '
     add('grid', 300, 'png');
     add('originals', 120, 'jpeg');
   }
-  return list.filter(
-    (s) => (!options.format || s.format === options.format) && (options.filters.length === 0 || options.filters.some((f) => s.name.includes(f))),
-  );
+  return list.filter((s) => (!options.format || s.format === options.format) && (options.filters.length === 0 || options.filters.some((f) => s.name.includes(f))));
 }
 
 async function startServer(dir: string, latency: number): Promise<{ child: ChildProcess; url: string }> {
@@ -254,7 +252,12 @@ function outputFile(dir: string, system: System, format: Format): string {
   return path.join(dir, `${system}.${ext}`);
 }
 
-async function runSystem(system: System, dir: string, format: Format, fetch: { concurrency: number; perHost: number }): Promise<{ m: Measurement; timings?: Record<string, number>; bytes?: number; error?: string }> {
+async function runSystem(
+  system: System,
+  dir: string,
+  format: Format,
+  fetch: { concurrency: number; perHost: number },
+): Promise<{ m: Measurement; timings?: Record<string, number>; bytes?: number; error?: string }> {
   const args =
     system === 'collage' || system === 'calendar' || system === 'proof'
       ? [
@@ -326,8 +329,16 @@ async function main(): Promise<void> {
   // Inputs: the flickr-like pool up to the largest grid, the originals if any scenario needs them.
   const maxGrid = Math.max(0, ...scenarios.filter((s) => s.kind === 'grid').map((s) => s.count));
   const needOriginals = scenarios.some((s) => s.kind === 'originals');
-  const flickr = await ensureInputs(Array.from({ length: maxGrid }, (_, i) => flickrSpec(i)), log);
-  const originals = needOriginals ? await ensureInputs(Array.from({ length: 120 }, (_, i) => originalSpec(i)), log) : [];
+  const flickr = await ensureInputs(
+    Array.from({ length: maxGrid }, (_, i) => flickrSpec(i)),
+    log,
+  );
+  const originals = needOriginals
+    ? await ensureInputs(
+        Array.from({ length: 120 }, (_, i) => originalSpec(i)),
+        log,
+      )
+    : [];
   const inputsSummary = {
     flickr: summarise(flickr),
     originals: summarise(originals),
@@ -357,7 +368,10 @@ async function main(): Promise<void> {
     perHost: options.perHost,
     montage: commandExists('montage') ? 'on PATH' : 'skipped: not on PATH',
     inputs: inputsSummary,
-    command: `npm run bench --${process.argv.slice(2).map((a) => ` ${a}`).join('')}`,
+    command: `npm run bench --${process.argv
+      .slice(2)
+      .map((a) => ` ${a}`)
+      .join('')}`,
   };
   log(`poster 36×24 in at ${options.dpi} dpi; systems: ${options.systems.join(', ')}; montage ${meta.montage}; load average ${meta.loadAvgAtStart.join(' ')}`);
 
@@ -503,10 +517,18 @@ function computeRatios(results: RunResult[]): Ratio[] {
       ratios.push({ scenario, versus, wall: div(collage.wallS, other.wallS), cpu: div(collage.cpuS, other.cpuS), rss: div(collage.peakRssMB, other.peakRssMB) });
     }
     const calendar = results.find((r) => r.scenario === scenario && r.system === 'calendar' && r.status === 'ok');
-    if (calendar) ratios.push({ scenario, versus: 'calendar', wall: div(calendar.wallS, collage.wallS), cpu: div(calendar.cpuS, collage.cpuS), rss: div(calendar.peakRssMB, collage.peakRssMB) });
+    if (calendar)
+      ratios.push({
+        scenario,
+        versus: 'calendar',
+        wall: div(calendar.wallS, collage.wallS),
+        cpu: div(calendar.cpuS, collage.cpuS),
+        rss: div(calendar.peakRssMB, collage.peakRssMB),
+      });
     // The proof against the full build of the same manifest (issue 16: at most 0.5 of its wall time).
     const proofRun = results.find((r) => r.scenario === scenario && r.system === 'proof' && r.status === 'ok');
-    if (proofRun) ratios.push({ scenario, versus: 'proof', wall: div(proofRun.wallS, collage.wallS), cpu: div(proofRun.cpuS, collage.cpuS), rss: div(proofRun.peakRssMB, collage.peakRssMB) });
+    if (proofRun)
+      ratios.push({ scenario, versus: 'proof', wall: div(proofRun.wallS, collage.wallS), cpu: div(proofRun.cpuS, collage.cpuS), rss: div(proofRun.peakRssMB, collage.peakRssMB) });
     // The floor's process also downloads everything first: only its decode phase counts.
     const floor = results.find((r) => r.scenario === scenario && r.system === 'floor' && r.status === 'ok');
     if (floor?.timings?.images) {
@@ -534,9 +556,7 @@ function printTables(meta: Record<string, unknown>, results: RunResult[], ratios
     r.diffVsCollage === undefined ? '' : r.diffVsCollage.toFixed(2),
     r.wallsS ? r.wallsS.map((w) => w.toFixed(2)).join(' ') : '',
   ]);
-  console.log(
-    `\ncollage bench — ${meta.date}, node ${meta.node}, ${meta.cpus} CPUs, load avg at start ${(meta.loadAvgAtStart as number[]).join(' ')}, commit ${meta.commit}`,
-  );
+  console.log(`\ncollage bench — ${meta.date}, node ${meta.node}, ${meta.cpus} CPUs, load avg at start ${(meta.loadAvgAtStart as number[]).join(' ')}, commit ${meta.commit}`);
   console.log(
     `36×24 in poster at ${meta.dpi} dpi, grid, fit cover; server latency ${meta.latencyMs} ms; ${meta.concurrency} images in flight, ${meta.perHost} connections per host; montage: ${meta.montage}`,
   );
@@ -544,15 +564,25 @@ function printTables(meta: Record<string, unknown>, results: RunResult[], ratios
     'phase columns in seconds: fetch/decode/draw are summed over images (they overlap); encode/write and "images" (all fetch+decode+draw) are wall time; "img CPU/wall" is CPU time (all threads) over wall time in the images phase.',
   );
   console.log('sharp: "decode" = fetch-side resize, "encode" = composite + encode. diff = mean |Δ| (0-255) vs collage output at 1/20 scale.');
-  console.log('montage: one `montage` call (resize on read, centre crop, the grid\'s tiles and gaps); its page has no outer margin, so it is not diffed.');
-  console.log('floor: every photo decoded to its cell from memory, as many at once as collage decodes (no network, poster or encode); its "images" is that decode, its wall includes downloading everything first.\n');
+  console.log("montage: one `montage` call (resize on read, centre crop, the grid's tiles and gaps); its page has no outer margin, so it is not diffed.");
+  console.log(
+    'floor: every photo decoded to its cell from memory, as many at once as collage decodes (no network, poster or encode); its "images" is that decode, its wall includes downloading everything first.\n',
+  );
   if (rows.some((r) => r[r.length - 1])) console.log('With --rounds, each row is the median-wall run of the rounds; "rounds" lists every round\'s wall time.\n');
   printTable(['scenario', 'system', 'wall s', 'CPU s', 'CPU/wall', 'peak RSS MB', 'out MB', ...PHASES, 'images', 'img CPU/wall', 'diff', 'rounds'], rows);
   if (ratios.length) {
-    console.log('\nratios (collage ÷ baseline; < 1 means collage is cheaper; collage/floor: collage\'s wall and CPU ÷ the floor\'s decode phase; calendar/grid: the calendar build ÷ the grid build, same round; proof/collage: the proof ÷ the full build)\n');
+    console.log(
+      "\nratios (collage ÷ baseline; < 1 means collage is cheaper; collage/floor: collage's wall and CPU ÷ the floor's decode phase; calendar/grid: the calendar build ÷ the grid build, same round; proof/collage: the proof ÷ the full build)\n",
+    );
     printTable(
       ['scenario', 'versus', 'wall', 'CPU', 'peak RSS'],
-      ratios.map((r) => [r.scenario, r.versus === 'calendar' ? 'calendar/grid' : r.versus === 'proof' ? 'proof/collage' : `collage/${r.versus}`, fix(r.wall), fix(r.cpu), fix(r.rss)]),
+      ratios.map((r) => [
+        r.scenario,
+        r.versus === 'calendar' ? 'calendar/grid' : r.versus === 'proof' ? 'proof/collage' : `collage/${r.versus}`,
+        fix(r.wall),
+        fix(r.cpu),
+        fix(r.rss),
+      ]),
     );
   }
   const problems = results.filter((r) => r.status !== 'ok' && r.reason);

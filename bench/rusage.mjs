@@ -7,9 +7,6 @@ const file = process.env.BENCH_RUSAGE_FILE;
 if (file) {
   process.on('exit', (code) => {
     const usage = process.resourceUsage();
-    writeFileSync(
-      file,
-      JSON.stringify({ code, userMicros: usage.userCPUTime, systemMicros: usage.systemCPUTime, maxRssKiB: usage.maxRSS }),
-    );
+    writeFileSync(file, JSON.stringify({ code, userMicros: usage.userCPUTime, systemMicros: usage.systemCPUTime, maxRssKiB: usage.maxRSS }));
   });
 }

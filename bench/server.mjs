@@ -36,7 +36,10 @@ const handler = async (req, res) => {
   res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': body.length }).end(body);
 };
 const server = keyFile
-  ? http2.createSecureServer({ key: readFileSync(keyFile), cert: readFileSync(certFile), allowHTTP1: true, maxSessionMemory: 256, settings: { maxConcurrentStreams: 128 } }, handler)
+  ? http2.createSecureServer(
+      { key: readFileSync(keyFile), cert: readFileSync(certFile), allowHTTP1: true, maxSessionMemory: 256, settings: { maxConcurrentStreams: 128 } },
+      handler,
+    )
   : http.createServer(handler);
 server.keepAliveTimeout = 60_000;
 const sessions = new Set();

@@ -48,7 +48,11 @@ async function best(rounds: number, once: () => Promise<number> | number): Promi
 
 /** 1.0.9 ≈ 100 ms on the dev box, 1.1.1 ≈ 1,850 ms: the reason @napi-rs/canvas is pinned. */
 async function canvasPoster(): Promise<number[]> {
-  const photo = await loadImage(await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#3a7' } }).jpeg().toBuffer());
+  const photo = await loadImage(
+    await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#3a7' } })
+      .jpeg()
+      .toBuffer(),
+  );
   const poster = createCanvas(10800, 7200);
   const context = poster.getContext('2d');
   context.fillStyle = '#fff';
@@ -148,7 +152,12 @@ export function printSpeedChecks(results: SpeedCheck[]): void {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${os.availableParallelism()} CPUs`);
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}, ${os.availableParallelism()} CPUs`,
+  );
   const results = await runSpeedChecks((line) => process.stderr.write(`${line}\n`));
   printSpeedChecks(results);
   if (results.some((r) => !r.ok)) process.exitCode = 1;

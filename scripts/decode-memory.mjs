@@ -46,7 +46,11 @@ try {
       ? `{ create: { width: ${width}, height: ${height}, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }`
       : `{ create: { width: ${width}, height: ${height}, channels: 3, background: { r: 120, g: 160, b: 200 } } }`;
     if (pipeline === null) writeFileSync(file, bmp(width, height));
-    else execFileSync(process.execPath, ['-e', `require(${JSON.stringify(sharpPath)})(${input}).${pipeline}.toFile(${JSON.stringify(file)}).catch((e) => { console.error(e); process.exit(1); })`]);
+    else
+      execFileSync(process.execPath, [
+        '-e',
+        `require(${JSON.stringify(sharpPath)})(${input}).${pipeline}.toFile(${JSON.stringify(file)}).catch((e) => { console.error(e); process.exit(1); })`,
+      ]);
     rows.push({ name, width, height, fileBytes: statSync(file).size, ...measure(file) });
     rmSync(file);
   }

@@ -17,7 +17,16 @@ const OUT = path.join(import.meta.dirname, '..', 'docs', 'calendar-example.png')
 
 /** A hue for the season (blue winter, green spring, golden summer, orange autumn), ±15°. */
 function seasonHue(dayOfYear: number): number {
-  const stops: [number, number][] = [[0, 215], [75, 200], [120, 110], [170, 75], [230, 45], [290, 25], [335, 205], [366, 215]];
+  const stops: [number, number][] = [
+    [0, 215],
+    [75, 200],
+    [120, 110],
+    [170, 75],
+    [230, 45],
+    [290, 25],
+    [335, 205],
+    [366, 215],
+  ];
   const i = stops.findIndex(([d]) => d > dayOfYear);
   const [d0, h0] = stops[i - 1]!;
   const [d1, h1] = stops[i]!;
@@ -69,7 +78,9 @@ try {
     },
     { output: poster, cwd: dir },
   );
-  console.log(`${images.length} photos, ${report.calendar!.daysWithPhotos} days with a photo, ${report.calendar!.missedDays} missed, ${report.calendar!.duplicates.length} doubled`);
+  console.log(
+    `${images.length} photos, ${report.calendar!.daysWithPhotos} days with a photo, ${report.calendar!.missedDays} missed, ${report.calendar!.duplicates.length} doubled`,
+  );
   await mkdir(path.dirname(OUT), { recursive: true });
   // A palette PNG: a tenth of the full-colour file, and the labels stay crisp.
   await sharp(poster).png({ palette: true, colours: 128, dither: 0.5, compressionLevel: 9, effort: 10 }).toFile(OUT);

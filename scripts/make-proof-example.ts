@@ -41,7 +41,9 @@ try {
   await writeFile(file, JSON.stringify(manifest, null, 2));
   const report = await proof(file, { output: OUTPUT, longEdge: 1000, fetch: { cacheDir: null } });
   const bytes = (await stat(OUTPUT)).size;
-  console.log(`${path.relative(ROOT, OUTPUT)}: ${report.output.width}×${report.output.height} px, ${(bytes / 1024).toFixed(0)} kB; ${report.images.lowResolution.length} photos under ${report.images.resolution.minDpi} dpi`);
+  console.log(
+    `${path.relative(ROOT, OUTPUT)}: ${report.output.width}×${report.output.height} px, ${(bytes / 1024).toFixed(0)} kB; ${report.images.lowResolution.length} photos under ${report.images.resolution.minDpi} dpi`,
+  );
   if (bytes > 150 * 1024) throw new Error('over the 150 kB README budget');
 } finally {
   await rm(dir, { recursive: true, force: true });

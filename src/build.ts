@@ -7,7 +7,16 @@ import { CollageError, ExitCode, ImagesFailedError, LowResolutionError, type Ima
 import { startJobDeadline } from './deadline.js';
 import { ImageSession, type ProbedImage } from './images.js';
 import { contentBox, type Box, type ImageShape, type PageLayout } from './layout/index.js';
-import { loadManifest, ManifestOverridesSchema, outputSize, type CollageSpec, type ImageSpec, type ManifestOverrides, type ManifestSource, type OutputFormat } from './manifest/index.js';
+import {
+  loadManifest,
+  ManifestOverridesSchema,
+  outputSize,
+  type CollageSpec,
+  type ImageSpec,
+  type ManifestOverrides,
+  type ManifestSource,
+  type OutputFormat,
+} from './manifest/index.js';
 import { checkOutput, writeOutput, type OutputPolicy } from './output/index.js';
 import { checkMaxMemory, formatMegabytes, MIN_MAX_MEMORY } from './memory.js';
 import { bandLayout, createPosterEncoder, type PosterEncoder } from './output/stream.js';
@@ -276,7 +285,11 @@ function layoutReport(spec: CollageSpec, placed: readonly ImageSpec[], page: Pag
   return {
     type: spec.layout.type,
     maxCrop: percent(spec.layout.maxCrop),
-    overCrop: overCrop(placed, placed.map((image) => crops.get(image.index)), spec.layout.maxCrop).map(({ src, crop }) => ({ src, crop })),
+    overCrop: overCrop(
+      placed,
+      placed.map((image) => crops.get(image.index)),
+      spec.layout.maxCrop,
+    ).map(({ src, crop }) => ({ src, crop })),
     ...(page.unfilled > 0 && { unfilled: percent(page.unfilled) }),
     ...(page.emptyCells !== undefined && { emptyCells: page.emptyCells }),
   };
@@ -286,7 +299,16 @@ function layoutReport(spec: CollageSpec, placed: readonly ImageSpec[], page: Pag
  * A blank poster for `images` in `boxes` (on the poster), its encoder started on the bands no
  * box reaches. Boxes a photo will cover whole are left unpainted.
  */
-function startTarget(spec: CollageSpec, session: ImageSession, images: readonly ImageSpec[], boxes: readonly Box[], strips: readonly number[], page: PageLayout, cells: CellCache | null, calendar?: CalendarTarget): Target {
+function startTarget(
+  spec: CollageSpec,
+  session: ImageSession,
+  images: readonly ImageSpec[],
+  boxes: readonly Box[],
+  strips: readonly number[],
+  page: PageLayout,
+  cells: CellCache | null,
+  calendar?: CalendarTarget,
+): Target {
   const { width, height } = outputSize(spec);
   const covered = boxes.filter((_, i) => session.coversBox(images[i]!, strips[i]));
   const poster = createPoster(width, height, spec.background, { ...bandLayout(spec.format, width, height), covered });
@@ -318,7 +340,10 @@ interface Arriving {
 /** Grid (and a calendar known up front): each photo is drawn into its cell the moment it arrives, then released. */
 async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, { images, page, calendar, unshown = [] }: Arriving, cells: CellCache | null): Promise<Target> {
   const boxes = onPoster(spec, page.boxes);
-  const strips = captionStrips(images.map((image) => image.look), boxes);
+  const strips = captionStrips(
+    images.map((image) => image.look),
+    boxes,
+  );
   const target = startTarget(spec, session, images, boxes, strips, page, cells, calendar);
   const { poster } = target;
   await session.forEach([...images, ...unshown], async (image, i) => {
@@ -375,9 +400,7 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession, cells: Ce
     const header = probed.get(index)?.header;
     return header && { taken: header.taken, pixels: header.width * header.height };
   };
-  const calendar = isCalendar(spec)
-    ? calendarPhotos(spec, listed, facts, new Set(session.failures.map((f) => f.index)), (image, error) => session.fail(image, error))
-    : undefined;
+  const calendar = isCalendar(spec) ? calendarPhotos(spec, listed, facts, new Set(session.failures.map((f) => f.index)), (image, error) => session.fail(image, error)) : undefined;
   if (spec.onError === 'fail' && session.failed) return null;
   // Every photo failed or had no date: nothing to place (build() reports the failures).
   if (calendar && calendar.placed.length === 0 && session.failed) return null;
@@ -392,7 +415,10 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession, cells: Ce
     // Every size is known before any pixel: under `onLowRes: fail` a photo too small for its cell stops the job here.
     const low = assessResolution(spec, placed, boxes, sizeOf).low;
     if (spec.preflight.onLowRes === 'fail' && low.length > 0) throw new LowResolutionError(low, spec.images.length, spec.preflight.minDpi);
-    const strips = captionStrips(placed.map((image) => image.look), boxes);
+    const strips = captionStrips(
+      placed.map((image) => image.look),
+      boxes,
+    );
     const target = startTarget(spec, session, placed, boxes, strips, page, cells, page.calendar && days && { page: page.calendar, days });
     if (calendar && page.calendar) target.calendar = calendarReport(page.calendar, days!, calendar);
     const { poster } = target;

@@ -55,7 +55,8 @@ const SOURCE_ORDER: Record<DateSource, DateSource[]> = {
 /** The photo's day from the first source that has one, or null. */
 export function photoDay(image: ImageSpec, facts: PhotoFacts | undefined, first: DateSource): Day | null {
   for (const source of SOURCE_ORDER[first]) {
-    const day = source === 'exif' ? (facts?.taken === undefined ? null : dayFromTime(facts.taken)) : source === 'manifest' ? (image.date ?? null) : dayFromName(fileNameOf(image.src));
+    const day =
+      source === 'exif' ? (facts?.taken === undefined ? null : dayFromTime(facts.taken)) : source === 'manifest' ? (image.date ?? null) : dayFromName(fileNameOf(image.src));
     if (day !== null) return day;
   }
   return null;

@@ -34,10 +34,7 @@ export class ManifestError extends CollageError {
   readonly file: string;
   readonly problems: ManifestProblem[];
   constructor(file: string, problems: ManifestProblem[]) {
-    super(
-      problems.map((p) => `${file}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'),
-      ExitCode.usage,
-    );
+    super(problems.map((p) => `${file}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'), ExitCode.usage);
     this.name = 'ManifestError';
     this.file = file;
     this.problems = problems;
@@ -131,8 +128,7 @@ export class ImagesFailedError extends CollageError {
   readonly failures: ImageFailure[];
   constructor(failures: ImageFailure[], total: number) {
     super(
-      `${failures.length} of ${total} image${total === 1 ? '' : 's'} failed; nothing written\n` +
-        failures.map((f) => `  ${formatFailure(f)}`).join('\n'),
+      `${failures.length} of ${total} image${total === 1 ? '' : 's'} failed; nothing written\n` + failures.map((f) => `  ${formatFailure(f)}`).join('\n'),
       ExitCode.imagesFailed,
     );
     this.name = 'ImagesFailedError';

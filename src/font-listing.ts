@@ -83,7 +83,12 @@ function describe(group: Face[]): FontListingEntry {
 export function formatFontListing(listing: FontListing): string {
   const lines = ['Caption fonts, in fallback order (each character is drawn by the first that has it):'];
   listing.chain.forEach((entry, i) => {
-    const origin = entry.kind === 'bundled' ? `bundled, ${packageOf(entry.origin[0]!)}${entry.origin.length > 1 ? `, ${entry.origin.length} files` : ''}` : entry.kind === 'file' ? entry.origin[0]! : 'installed';
+    const origin =
+      entry.kind === 'bundled'
+        ? `bundled, ${packageOf(entry.origin[0]!)}${entry.origin.length > 1 ? `, ${entry.origin.length} files` : ''}`
+        : entry.kind === 'file'
+          ? entry.origin[0]!
+          : 'installed';
     const scripts = entry.scripts.map((s) => (s.complete ? s.name : `${s.name} (some)`)).join(', ') || 'no script checked here';
     lines.push(`${String(i + 1).padStart(3)}. ${entry.family} (${origin})`, `       ${scripts}`);
   });

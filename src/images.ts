@@ -415,7 +415,18 @@ export class ImageSession {
     return (await this.cells?.cells.has(cellKey(this.cellParameters(image, box, look, sha256, 0)))) ?? false;
   }
 
-  private async decodeAndDraw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, header: ImageHeader, look: LookPlan | null, started: number, key: string | null, strip: number, proxy?: Bitmap): Promise<void> {
+  private async decodeAndDraw(
+    poster: Poster,
+    image: ImageSpec,
+    bytes: Buffer,
+    box: Box,
+    header: ImageHeader,
+    look: LookPlan | null,
+    started: number,
+    key: string | null,
+    strip: number,
+    proxy?: Bitmap,
+  ): Promise<void> {
     const focus = image.autoFocus && image.fit === 'cover' ? await salientFocus(bytes, header) : image.focus;
     const upright = uprightSize(header);
     const placed = placePhoto(upright, { fit: image.fit, focus }, box, look, strip, this.extend);

@@ -32,5 +32,16 @@ export {
 } from './batch/index.js';
 export { loadManifest, manifestJsonSchema } from './manifest/index.js';
 export type { CollageSpec, ImageSpec, ManifestInput, ManifestOverrides, ManifestSource, OutputFormat, Fit } from './manifest/index.js';
-export { CollageError, ManifestError, ImageError, ImagesFailedError, LowResolutionError, ExitCode, type ImageErrorCode, type ImageFailure, type LowResolutionPhoto, type ManifestProblem } from './errors.js';
+export {
+  CollageError,
+  ManifestError,
+  ImageError,
+  ImagesFailedError,
+  LowResolutionError,
+  ExitCode,
+  type ImageErrorCode,
+  type ImageFailure,
+  type LowResolutionPhoto,
+  type ManifestProblem,
+} from './errors.js';
 export { DEFAULT_FETCH_OPTIONS, createHttpDispatcher, defaultCacheDir, type FetchOptions, type InputValidators } from './sources/index.js';

@@ -21,7 +21,11 @@ export async function prepareJobFonts(spec: CollageSpec, session: ImageSession):
   const fonts = FontSet.withFiles(await fetchFontFiles(spec.fonts, (source) => session.loadFile(source)));
   try {
     const unknown = spec.captionFamilies.filter(({ font }) => !fonts.chain(font));
-    if (unknown.length > 0) throw new ManifestError(spec.manifestFile, unknown.map(({ path, font }) => ({ path, message: unknownFontMessage(font) })));
+    if (unknown.length > 0)
+      throw new ManifestError(
+        spec.manifestFile,
+        unknown.map(({ path, font }) => ({ path, message: unknownFontMessage(font) })),
+      );
     return { warnings: settleCaptions(spec.images, fonts), release: () => fonts.release() };
   } catch (error) {
     fonts.release();

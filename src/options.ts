@@ -71,7 +71,11 @@ export function objectWith(method: string, expected: string): Schema {
 }
 /** Per-origin request headers: `{ origin: { name: value } }`. */
 export const headerMap: Schema = optional(
-  v.record(v.string(), v.record(v.string(), v.string('expected a string header value'), 'expected an object of header names to values'), 'expected an object of origins to headers'),
+  v.record(
+    v.string(),
+    v.record(v.string(), v.string('expected a string header value'), 'expected an object of header names to values'),
+    'expected an object of origins to headers',
+  ),
 );
 
 /**
@@ -113,7 +117,11 @@ function entriesAt(root: Schema, keys: (string | number)[]): Record<string, Sche
 /** Plain objects without their undefined-valued keys, at every depth. */
 function definedOnly(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => [key, definedOnly(item)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .map(([key, item]) => [key, definedOnly(item)]),
+  );
 }
 
 function describeValue(value: unknown): string {

@@ -261,7 +261,11 @@ export function describePlan(spec: CollageSpec, images: readonly ImageSpec[], pa
   };
   if (page.boxes.length > 0 && 'crop' in page.boxes[0]!) {
     const boxes = (page.boxes as PlacedBox[]).map((box, i) => (images[i]!.fit === 'cover' ? box : { ...box, crop: 0 }));
-    plan.layout.overCrop = overCrop(images, boxes.map((box) => box.crop), spec.layout.maxCrop);
+    plan.layout.overCrop = overCrop(
+      images,
+      boxes.map((box) => box.crop),
+      spec.layout.maxCrop,
+    );
     const metrics = layoutMetrics(boxes, page.content, { weights: images.map((image) => image.weight), gap: spec.gap, rows: spec.layout.type === 'justified' });
     plan.metrics = Object.fromEntries(
       Object.entries(metrics).map(([k, v]) => [k, typeof v === 'number' ? round2(v) : { mean: round2(v.mean), max: round2(v.max) }]),

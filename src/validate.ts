@@ -1,6 +1,15 @@
 /** `validate()`: every problem in a manifest, or its normalised form; nothing fetched. */
 import { checkOptions, flag, optionsSchema, textOrNull } from './options.js';
-import { loadManifest, ManifestOverridesSchema, normalizeManifest, readManifestSource, type CollageSpec, type ManifestFile, type ManifestOverrides, type ManifestSource } from './manifest/index.js';
+import {
+  loadManifest,
+  ManifestOverridesSchema,
+  normalizeManifest,
+  readManifestSource,
+  type CollageSpec,
+  type ManifestFile,
+  type ManifestOverrides,
+  type ManifestSource,
+} from './manifest/index.js';
 import { confineOutput, type OutputPolicy } from './output/write.js';
 import { calendarUpFront, layoutSpec, needsImageShapes } from './plan.js';
 

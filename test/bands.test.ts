@@ -35,7 +35,15 @@ describe('BandTracker', () => {
   it('finishes a band when the last cell reaching into it is done, and empty bands at start', () => {
     const final: number[] = [];
     // Rows 0..99 in bands of 10: cell 0 spans rows 5..24 (bands 0-2), cell 1 rows 20..29 (band 2).
-    const tracker = new BandTracker(100, 10, [{ y: 5, height: 20 }, { y: 20, height: 10 }], (band) => final.push(band));
+    const tracker = new BandTracker(
+      100,
+      10,
+      [
+        { y: 5, height: 20 },
+        { y: 20, height: 10 },
+      ],
+      (band) => final.push(band),
+    );
     tracker.start();
     expect(final).toEqual([3, 4, 5, 6, 7, 8, 9]);
     tracker.done(1);
@@ -45,7 +53,6 @@ describe('BandTracker', () => {
     tracker.finishAll();
     expect(final).toHaveLength(10);
   });
-
 });
 
 /** The bleed as the whole-poster pass did it: every row's columns mirrored, then the rows, then the marks. */
@@ -154,7 +161,9 @@ describe('JPEG from bands', () => {
       }),
     );
     const joined = joinJpegBands(bands, width, height, rows, 300, await srgbProfile());
-    const whole = await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92, chromaSubsampling: '4:4:4', optimiseCoding: false }).toBuffer();
+    const whole = await sharp(pixels, { raw: { width, height, channels: 3 } })
+      .jpeg({ quality: 92, chromaSubsampling: '4:4:4', optimiseCoding: false })
+      .toBuffer();
     const [a, b] = await Promise.all([sharp(joined).raw().toBuffer(), sharp(whole).raw().toBuffer()]);
     expect(a.equals(b)).toBe(true);
     const segments = jpegSegments(joined);

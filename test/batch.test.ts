@@ -106,10 +106,18 @@ describe('collage batch', () => {
 
     const json = await runCli(['batch', dir, '--log-format', 'json', '--quiet', ...FAST], { cwd: dir });
     expect(json.code).toBe(3);
-    const events = json.stderr.trim().split('\n').map((line) => JSON.parse(line) as { event: string; status?: string });
+    const events = json.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; status?: string });
     expect(events[0]!.event).toBe('batch-start');
     expect(events.at(-1)!.event).toBe('batch-end');
-    expect(events.filter((e) => e.event === 'job-end').map((e) => e.status).sort()).toEqual(['failed', 'skipped', 'skipped']);
+    expect(
+      events
+        .filter((e) => e.event === 'job-end')
+        .map((e) => e.status)
+        .sort(),
+    ).toEqual(['failed', 'skipped', 'skipped']);
   });
 
   it('reports arguments that name nothing, and globs', async () => {
@@ -130,7 +138,10 @@ describe('collage batch', () => {
     const dir = await tempDir();
     await writeBatchFolder(dir, server, 2);
     const home = await tempDir();
-    const result = await runCli(['batch', '.', ...FAST], { cwd: dir, env: { ...Object.fromEntries(Object.keys(process.env).map((k) => [k, undefined])), PATH: process.env.PATH, HOME: home } });
+    const result = await runCli(['batch', '.', ...FAST], {
+      cwd: dir,
+      env: { ...Object.fromEntries(Object.keys(process.env).map((k) => [k, undefined])), PATH: process.env.PATH, HOME: home },
+    });
     expect(result.code).toBe(0);
     expect(existsSync(path.join(home, '.cache', 'collage'))).toBe(true);
     expect(result.stdout + result.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);

@@ -74,9 +74,17 @@ describe('collage build: 60 photos over HTTP onto a 12×8 in, 300 dpi grid', () 
       const centre = pixels.at(cell.x + Math.floor(cell.width / 2), cell.y + Math.floor(cell.height / 2));
       expect(colorDistance(centre, distinctColor(cell.index)), `cell ${cell.index}`).toBeLessThanOrEqual(6);
       // Cover fills the cell to its corners (12 px in, past the 8×8 JPEG blocks that ring at the hard edge).
-      for (const [dx, dy] of [[12, 12], [cell.width - 13, 12], [12, cell.height - 13], [cell.width - 13, cell.height - 13]]) {
+      for (const [dx, dy] of [
+        [12, 12],
+        [cell.width - 13, 12],
+        [12, cell.height - 13],
+        [cell.width - 13, cell.height - 13],
+      ]) {
         const corner = pixels.at(cell.x + dx!, cell.y + dy!);
-        expect(colorDistance(corner, distinctColor(cell.index)), `cell ${cell.index} corner ${dx},${dy} ${corner} vs ${distinctColor(cell.index)} centre ${centre}`).toBeLessThanOrEqual(10);
+        expect(
+          colorDistance(corner, distinctColor(cell.index)),
+          `cell ${cell.index} corner ${dx},${dy} ${corner} vs ${distinctColor(cell.index)} centre ${centre}`,
+        ).toBeLessThanOrEqual(10);
       }
     }
     // Margins (75 px = 0.25 in) and gaps (24 px = 2 mm) hold the background.

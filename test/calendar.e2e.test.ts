@@ -249,7 +249,11 @@ describe('calendar: dates without EXIF', () => {
       expect(server.requests.length).toBeGreaterThan(0);
       expect(server.requests.some((request) => /^bytes=0-\d+$/.test(String(request.headers.range)))).toBe(true);
       server.requests.length = 0;
-      expect(planned.calendar).toMatchObject({ span: { from: '2024-01-01', to: '2024-01-04', days: 4 }, missed: ['2024-01-03'], outOfRange: [{ src: images[4]!.src, date: '2023-12-31' }] });
+      expect(planned.calendar).toMatchObject({
+        span: { from: '2024-01-01', to: '2024-01-04', days: 4 },
+        missed: ['2024-01-03'],
+        outOfRange: [{ src: images[4]!.src, date: '2023-12-31' }],
+      });
       expect(planned.calendar!.duplicates).toEqual([{ date: '2024-01-02', kept: images[1]!.src, dropped: [images[2]!.src] }]);
       expect(planned.placements.map((p) => p.src)).toEqual([images[0]!.src, images[1]!.src, images[3]!.src]);
       expect(planned.placements[0]!.width / planned.placements[0]!.height).toBeCloseTo(1.5, 1);
@@ -259,7 +263,9 @@ describe('calendar: dates without EXIF', () => {
       expect(server.requests.map((r) => r.path).sort()).toEqual(['/q0.jpg', '/q1.jpg', '/q2.jpg', '/q3.jpg', '/q4.jpg']);
       expect(JSON.parse(built.stdout).calendar.duplicates).toEqual(planned.calendar!.duplicates);
       const pixels = await readPixels(await readFile(path.join(dir, 'out.png')));
-      planned.placements.forEach((p) => expect(colorDistance(pixels.at(p.x + Math.floor(p.width * 0.6), p.y + Math.floor(p.height * 0.7)), distinctColor(p.index))).toBeLessThanOrEqual(8));
+      planned.placements.forEach((p) =>
+        expect(colorDistance(pixels.at(p.x + Math.floor(p.width * 0.6), p.y + Math.floor(p.height * 0.7)), distinctColor(p.index))).toBeLessThanOrEqual(8),
+      );
     } finally {
       await server.close();
     }
@@ -289,7 +295,28 @@ describe('calendar: dates without EXIF', () => {
     const check = new Ajv.default({ strict: false }).compile(schema);
     const good = {
       size: { width: '36in', height: '24in' },
-      layout: { type: 'calendar', arrange: 'weeks', dateFrom: 'name', from: '2022-01-01', to: '2024-12-31', weekStart: 'sunday', locale: 'de', pick: 'largest', cellAspect: '4:3', missing: 'placeholder', missingColor: '#eee', labels: { font: 'Inter', color: '#222', labelColor: '#999', headingSize: '18pt', labelSize: '7pt', weekdays: false, dayNumbers: { size: '6pt', color: 'white', position: 'bottom-right' } } },
+      layout: {
+        type: 'calendar',
+        arrange: 'weeks',
+        dateFrom: 'name',
+        from: '2022-01-01',
+        to: '2024-12-31',
+        weekStart: 'sunday',
+        locale: 'de',
+        pick: 'largest',
+        cellAspect: '4:3',
+        missing: 'placeholder',
+        missingColor: '#eee',
+        labels: {
+          font: 'Inter',
+          color: '#222',
+          labelColor: '#999',
+          headingSize: '18pt',
+          labelSize: '7pt',
+          weekdays: false,
+          dayNumbers: { size: '6pt', color: 'white', position: 'bottom-right' },
+        },
+      },
       images: ['IMG_20240307_1.jpg', { src: 'b.jpg', date: '2024-03-08' }],
     };
     expect(check(good), JSON.stringify(check.errors)).toBe(true);

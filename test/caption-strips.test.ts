@@ -38,11 +38,7 @@ describe('caption position "below"', () => {
   });
 
   it('ends every photo of a justified row on the same pixel row when captions run to 1 and 2 lines', async () => {
-    const images = [
-      { src: 'p0.jpg', caption: 'Day 1' },
-      { src: 'p1.jpg', caption: 'A longer caption that has to wrap onto a second line here' },
-      { src: 'p2.jpg' },
-    ];
+    const images = [{ src: 'p0.jpg', caption: 'Day 1' }, { src: 'p1.jpg', caption: 'A longer caption that has to wrap onto a second line here' }, { src: 'p2.jpg' }];
     const manifest = {
       size: { width: 1240, height: 400 },
       margin: 10,

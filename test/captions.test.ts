@@ -213,7 +213,7 @@ describe('captions in every script', () => {
     });
   }
 
-  it('CJK with the job\'s font file: drawn; an installed family by name: drawn', async () => {
+  it("CJK with the job's font file: drawn; an installed family by name: drawn", async () => {
     const { pixels, warnings } = await render('你好 北京', {}, { fonts: [CJK_SUBSET] });
     expect(warnings).toEqual([]);
     expect(inkCount(pixels)).toBeGreaterThan(300);
@@ -253,7 +253,9 @@ describe('caption fonts from the command line', () => {
     const result = await runCli(['build', file, '--json']);
     expect(result.code).toBe(0);
     const lines = result.stderr.trim().split('\n');
-    expect(lines).toEqual(['collage: warning: images[0] (photo.jpg): caption characters no font can draw were left out: U+4F60 U+597D (add a font that has them with "fonts" or --font)']);
+    expect(lines).toEqual([
+      'collage: warning: images[0] (photo.jpg): caption characters no font can draw were left out: U+4F60 U+597D (add a font that has them with "fonts" or --font)',
+    ]);
     const report = JSON.parse(result.stdout) as { warnings: { kind: string; src: string; characters: string[] }[] };
     expect(report.warnings).toEqual([expect.objectContaining({ kind: 'missing-glyphs', src: 'photo.jpg', characters: ['U+4F60', 'U+597D'] })]);
     // --quiet: no line, the report keeps it.
@@ -308,8 +310,20 @@ describe('caption fonts from the command line', () => {
     const result = await runCli(['fonts', '--font', CJK_SUBSET, '--json']);
     expect(result.code, result.stderr).toBe(0);
     const listing = JSON.parse(result.stdout) as { chain: { family: string; kind: string; scripts: { name: string; complete: boolean }[] }[] };
-    const complete = (family: string) => listing.chain.find((e) => e.family === family)?.scripts.filter((s) => s.complete).map((s) => s.name);
-    expect(listing.chain.map((e) => e.family)).toEqual(['Inter', 'Noto Sans Arabic', 'Noto Sans Hebrew', 'Noto Sans Devanagari', 'Noto Sans Thai', 'Noto Color Emoji', 'Noto Sans SC Subset']);
+    const complete = (family: string) =>
+      listing.chain
+        .find((e) => e.family === family)
+        ?.scripts.filter((s) => s.complete)
+        .map((s) => s.name);
+    expect(listing.chain.map((e) => e.family)).toEqual([
+      'Inter',
+      'Noto Sans Arabic',
+      'Noto Sans Hebrew',
+      'Noto Sans Devanagari',
+      'Noto Sans Thai',
+      'Noto Color Emoji',
+      'Noto Sans SC Subset',
+    ]);
     expect(complete('Inter')).toEqual(['Latin', 'Latin Extended', 'Vietnamese', 'Greek', 'Cyrillic']);
     expect(complete('Noto Sans Arabic')).toEqual(['Arabic']);
     expect(complete('Noto Color Emoji')).toEqual(['Emoji']);

@@ -116,4 +116,3 @@ describe('progress output', () => {
     expect(stdout).toMatch(/wrote .*c\.jpg/);
   });
 });
-

@@ -29,10 +29,7 @@ async function renderAt(dir: string, files: Record<string, Buffer>, ys: number[]
   const names = Object.keys(files);
   await Promise.all(names.map((name) => writeFile(path.join(dir, name), files[name]!)));
   const output = path.join(dir, `out-${names.length}-${names[0]}.png`);
-  await build(
-    { size: { width: CELL * names.length, height: CELL }, layout: { type: 'grid', columns: names.length }, images: names },
-    { output, cwd: dir },
-  );
+  await build({ size: { width: CELL * names.length, height: CELL }, layout: { type: 'grid', columns: names.length }, images: names }, { output, cwd: dir });
   const pixels = await readPixels(output);
   return names.map((_, i) => ys.map((y) => pixels.at(i * CELL + CELL / 2, y)));
 }

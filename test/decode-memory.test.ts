@@ -61,7 +61,12 @@ describe('progressive 110 Mpx JPEGs of 1.3 MB each', () => {
     expect(header.frame.kind).toBe('progressive JPEG');
     // 2 bytes per sample, 3 samples a pixel (4:4:4): measured 653 MB over the process.
     expect(estimateDecodeBytes(header)).toBeGreaterThan(WIDTH * HEIGHT * 6);
-    const baseline = await readImageHeader(await sharp({ create: { width: 64, height: 48, channels: 3, background: '#888' } }).jpeg().toBuffer(), 'b.jpg');
+    const baseline = await readImageHeader(
+      await sharp({ create: { width: 64, height: 48, channels: 3, background: '#888' } })
+        .jpeg()
+        .toBuffer(),
+      'b.jpg',
+    );
     expect(baseline.frame).toMatchObject({ kind: 'JPEG', wholeFrame: 0, shrink: 'jpeg' });
   });
 
@@ -72,17 +77,20 @@ describe('progressive 110 Mpx JPEGs of 1.3 MB each', () => {
       images: Array.from({ length: PHOTOS }, (_, i) => `p${i}.jpg`),
     };
     await writeFile(path.join(dir, 'poster.json'), JSON.stringify(manifest));
-    const { code, stderr, maxRssBytes } = await buildMeasured(
-      dir,
-      ['build', 'poster.json', '-o', 'poster.jpg', '--quiet', '--max-memory', String(BUDGET_MB)],
-      { UV_THREADPOOL_SIZE: '16' },
-    );
+    const { code, stderr, maxRssBytes } = await buildMeasured(dir, ['build', 'poster.json', '-o', 'poster.jpg', '--quiet', '--max-memory', String(BUDGET_MB)], {
+      UV_THREADPOOL_SIZE: '16',
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const pixels = await readPixels(path.join(dir, 'poster.jpg'));
     expect([pixels.width, pixels.height]).toEqual([2000, 1500]);
     // Every cell is the photo's colour (rgb(90, 140, 200)), so every decode was drawn.
-    for (const [x, y] of [[250, 187], [1750, 1312], [750, 562], [1250, 937]] as const) {
+    for (const [x, y] of [
+      [250, 187],
+      [1750, 1312],
+      [750, 562],
+      [1250, 937],
+    ] as const) {
       const [r, g, b] = pixels.at(x, y);
       expect(Math.max(Math.abs(r - 90), Math.abs(g - 140), Math.abs(b - 200))).toBeLessThan(6);
     }
@@ -105,7 +113,9 @@ describe('progressive 110 Mpx JPEGs of 1.3 MB each', () => {
     expect(result.code).toBe(3);
     const lines = result.stderr.trim().split('\n');
     expect(lines.filter((line) => line.includes('p0.jpg'))).toEqual([
-      expect.stringMatching(/p0\.jpg: a 110 Mpx progressive JPEG needs about [\d,]+ MB to decode, over the [\d,]+ MB left for decoding in this job's 512 MB memory budget \(--max-memory\)/),
+      expect.stringMatching(
+        /p0\.jpg: a 110 Mpx progressive JPEG needs about [\d,]+ MB to decode, over the [\d,]+ MB left for decoding in this job's 512 MB memory budget \(--max-memory\)/,
+      ),
     ]);
     expect(result.stderr).not.toMatch(/at \w+ \(|heap|Error:/);
   });
@@ -133,8 +143,16 @@ describe('what a decode holds, from the header', () => {
   });
 
   it('a 110 Mpx baseline JPEG shrinks on load: a few MB for a small cell, the frame for one as large as itself', async () => {
-    const header = { format: 'jpeg' as const, width: WIDTH, height: HEIGHT, orientation: 1, frame: { kind: 'JPEG', wholeFrame: 0, rowBytes: 3, blockRows: 0, shrink: 'jpeg' as const } };
-    const cell = (width: number, height: number) => ({ sampling: { scaledWidth: width, scaledHeight: height, region: { left: 0, top: 0, width, height }, offset: { x: 0, y: 0 } } });
+    const header = {
+      format: 'jpeg' as const,
+      width: WIDTH,
+      height: HEIGHT,
+      orientation: 1,
+      frame: { kind: 'JPEG', wholeFrame: 0, rowBytes: 3, blockRows: 0, shrink: 'jpeg' as const },
+    };
+    const cell = (width: number, height: number) => ({
+      sampling: { scaledWidth: width, scaledHeight: height, region: { left: 0, top: 0, width, height }, offset: { x: 0, y: 0 } },
+    });
     expect(estimateDecodeBytes(header, cell(400, 269))).toBeLessThan(32 * MiB);
     expect(estimateDecodeBytes(header, cell(WIDTH, HEIGHT))).toBeGreaterThan(WIDTH * HEIGHT * 4);
   });

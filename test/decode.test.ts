@@ -26,7 +26,12 @@ describe('decodeForCell', () => {
       .toColourspace('grey16')
       .png()
       .toBuffer()
-      .catch(() => sharp({ create: { width: 40, height: 40, channels: 3, background: '#808080' } }).grayscale().png({ palette: false }).toBuffer());
+      .catch(() =>
+        sharp({ create: { width: 40, height: 40, channels: 3, background: '#808080' } })
+          .grayscale()
+          .png({ palette: false })
+          .toBuffer(),
+      );
     const grey = await decodeWhole(grey16, 20, 20);
     expect(grey.data.length).toBe(20 * 20 * 3);
     expect(Math.abs(grey.data[0]! - grey.data[1]!)).toBe(0);
@@ -42,7 +47,9 @@ describe('decodeForCell', () => {
   });
 
   it('fails a truncated JPEG with a reason instead of drawing grey', async () => {
-    const jpeg = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#3a7' } })
+      .jpeg()
+      .toBuffer();
     const truncated = jpeg.subarray(0, Math.floor(jpeg.length * 0.6));
     await expect(decodeWhole(truncated, 50, 50)).rejects.toThrow(/cannot decode JPEG/);
   });
@@ -52,8 +59,14 @@ describe('readImageHeader (JPEG, from its markers)', () => {
   it('agrees with libvips on size, orientation, CMYK and profile, for baseline, progressive, oriented and CMYK files', async () => {
     const { readFile } = await import('node:fs/promises');
     const inputs = [
-      await sharp({ create: { width: 40, height: 20, channels: 3, background: '#f00' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer(),
-      await sharp({ create: { width: 41, height: 23, channels: 3, background: '#0f0' } }).jpeg({ progressive: true }).withIccProfile('p3').toBuffer(),
+      await sharp({ create: { width: 40, height: 20, channels: 3, background: '#f00' } })
+        .jpeg()
+        .withMetadata({ orientation: 6 })
+        .toBuffer(),
+      await sharp({ create: { width: 41, height: 23, channels: 3, background: '#0f0' } })
+        .jpeg({ progressive: true })
+        .withIccProfile('p3')
+        .toBuffer(),
       await readFile(new URL('./fixtures/cmyk-adobe.jpg', import.meta.url)),
       await readFile(new URL('./fixtures/cmyk-plain.jpg', import.meta.url)),
     ];
@@ -67,7 +80,9 @@ describe('readImageHeader (JPEG, from its markers)', () => {
   });
 
   it('names a JPEG whose header is cut off as corrupt', async () => {
-    const bytes = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#f00' } }).jpeg().toBuffer();
+    const bytes = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#f00' } })
+      .jpeg()
+      .toBuffer();
     await expect(readImageHeader(bytes.subarray(0, 30), 'cut.jpg')).rejects.toThrow(/corrupt JPEG header/);
   });
 });

@@ -196,7 +196,7 @@ describe('credentials and the cache', () => {
     expect(await listCache(cacheDir)).toEqual([]);
   });
 
-  it('a redirect into another origin\'s credentials is not stored under the first URL', async () => {
+  it("a redirect into another origin's credentials is not stored under the first URL", async () => {
     const png = await solidImage([10, 120, 200], 8, 8, 'png');
     const store = await cachingServer(png, { 'cache-control': 'public, max-age=3600' });
     const entry = await startServer((_req, res) => void res.writeHead(302, { location: `${store.url}/a.png` }).end());

@@ -157,7 +157,10 @@ describe('cache across runs', () => {
 describe('decompression bombs are refused before decoding', () => {
   it('a 30000×30000 PNG and a JPEG claiming 65000×65000', async () => {
     // How fast the refusal is belongs to `npm run bench` (speed checks), not here.
-    for (const [name, size] of [['/bomb.png', '30000×30000'], ['/bomb.jpg', '65000×65000']] as const) {
+    for (const [name, size] of [
+      ['/bomb.png', '30000×30000'],
+      ['/bomb.jpg', '65000×65000'],
+    ] as const) {
       const error = await readImageHeader(files.get(name)!, name)
         .then((header) => checkPixelLimit(header, name, { maxPixels: 120_000_000 }))
         .catch((e: unknown) => e);
@@ -172,10 +175,7 @@ describe('decompression bombs are refused before decoding', () => {
     const result = await runCli(['build', file, '--on-error', 'skip', '--cache-dir', path.join(dir, 'cache'), '--json', ...FAST]);
     expect(result.code, result.stderr).toBe(0);
     const failed = JSON.parse(result.stdout).images.failed as { reason: string }[];
-    expect(failed.map((f) => f.reason)).toEqual([
-      '30000×30000 px (900 Mpx) is over the 120 Mpx decode limit',
-      '65000×65000 px (4225 Mpx) is over the 120 Mpx decode limit',
-    ]);
+    expect(failed.map((f) => f.reason)).toEqual(['30000×30000 px (900 Mpx) is over the 120 Mpx decode limit', '65000×65000 px (4225 Mpx) is over the 120 Mpx decode limit']);
   });
 });
 
@@ -241,7 +241,9 @@ describe('per-origin headers from the manifest', () => {
     const env = { COLLAGE_HTTP_HEADERS: JSON.stringify({ 'photos.example': { 'Proxy-Authorization': 'x' } }) };
     const result = await runCli(['build', file, '--no-cache'], { env });
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe('collage: COLLAGE_HTTP_HEADERS: "photos.example".Proxy-Authorization: the Proxy-Authorization header cannot be set: it belongs to the connection, not the request');
+    expect(result.stderr.trim()).toBe(
+      'collage: COLLAGE_HTTP_HEADERS: "photos.example".Proxy-Authorization: the Proxy-Authorization header cannot be set: it belongs to the connection, not the request',
+    );
   });
 });
 
@@ -249,7 +251,12 @@ describe('deadlines', () => {
   it('refuses absurd timeouts, naming the option (exit 2)', async () => {
     const dir = await tempDir();
     const file = await manifest(dir, ['/red.png']);
-    for (const [option, value] of [['--timeout', '0.0001'], ['--download-timeout', 'Infinity'], ['--job-timeout', '0'], ['--timeout', '1e400']]) {
+    for (const [option, value] of [
+      ['--timeout', '0.0001'],
+      ['--download-timeout', 'Infinity'],
+      ['--job-timeout', '0'],
+      ['--timeout', '1e400'],
+    ]) {
       const result = await runCli(['build', file, '--no-cache', option!, value!]);
       expect(result.code, `${option} ${value}`).toBe(2);
       expect(result.stderr).toContain(`${option} must be a number of seconds from`);

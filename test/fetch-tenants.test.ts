@@ -46,7 +46,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function serve(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, photo: { bytes: Buffer; etag: string; lastModified: string; cacheControl?: string }): void {
+function serve(
+  req: import('node:http').IncomingMessage,
+  res: import('node:http').ServerResponse,
+  photo: { bytes: Buffer; etag: string; lastModified: string; cacheControl?: string },
+): void {
   const headers = { etag: photo.etag, 'last-modified': photo.lastModified, ...(photo.cacheControl && { 'cache-control': photo.cacheControl }) };
   if (req.headers['if-none-match'] === photo.etag) return void res.writeHead(304, headers).end();
   res.writeHead(200, { ...headers, 'content-type': 'image/png', 'content-length': photo.bytes.length });

@@ -126,7 +126,7 @@ describe('failures end with the right reason (and end: a hang would hit the test
     expect(error.attempts).toBe(1);
   });
 
-  it('a backoff that would outlast the photo\'s deadline is not waited: the failure is reported as it was', async () => {
+  it("a backoff that would outlast the photo's deadline is not waited: the failure is reported as it was", async () => {
     const { error } = await failure('/429-forever.png', { retries: 3, retryAfterMax: 60_000, downloadTimeout: 1000 });
     expect(error.reason).toBe('HTTP 429');
     expect(error.attempts).toBe(1);

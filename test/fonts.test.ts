@@ -87,7 +87,7 @@ describe('fallback chain', () => {
     expect(chain.clean('a\u202fb').missing).toEqual([]);
   });
 
-  it('a job\'s font file joins the chain after the bundled fonts, and its family can lead', () => {
+  it("a job's font file joins the chain after the bundled fonts, and its family can lead", () => {
     const fonts = FontSet.withFiles([{ src: 'subset', bytes: readFileSync(CJK_SUBSET) }]);
     try {
       expect(fonts.chain()!.faceFor(cp('中'))?.family).toBe('Noto Sans SC Subset');
@@ -104,7 +104,10 @@ describe('fallback chain', () => {
 
   it('says which scripts each bundled family covers', () => {
     const faces = FontSet.bundled().faces();
-    const scripts = (family: string) => scriptsCovered(faces.filter((f) => f.family === family)).filter((s) => s.complete).map((s) => s.name);
+    const scripts = (family: string) =>
+      scriptsCovered(faces.filter((f) => f.family === family))
+        .filter((s) => s.complete)
+        .map((s) => s.name);
     expect(scripts('Inter')).toEqual(['Latin', 'Latin Extended', 'Vietnamese', 'Greek', 'Cyrillic']);
     expect(scripts('Noto Sans Arabic')).toEqual(['Arabic']);
     expect(scripts('Noto Sans Hebrew')).toEqual(['Hebrew']);

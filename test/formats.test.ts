@@ -21,7 +21,13 @@ async function inputs(): Promise<Record<string, { bytes: Buffer; color: Rgb }>> 
   return {
     'baseline.jpg': { bytes: await solid().jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer(), color: C },
     'progressive.jpg': { bytes: await solid().jpeg({ quality: 95, progressive: true }).toBuffer(), color: C },
-    'grey.jpg': { bytes: await sharp({ create: { width: 64, height: 48, channels: 3, background: greyBg } }).grayscale().jpeg().toBuffer(), color: grey },
+    'grey.jpg': {
+      bytes: await sharp({ create: { width: 64, height: 48, channels: 3, background: greyBg } })
+        .grayscale()
+        .jpeg()
+        .toBuffer(),
+      color: grey,
+    },
     'rgb8.png': { bytes: await solid().png().toBuffer(), color: C },
     'rgb16.png': { bytes: await solid().toColourspace('rgb16').png().toBuffer(), color: C },
     'palette-trns.png': { bytes: await solid(4).png({ palette: true }).toBuffer(), color: C },
@@ -56,7 +62,13 @@ describe('input formats', () => {
     const dir = await tempDir();
     const half = Buffer.alloc(40 * 40 * 2);
     for (let i = 0; i < 40 * 40; i++) half.set([100, i % 40 < 20 ? 255 : 0], i * 2);
-    await writeFile(path.join(dir, 'ga.png'), await sharp(half, { raw: { width: 40, height: 40, channels: 2 } }).toColourspace('b-w').png().toBuffer());
+    await writeFile(
+      path.join(dir, 'ga.png'),
+      await sharp(half, { raw: { width: 40, height: 40, channels: 2 } })
+        .toColourspace('b-w')
+        .png()
+        .toBuffer(),
+    );
     expect((await sharp(path.join(dir, 'ga.png')).metadata()).channels).toBe(2);
     const output = path.join(dir, 'out.png');
     await build({ size: { width: 40, height: 40 }, background: '#0000ff', images: ['ga.png'] }, { output, cwd: dir });
@@ -83,7 +95,12 @@ describe('input formats', () => {
     // Nothing on stderr but the warning, one line per failed photo (no decoder noise, no stack).
     const lines = result.stderr.split('\n').filter(Boolean);
     expect(lines[0]).toBe('collage: 4 of 5 images failed (manifest onError)');
-    expect(lines.slice(1).map((line) => line.split(':')[0]).sort()).toEqual(['  corrupt.png', '  garbage.bin', '  truncated.heic', '  truncated.jpg']);
+    expect(
+      lines
+        .slice(1)
+        .map((line) => line.split(':')[0])
+        .sort(),
+    ).toEqual(['  corrupt.png', '  garbage.bin', '  truncated.heic', '  truncated.jpg']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { images: { failed: { src: string; reason: string }[] } };
     const reasons = Object.fromEntries(report.images.failed.map((f) => [f.src, f.reason]));

@@ -76,7 +76,7 @@ describe('HTTP sources', () => {
     expect(sockets.size).toBeLessThanOrEqual(3);
   });
 
-  it('opens 32 connections to one host by default (a CDN batch, not a browser\'s 6), asking for the photos in manifest order', async () => {
+  it("opens 32 connections to one host by default (a CDN batch, not a browser's 6), asking for the photos in manifest order", async () => {
     const dir = await tempDir();
     peakInFlight = 0;
     sockets.clear();
@@ -143,4 +143,3 @@ describe('HTTP sources', () => {
     expect(result.stderr).toMatch(/^ {2}big\.jpg: too large: 2\.0 MB exceeds the 1\.0 MB limit$/m);
   });
 });
-

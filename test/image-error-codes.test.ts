@@ -82,7 +82,10 @@ describe('ImageError codes', () => {
     const dir = await tempDir();
     const server = await failingServer();
     try {
-      await writeFile(path.join(dir, 'job.json'), JSON.stringify({ ...failingManifest(server.url, dir), output: 'job.png', images: [`${server.url}/ok.jpg`, `${server.url}/gone.jpg`] }));
+      await writeFile(
+        path.join(dir, 'job.json'),
+        JSON.stringify({ ...failingManifest(server.url, dir), output: 'job.png', images: [`${server.url}/ok.jpg`, `${server.url}/gone.jpg`] }),
+      );
       const report = await batch([dir], { fetch: { retries: 0, cacheDir: null }, jobs: 1 });
       expect(report.jobs).toHaveLength(1);
       expect(report.jobs[0]!.status).toBe('built');

@@ -8,8 +8,18 @@ import { colorDistance, distinctColor, readPixels, solidImage } from './support/
 import { serveFiles, startServer, type TestServer } from './support/server.js';
 
 const SHAPES: [number, number][] = [
-  [400, 300], [300, 400], [300, 300], [450, 300], [400, 300], [300, 450],
-  [400, 300], [400, 300], [300, 400], [600, 300], [400, 300], [300, 300],
+  [400, 300],
+  [300, 400],
+  [300, 300],
+  [450, 300],
+  [400, 300],
+  [300, 450],
+  [400, 300],
+  [400, 300],
+  [300, 400],
+  [600, 300],
+  [400, 300],
+  [300, 300],
 ];
 
 describe('justified, masonry and mosaic layouts', () => {
@@ -82,7 +92,8 @@ describe('justified, masonry and mosaic layouts', () => {
     const file = path.join(dir, 'm.json');
     // Nine 4:3 photos: 3 × 3 cells of 392×292 px fit them; the square default does not.
     const landscapes = [0, 4, 6, 7, 10].flatMap((i) => [`${server.url}/p${i}.jpg`, `${server.url}/p${i}.jpg?again`]).slice(0, 9);
-    const write = (layout: Record<string, unknown>, height = 910) => writeFile(file, JSON.stringify({ size: { width: 1210, height }, margin: 10, gap: 6, layout, images: landscapes }));
+    const write = (layout: Record<string, unknown>, height = 910) =>
+      writeFile(file, JSON.stringify({ size: { width: 1210, height }, margin: 10, gap: 6, layout, images: landscapes }));
     await write({ type: 'grid', cellAspect: 'auto' });
     const before = server.requests.length;
     const fitted = JSON.parse((await runCli(['plan', file, '--no-cache'])).stdout);

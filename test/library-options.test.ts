@@ -31,7 +31,10 @@ describe('bad library options', () => {
     const server = await startServer(serveFiles(new Map([['/a.jpg', await solidImage([200, 0, 0], 20, 20)]])));
     try {
       const m = manifest(path.join(dir, 'out.png'), [`${server.url}/a.jpg`, `${server.url}/a.jpg`]);
-      expect(await refusal(() => build(m, { fetch: { concurrency: 0 } }))).toEqual({ message: 'options.fetch.concurrency: expected an integer ≥ 1, got 0', exitCode: ExitCode.usage });
+      expect(await refusal(() => build(m, { fetch: { concurrency: 0 } }))).toEqual({
+        message: 'options.fetch.concurrency: expected an integer ≥ 1, got 0',
+        exitCode: ExitCode.usage,
+      });
       expect(await refusal(() => build(m, { maxPixels: -1 }))).toEqual({ message: 'options.maxPixels: expected an integer ≥ 1, got -1', exitCode: ExitCode.usage });
       expect(await refusal(() => build(m, { fetch: { maxBytes: 0 } }))).toEqual({ message: 'options.fetch.maxBytes: expected an integer ≥ 1, got 0', exitCode: ExitCode.usage });
       expect(await refusal(() => build(m, { fetch: { connectTimeout: Number.NaN } }))).toEqual({
@@ -86,7 +89,14 @@ describe('bad library options', () => {
 describe('good library options', () => {
   it('build with every kind of option set still renders', async () => {
     const dir = await tempDir();
-    const server = await startServer(serveFiles(new Map([['/a.jpg', await solidImage([200, 0, 0], 20, 20)], ['/b.jpg', await solidImage([0, 0, 200], 20, 20)]])));
+    const server = await startServer(
+      serveFiles(
+        new Map([
+          ['/a.jpg', await solidImage([200, 0, 0], 20, 20)],
+          ['/b.jpg', await solidImage([0, 0, 200], 20, 20)],
+        ]),
+      ),
+    );
     try {
       const output = path.join(dir, 'out.png');
       const events: string[] = [];

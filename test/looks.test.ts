@@ -46,12 +46,23 @@ describe('looks', () => {
     expect([c.width, c.height]).toEqual([165, 160]);
     const cx = c.x + c.width / 2;
     const cy = c.y + c.height / 2;
-    for (const [x, y] of [[c.x + 2, c.y + 2], [c.x + c.width - 3, c.y + 2], [c.x + 2, c.y + c.height - 3], [c.x + c.width - 3, c.y + c.height - 3]]) {
+    for (const [x, y] of [
+      [c.x + 2, c.y + 2],
+      [c.x + c.width - 3, c.y + 2],
+      [c.x + 2, c.y + c.height - 3],
+      [c.x + c.width - 3, c.y + c.height - 3],
+    ]) {
       expect(pixels.at(x!, y!), `corner ${x},${y}`).toEqual(BACKGROUND);
     }
     expect(near(pixels.at(Math.floor(cx), Math.floor(cy)), PHOTO)).toBe(true);
     // Just inside the circle on each axis (radius 80) is photo; just outside the diagonal is not.
-    for (const [x, y] of [[cx - 76, cy], [cx + 75, cy], [cx, cy - 76], [cx, cy + 75]]) expect(near(pixels.at(Math.floor(x!), Math.floor(y!)), PHOTO), `${x},${y}`).toBe(true);
+    for (const [x, y] of [
+      [cx - 76, cy],
+      [cx + 75, cy],
+      [cx, cy - 76],
+      [cx, cy + 75],
+    ])
+      expect(near(pixels.at(Math.floor(x!), Math.floor(y!)), PHOTO), `${x},${y}`).toBe(true);
     expect(pixels.at(Math.floor(cx + 60), Math.floor(cy + 60))).toEqual(BACKGROUND);
   });
 
@@ -72,7 +83,14 @@ describe('looks', () => {
     const { pixels, cells } = await render({ style: { border: { width: 6, color: '#00ff00' } } });
     const c = cells[0]!;
     const green: Rgb = [0, 255, 0];
-    for (const [x, y] of [[c.x + 2, c.y + 80], [c.x + c.width - 3, c.y + 80], [c.x + 80, c.y + 2], [c.x + 80, c.y + c.height - 3], [c.x, c.y], [c.x + 5, c.y + 5]]) {
+    for (const [x, y] of [
+      [c.x + 2, c.y + 80],
+      [c.x + c.width - 3, c.y + 80],
+      [c.x + 80, c.y + 2],
+      [c.x + 80, c.y + c.height - 3],
+      [c.x, c.y],
+      [c.x + 5, c.y + 5],
+    ]) {
       expect(near(pixels.at(x!, y!), green), `${x},${y}`).toBe(true);
     }
     expect(near(pixels.at(c.x + 8, c.y + 80), PHOTO)).toBe(true);
@@ -99,7 +117,10 @@ describe('looks', () => {
 
   it('is deterministic: the same manifest twice gives the same bytes, whatever order the photos arrive in', async () => {
     const style = { shadow: { offset: [12, 12], blur: 10 }, radius: 12, caption: { size: 14 } };
-    const images = [{ src: 'a.jpg', caption: 'One' }, { src: 'b.jpg', caption: 'Two' }];
+    const images = [
+      { src: 'a.jpg', caption: 'One' },
+      { src: 'b.jpg', caption: 'Two' },
+    ];
     const first = await render({ style, gap: 4 }, images, 'one.png');
     const second = await render({ style, gap: 4 }, images, 'two.png');
     expect((await readFile(first.file)).equals(await readFile(second.file))).toBe(true);
@@ -119,7 +140,14 @@ describe('looks', () => {
         const style = { caption: { position, size: 16, color: '#ffff00', background: false } };
         const long = 'Supercalifragilisticexpialidocious-and-then-some words words words words words words words words words';
         const without = await render({ style }, ['a.jpg', 'b.jpg'], 'plain.png');
-        const withCaption = await render({ style }, [{ src: 'a.jpg', caption: long }, { src: 'b.jpg', caption: 'Day 2' }], 'captioned.png');
+        const withCaption = await render(
+          { style },
+          [
+            { src: 'a.jpg', caption: long },
+            { src: 'b.jpg', caption: 'Day 2' },
+          ],
+          'captioned.png',
+        );
         const diff = changed(without.pixels, withCaption.pixels);
         const [c0, c1] = withCaption.cells as [Cell, Cell];
         expect(diff.filter((p) => !inside(c0, p) && !inside(c1, p))).toEqual([]);
@@ -172,9 +200,7 @@ describe('looks', () => {
       }
     };
     expect(await problems({ style: { bordr: 2 }, images: ['a.jpg'] })).toEqual(['style.bordr: unknown key "bordr"; did you mean "border"?']);
-    expect(await problems({ images: [{ src: 'a.jpg', style: { shadow: { blurr: 2 } } }] })).toEqual([
-      'images[0].style.shadow.blurr: unknown key "blurr"; did you mean "blur"?',
-    ]);
+    expect(await problems({ images: [{ src: 'a.jpg', style: { shadow: { blurr: 2 } } }] })).toEqual(['images[0].style.shadow.blurr: unknown key "blurr"; did you mean "blur"?']);
     expect(await problems({ style: { caption: { font: 'No Such Font' } }, images: ['a.jpg'] })).toEqual([
       'style.caption.font: font "No Such Font" is not installed; use a bundled one (Inter, Noto Sans Arabic, Noto Sans Hebrew, Noto Sans Devanagari, Noto Sans Thai, Noto Color Emoji), add its file to "fonts", or install it',
     ]);

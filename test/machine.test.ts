@@ -90,17 +90,25 @@ describe('in a real cgroup', () => {
   const memory = writableV1('memory');
 
   it.runIf(cpu !== null)('a CPU quota of half a CPU gives 1 core, whatever os.availableParallelism() says', () => {
-    const out = inCgroup(cpu!, { 'cpu.cfs_period_us': '100000', 'cpu.cfs_quota_us': '50000' }, `
+    const out = inCgroup(
+      cpu!,
+      { 'cpu.cfs_period_us': '100000', 'cpu.cfs_quota_us': '50000' },
+      `
       const { availableCores } = await import('./dist/machine.js');
-      console.log(JSON.stringify({ cores: availableCores() }));`);
+      console.log(JSON.stringify({ cores: availableCores() }));`,
+    );
     expect(JSON.parse(out)).toEqual({ cores: 1 });
   });
 
   it.runIf(memory !== null)('a 2 GiB memory limit runs one batch job at a time, with half of it as the budget', () => {
-    const out = inCgroup(memory!, { 'memory.limit_in_bytes': String(2 * 1024 ** 3) }, `
+    const out = inCgroup(
+      memory!,
+      { 'memory.limit_in_bytes': String(2 * 1024 ** 3) },
+      `
       const { defaultJobs } = await import('./dist/batch/schedule.js');
       const { defaultMaxMemory } = await import('./dist/memory.js');
-      console.log(JSON.stringify({ jobs: defaultJobs(), budget: defaultMaxMemory() }));`);
+      console.log(JSON.stringify({ jobs: defaultJobs(), budget: defaultMaxMemory() }));`,
+    );
     expect(JSON.parse(out)).toEqual({ jobs: 1, budget: 1024 ** 3 });
   });
 });

@@ -22,10 +22,7 @@ const valid = { size: { width: '12in', height: '8in' }, images: ['a.jpg'] };
 
 describe('manifest validation (library)', () => {
   it('converts physical units at the manifest dpi, rounding to whole pixels', async () => {
-    const spec = await loadManifest(
-      { size: { width: '210mm', height: '297mm', dpi: 300 }, margin: '0.25in', gap: '2mm', images: ['a.jpg'] },
-      { output: 'x.png' },
-    );
+    const spec = await loadManifest({ size: { width: '210mm', height: '297mm', dpi: 300 }, margin: '0.25in', gap: '2mm', images: ['a.jpg'] }, { output: 'x.png' });
     expect([spec.width, spec.height, spec.margin, spec.gap]).toEqual([2480, 3508, 75, 24]);
     const points = await loadManifest({ size: { width: '72pt', height: '2.54cm', dpi: 100 }, images: ['a.jpg'] }, { output: 'x.png' });
     expect([points.width, points.height]).toEqual([100, 100]);
@@ -104,9 +101,7 @@ describe('manifest validation (library)', () => {
     expect(await problems({ ...valid, images: [] })).toEqual(['images: invalid images: the list is empty; add at least one image']);
     expect(await problems({ images: ['a.jpg'] })).toEqual(['size: is required']);
     expect(await problems({ size: { width: '2in' }, images: ['a.jpg'] })).toEqual(['size.height: is required']);
-    expect(await problems({ ...valid, images: ['ftp://host/a.jpg'] })).toEqual([
-      'images[0]: unsupported URL scheme "ftp:"; use http:, https:, file: or a path',
-    ]);
+    expect(await problems({ ...valid, images: ['ftp://host/a.jpg'] })).toEqual(['images[0]: unsupported URL scheme "ftp:"; use http:, https:, file: or a path']);
   });
 
   it('refuses a page larger than one poster buffer before anything is fetched', async () => {

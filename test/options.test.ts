@@ -69,7 +69,7 @@ describe('the option table', () => {
     for (const option of OPTIONS as readonly OptionSpec[]) if (!option.deprecated) expect(optionsSectionOf(readme)).toContain(option.flags.replaceAll('|', '\\|'));
   });
 
-  it("gives the defaults the manifest schema has (collage schema's \"default\")", async () => {
+  it('gives the defaults the manifest schema has (collage schema\'s "default")', async () => {
     const schema = JSON.parse((await runCli(['schema'])).stdout);
     const checked: string[] = [];
     for (const option of OPTIONS as readonly OptionSpec[]) {
@@ -79,7 +79,9 @@ describe('the option table', () => {
       for (const node of nodes) expect(node.default, option.manifestKey).toEqual(option.default);
       checked.push(option.manifestKey);
     }
-    expect(checked).toEqual(expect.arrayContaining(['quality', 'size.dpi', 'layout.maxCrop', 'layout.fit', 'bleed.mode', 'order', 'seed', 'focus', 'onError', 'background', 'margin', 'gap']));
+    expect(checked).toEqual(
+      expect.arrayContaining(['quality', 'size.dpi', 'layout.maxCrop', 'layout.fit', 'bleed.mode', 'order', 'seed', 'focus', 'onError', 'background', 'margin', 'gap']),
+    );
   });
 
   it('one default changed in the built table changes help, schema and the README check together', async () => {

@@ -29,7 +29,9 @@ function uprightPixels(): Buffer {
 /** Stores the upright image so that applying EXIF `orientation` shows it upright again. */
 async function storedWithOrientation(orientation: number): Promise<Buffer> {
   const step = async (input: Buffer, op: (s: Sharp) => Sharp) => op(sharp(input)).png().toBuffer();
-  let image = await sharp(uprightPixels(), { raw: { width: 80, height: 60, channels: 3 } }).png().toBuffer();
+  let image = await sharp(uprightPixels(), { raw: { width: 80, height: 60, channels: 3 } })
+    .png()
+    .toBuffer();
   // The inverse of each orientation's display transform (2, 4, 5, 7 are their own inverses).
   if (orientation === 2) image = await step(image, (s) => s.flop());
   if (orientation === 3) image = await step(image, (s) => s.rotate(180));

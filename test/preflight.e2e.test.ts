@@ -84,12 +84,7 @@ describe('preflight: effective resolution of every photo in its cell', () => {
       output: 'poster.jpg',
       size: { width: '20in', height: '4in', dpi: 300 },
       layout: { type: 'grid', columns: 4, rows: 1 },
-      images: [
-        `${server.url}/sharp.jpg`,
-        `${server.url}/soft.jpg`,
-        `${server.url}/rotated.jpg`,
-        { src: `${server.url}/square.jpg`, fit: 'contain' },
-      ],
+      images: [`${server.url}/sharp.jpg`, `${server.url}/soft.jpg`, `${server.url}/rotated.jpg`, { src: `${server.url}/square.jpg`, fit: 'contain' }],
       ...extra,
     };
     const file = path.join(dir, 'manifest.json');
@@ -230,7 +225,10 @@ describe('preflight: effective resolution of every photo in its cell', () => {
   it('batch shows the photos under the threshold in its table, and a refused job exits 4 in its report', async () => {
     const dir = await tempDir();
     await writeManifest(dir, ranged);
-    await writeFile(path.join(dir, 'strict.json'), (await readFile(path.join(dir, 'manifest.json'), 'utf8')).replace('"output":"poster.jpg"', '"output":"strict.jpg","preflight":{"onLowRes":"fail"}'));
+    await writeFile(
+      path.join(dir, 'strict.json'),
+      (await readFile(path.join(dir, 'manifest.json'), 'utf8')).replace('"output":"poster.jpg"', '"output":"strict.jpg","preflight":{"onLowRes":"fail"}'),
+    );
     const result = await runCli(['batch', '.', '--no-cache', '--jobs', '1'], { cwd: dir });
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/^built\s+manifest\.json\s+\S+ \S+\s+[\d.]+ s\s+1 \(120 dpi\)\s+no record of an earlier build$/m);

@@ -64,7 +64,13 @@ describe('resolution-aware weights', () => {
   });
 
   it('share the page by pixels when no photo can reach minDpi', () => {
-    const weights = resolutionAwareWeights([{ weight: 1, pixels: 100 }, { weight: 1, pixels: 400 }], { ...options, area: 1e9 });
+    const weights = resolutionAwareWeights(
+      [
+        { weight: 1, pixels: 100 },
+        { weight: 1, pixels: 400 },
+      ],
+      { ...options, area: 1e9 },
+    );
     expect(weights[0]! / weights[1]!).toBeCloseTo(0.25, 5);
   });
 });
@@ -86,7 +92,13 @@ describe('resolution-aware layout: 100 photos, 20 of them 4× smaller', () => {
         const results = [];
         for (const resolutionAware of [false, true]) {
           const spec = await loadManifest(
-            { size: { width: '24in', height: '16in', dpi: 300 }, margin: '0.25in', gap: '2mm', layout: { type, resolutionAware }, images: Array.from({ length: 100 }, (_, i) => `p${i}.jpg`) },
+            {
+              size: { width: '24in', height: '16in', dpi: 300 },
+              margin: '0.25in',
+              gap: '2mm',
+              layout: { type, resolutionAware },
+              images: Array.from({ length: 100 }, (_, i) => `p${i}.jpg`),
+            },
             { output: 'x.jpg' },
           );
           const page = layoutPage(spec.layout as PageLayoutSpec, spec, 100, layoutShapes(spec, spec.images, sizeOf));
@@ -107,7 +119,10 @@ describe('resolution-aware layout: 100 photos, 20 of them 4× smaller', () => {
 
 describe('JPEG header length', () => {
   it('is the end of the start-of-scan header, or a lower bound on what to fetch', async () => {
-    const bytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#369' } }).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const bytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#369' } })
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
     const sos = bytes.indexOf(Buffer.from([0xff, 0xda]));
     const scanHeaderEnd = sos + 2 + bytes.readUInt16BE(sos + 2);
     expect(jpegHeadLength(bytes)).toBe(scanHeaderEnd);
@@ -121,7 +136,11 @@ describe('job failure class', () => {
   it('photos under the threshold fail a job for good, with exit 4 and the first photo named', () => {
     const error = new LowResolutionError([{ src: 'http://x/1.jpg', index: 0, dpi: 120, cell: { x: 0, y: 0, width: 1500, height: 1200, widthIn: 5, heightIn: 4 } }], 3, 150);
     const failure = classifyFailure(error, 3);
-    expect(failure).toEqual({ exitCode: 4, permanent: true, reason: '1 of 3 photos print under 150 dpi, nothing written: http://x/1.jpg prints at 120 dpi in its 5.0×4.0 in cell (minimum 150)' });
+    expect(failure).toEqual({
+      exitCode: 4,
+      permanent: true,
+      reason: '1 of 3 photos print under 150 dpi, nothing written: http://x/1.jpg prints at 120 dpi in its 5.0×4.0 in cell (minimum 150)',
+    });
     expect(jobError(failure)).toBeInstanceOf(UnrecoverableError);
   });
 });

@@ -17,7 +17,9 @@ const H = 200; // 2 in
 async function gradient(width: number, height: number): Promise<Buffer> {
   const data = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set([(x * 255) / width, (y * 255) / height, ((x + y) * 255) / (width + height)], (y * width + x) * 3);
-  return sharp(data, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(data, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 function same(a: Pixels, ax: number, ay: number, b: Pixels, bx: number, by: number): boolean {
@@ -133,8 +135,12 @@ describe('bleed and print output', () => {
   });
 
   it('rejects cropMarks without a bleed, and names bleed keys', async () => {
-    await expect(plan({ size: { width: 100, height: 100 }, cropMarks: true, images: ['a.png'] }, { output: 'x.png' })).rejects.toThrow(/cropMarks: crop marks are drawn in the bleed/);
-    await expect(plan({ size: { width: 100, height: 100 }, bleed: { size: 10, mod: 'mirror' }, images: ['a.png'] }, { output: 'x.png' })).rejects.toThrow(/bleed\.mod: unknown key "mod"; did you mean "mode"\?/);
+    await expect(plan({ size: { width: 100, height: 100 }, cropMarks: true, images: ['a.png'] }, { output: 'x.png' })).rejects.toThrow(
+      /cropMarks: crop marks are drawn in the bleed/,
+    );
+    await expect(plan({ size: { width: 100, height: 100 }, bleed: { size: 10, mod: 'mirror' }, images: ['a.png'] }, { output: 'x.png' })).rejects.toThrow(
+      /bleed\.mod: unknown key "mod"; did you mean "mode"\?/,
+    );
   });
 
   it('PDF: one page, MediaBox = trim + bleed, TrimBox and BleedBox exact in points; poppler opens it at that size', async () => {

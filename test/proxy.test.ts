@@ -23,8 +23,13 @@ describe('proxies', () => {
   });
 
   it('give the expected cell exactly the pixels of a direct decode, and a slightly different cell nearly them', async () => {
-    const translucent = await sharp({ create: { width: 600, height: 400, channels: 4, background: { r: 200, g: 40, b: 40, alpha: 0.5 } } }).png().toBuffer();
-    const rotated = await sharp(await photoLikeJpeg(7, 1024, 768, 90)).withMetadata({ orientation: 6 }).jpeg({ quality: 90 }).toBuffer();
+    const translucent = await sharp({ create: { width: 600, height: 400, channels: 4, background: { r: 200, g: 40, b: 40, alpha: 0.5 } } })
+      .png()
+      .toBuffer();
+    const rotated = await sharp(await photoLikeJpeg(7, 1024, 768, 90))
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 90 })
+      .toBuffer();
     const photos: [string, Buffer][] = [
       ['landscape', await photoLikeJpeg(1, 1024, 768, 90)],
       ['portrait', await photoLikeJpeg(2, 768, 1024, 90)],

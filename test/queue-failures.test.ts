@@ -89,7 +89,9 @@ describe('failing jobs on the queue', () => {
     const w = await worker('lowres');
     const run = await runCli(['batch', '.', '--redis', redis.url, '--queue', 'lowres', '--attempts', '3', '--backoff', '0.2', ...FAST], { cwd: dir });
     expect(run.code, run.stderr).toBe(3);
-    expect(run.stdout).toMatch(/^failed\s+soft\.json .*1 of 1 photos print under 100 dpi, nothing written: .*\/img\/0\.png prints at 24 dpi in its 1\.0×1\.0 in cell \(minimum 100\)/m);
+    expect(run.stdout).toMatch(
+      /^failed\s+soft\.json .*1 of 1 photos print under 100 dpi, nothing written: .*\/img\/0\.png prints at 24 dpi in its 1\.0×1\.0 in cell \(minimum 100\)/m,
+    );
     expect(w.log.match(/started soft\.json/g)).toHaveLength(1);
     const s = await status('lowres');
     expect(s.failed[0]).toMatchObject({ manifest: 'soft.json', attempts: 1, exitCode: 4 });
@@ -139,7 +141,10 @@ describe('failing jobs on the queue', () => {
     expect(result.invalid).toEqual([expect.objectContaining({ manifest: manifestName(1), reason: expect.stringMatching(/invalid manifest: colums/) })]);
 
     // Broken after it was enqueued (no worker yet): the worker fails it once, UnrecoverableError.
-    await writeFile(path.join(dir, manifestName(0)), JSON.stringify({ output: 'out00.png', size: { width: 100, height: 100 }, images: [], layout: { type: 'grid', columns: 2 }, colour: 1 }));
+    await writeFile(
+      path.join(dir, manifestName(0)),
+      JSON.stringify({ output: 'out00.png', size: { width: 100, height: 100 }, images: [], layout: { type: 'grid', columns: 2 }, colour: 1 }),
+    );
     const w = await worker('bad');
     const run = await runCli(['batch', manifestName(0), '--redis', redis.url, '--queue', 'bad', ...FAST], { cwd: dir });
     // The file changed, so batch enqueues a new job for the new bytes and refuses it itself.

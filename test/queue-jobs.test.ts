@@ -25,7 +25,15 @@ describe('failure classes', () => {
     const gone = classifyFailure(new ImagesFailedError([{ src: 'http://x/1.png', code: 'E_HTTP_404', reason: 'HTTP 404', status: 404 }], 2), 2);
     expect(gone).toMatchObject({ exitCode: 3, permanent: true });
     expect(gone.reason).toBe('1 of 2 images failed, nothing written: http://x/1.png: HTTP 404');
-    const busy = classifyFailure(new ImagesFailedError([{ src: 'http://x/1.png', code: 'E_HTTP_503', reason: 'HTTP 503', status: 503 }, { src: 'http://x/2.png', code: 'E_HTTP_404', reason: 'HTTP 404', status: 404 }], 2));
+    const busy = classifyFailure(
+      new ImagesFailedError(
+        [
+          { src: 'http://x/1.png', code: 'E_HTTP_503', reason: 'HTTP 503', status: 503 },
+          { src: 'http://x/2.png', code: 'E_HTTP_404', reason: 'HTTP 404', status: 404 },
+        ],
+        2,
+      ),
+    );
     expect(busy).toMatchObject({ exitCode: 3, permanent: false });
     expect(jobError(busy)).not.toBeInstanceOf(UnrecoverableError);
     expect(classifyFailure(new ImagesFailedError([{ src: 'http://x/1.png', code: 'E_NETWORK', reason: 'connection closed by the server' }], 1)).permanent).toBe(false);

@@ -83,7 +83,13 @@ describe('collage worker + batch --redis', () => {
       const job = await queue.getJob(id);
       expect(job!.returnvalue).toMatchObject({ output: { path: path.join(dir, outputName(0)), width: 100, height: 100, dpi: 50 }, images: { total: 2, failed: [] } });
       // With the preflight: the fixture's 24 and 16 px photos cover 1×2 in cells at 12 and 8 dpi.
-      expect(job!.returnvalue.images).toMatchObject({ lowResolution: [{ index: 0, dpi: 12 }, { index: 1, dpi: 8 }], resolution: { minDpi: 150, min: 8 } });
+      expect(job!.returnvalue.images).toMatchObject({
+        lowResolution: [
+          { index: 0, dpi: 12 },
+          { index: 1, dpi: 8 },
+        ],
+        resolution: { minDpi: 150, min: 8 },
+      });
       expect(job!.progress).toMatchObject({ stage: 'written', percent: 100 });
     } finally {
       await queue.close();

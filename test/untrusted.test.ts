@@ -28,7 +28,9 @@ async function noisePhoto(width: number, height: number, seed: number): Promise<
   const pixels = Buffer.alloc(width * height * 3);
   let x = seed * 2654435761;
   for (let i = 0; i < pixels.length; i++) pixels[i] = (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24;
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** Photos of several shapes (so aspect-aware layouts have something to do), local files in `dir/photos`. */
@@ -352,7 +354,13 @@ describe('a reader that goes away', () => {
   it('collage plan | head -c 100: EPIPE ends the command quietly (no stack trace)', async () => {
     const dir = await tempDir();
     // A grid plan needs no photos: 3,000 placements are far more than a pipe buffer.
-    await writeFile(path.join(dir, 'big.json'), manifest(Array.from({ length: 3000 }, (_, i) => `photos/${i}.jpg`), { size: { width: 3000, height: 2000 } }));
+    await writeFile(
+      path.join(dir, 'big.json'),
+      manifest(
+        Array.from({ length: 3000 }, (_, i) => `photos/${i}.jpg`),
+        { size: { width: 3000, height: 2000 } },
+      ),
+    );
     const child = spawn(process.execPath, [CLI, 'plan', 'big.json'], { cwd: dir });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -99,7 +99,22 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
   const cwd = options.cwd ?? process.cwd();
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal;
-  const { jobs: _j, force, lock = 'wait', fetch, maxPixels, maxMemory, jobTimeout, cellCache, signal: _s, onEvent: _e, exclude, outputRoot, followSymlinks = false, ...overrides } = options;
+  const {
+    jobs: _j,
+    force,
+    lock = 'wait',
+    fetch,
+    maxPixels,
+    maxMemory,
+    jobTimeout,
+    cellCache,
+    signal: _s,
+    onEvent: _e,
+    exclude,
+    outputRoot,
+    followSymlinks = false,
+    ...overrides
+  } = options;
   const fetchOptions: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, cacheDir: defaultCacheDir(), ...fetch };
   const dispatcher = fetchOptions.dispatcher ?? createHttpDispatcher(fetchOptions);
   const concurrency = options.jobs ?? defaultJobs();
@@ -141,7 +156,8 @@ export async function batch(inputs: string[], options: BatchOptions = {}): Promi
       };
     } catch (error) {
       if (error instanceof ManifestError) job.invalid = invalid(job, error.problems, null);
-      else job.invalid = { manifest, output: null, status: 'invalid', reason: errorMessage(error), exitCode: error instanceof CollageError ? error.exitCode : ExitCode.usage, ms: 0 };
+      else
+        job.invalid = { manifest, output: null, status: 'invalid', reason: errorMessage(error), exitCode: error instanceof CollageError ? error.exitCode : ExitCode.usage, ms: 0 };
     }
     return job;
   }

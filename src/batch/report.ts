@@ -81,7 +81,11 @@ export function formatTable(report: BatchReport): string {
   const rows = report.jobs.map((job) => [job.status, job.manifest, job.bytes !== undefined ? formatBytes(job.bytes) : '-', seconds(job.ms), lowResColumn(job), job.reason]);
   const header = ['status', 'manifest', 'size', 'time', 'low-res', 'reason'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === header.length - 1 ? 0 : r[i]!.length))));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const s = report.summary;
   const total =
     `${s.total} job${s.total === 1 ? '' : 's'}: ${s.built} built, ${s.skipped} skipped, ${s.failed} failed, ${s.invalid} invalid` +

@@ -104,11 +104,7 @@ export interface Freshness {
 }
 
 /** Cheap checks first (stat, hashes), then inputs: files by stat, URLs by conditional HEAD. */
-export async function checkFreshness(
-  state: JobState | null,
-  current: Current,
-  net: { dispatcher: Dispatcher; options: FetchOptions; signal?: AbortSignal },
-): Promise<Freshness> {
+export async function checkFreshness(state: JobState | null, current: Current, net: { dispatcher: Dispatcher; options: FetchOptions; signal?: AbortSignal }): Promise<Freshness> {
   if (!state) return { fresh: false, reason: 'no record of an earlier build' };
   const output = await stampOf(current.output);
   if (!output) return { fresh: false, reason: 'output missing' };

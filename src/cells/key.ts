@@ -55,7 +55,10 @@ export function cellKey(p: CellParameters): string {
  * WebCrypto's digest, off the main thread, copies the band first: more page faults than it saves.)
  */
 export function bandKey(pixels: Uint8Array, params: string): string {
-  return createHash('sha256').update(JSON.stringify([codeVersions(), 'band', params])).update(pixels).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([codeVersions(), 'band', params]))
+    .update(pixels)
+    .digest('hex');
 }
 
 export function sourceHash(bytes: Uint8Array): string {

@@ -166,7 +166,10 @@ export class CellStore {
     while (this.writes.size > 0) await Promise.all(this.writes);
     if (this.writtenSinceScan === 0) return;
     const stamp = path.join(this.dir, STAMP);
-    const last = await stat(stamp).then((s) => s.mtimeMs, () => 0);
+    const last = await stat(stamp).then(
+      (s) => s.mtimeMs,
+      () => 0,
+    );
     if (this.writtenSinceScan < this.maxBytes / 10 && Date.now() - last < SCAN_EVERY_MS) return;
     this.writtenSinceScan = 0;
     await writeFile(stamp, '').catch(() => {});
@@ -215,7 +218,17 @@ export async function setCellTime(store: CellStore, key: string, when: Date): Pr
 
 const NO_SOURCE = { width: 0, height: 0 };
 
-function entryOf(codec: number, width: number, height: number, dx: number, dy: number, crop: number, source: { width: number; height: number }, length: number, payload: Buffer): Buffer {
+function entryOf(
+  codec: number,
+  width: number,
+  height: number,
+  dx: number,
+  dy: number,
+  crop: number,
+  source: { width: number; height: number },
+  length: number,
+  payload: Buffer,
+): Buffer {
   const entry = Buffer.allocUnsafe(HEADER + payload.length);
   MAGIC.copy(entry, 0);
   entry.writeUInt32LE(width, 12);
@@ -258,5 +271,13 @@ function decodeEntry(entry: Buffer): StoredCell | null {
     return null;
   }
   if (data.length !== length) return null;
-  return { data, width, height, dx: entry.readInt32LE(20), dy: entry.readInt32LE(24), crop: entry.readUInt32LE(36) / CROP_UNITS, source: { width: entry.readUInt32LE(40), height: entry.readUInt32LE(44) } };
+  return {
+    data,
+    width,
+    height,
+    dx: entry.readInt32LE(20),
+    dy: entry.readInt32LE(24),
+    crop: entry.readUInt32LE(36) / CROP_UNITS,
+    source: { width: entry.readUInt32LE(40), height: entry.readUInt32LE(44) },
+  };
 }

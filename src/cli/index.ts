@@ -59,7 +59,6 @@ interface BuildFlags extends CommonFlags {
   jobTimeout?: number;
 }
 
-
 /** Where outputs may go: `--output-root` (or COLLAGE_OUTPUT_ROOT) and `--follow-symlinks`. */
 interface OutputPolicyFlags {
   outputRoot?: string;
@@ -122,11 +121,23 @@ let jsonMode = false;
 
 export function createProgram(): Command {
   const program = new Command('collage')
-    .description(`Headless print-resolution photo collages: a manifest of images in, a press-ready ${FORMATS.map(formatName).join(', ').replace(/, ([^,]+)$/, ' or $1')} out.`)
+    .description(
+      `Headless print-resolution photo collages: a manifest of images in, a press-ready ${FORMATS.map(formatName)
+        .join(', ')
+        .replace(/, ([^,]+)$/, ' or $1')} out.`,
+    )
     .version(version, '-V, --version')
     // Commander's own errors (unknown option, missing argument, a bad value) as one `collage:` line
     // like every other; set before the commands are added, which copy it.
-    .configureOutput({ outputError: (message, write) => write(`collage: ${message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`) })
+    .configureOutput({
+      outputError: (message, write) =>
+        write(
+          `collage: ${message
+            .replace(/^error: /, '')
+            .trim()
+            .replace(/\s*\n\s*/g, ' ')} (see --help)\n`,
+        ),
+    })
     .exitOverride();
 
   addEnvironmentHelp(
@@ -138,41 +149,43 @@ export function createProgram(): Command {
       'build',
     ),
   ).action(async (manifest: string, flags: BuildFlags & OutputPolicyFlags) => {
-      setModes(flags);
-      const progress = createProgressReporter(process.stderr, flags.quiet || flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
-      const options: BuildOptions = {
-        ...overridesFrom(flags),
-        ...fetchOptionsFrom(flags),
-        ...outputPolicyFrom(flags),
-        ...maxMemoryFrom(flags),
-        onProgress: progress,
-      };
-      let report: BuildReport;
-      try {
-        report = await build(manifest, options);
-      } finally {
-        progress.clear();
-      }
-      printWarnings(report.warnings, flags);
-      // Photos under the resolution threshold are warnings too: on stderr with --json as without.
-      if (!flags.quiet) warnLowResolution(report.images.lowResolution, report.images.resolution.minDpi);
-      if (flags.json) printJson(report);
-      // Under skip or placeholder the photos that failed are warnings: on stderr with --json too, one line each.
-      if (!flags.quiet && report.images.failed.length > 0) {
-        const n = report.images.failed.length;
-        process.stderr.write(
-          `collage: ${n} of ${report.images.total} image${report.images.total === 1 ? '' : 's'} failed (${flags.onError ?? 'manifest onError'})\n` +
-            report.images.failed.map((f) => `  ${formatFailure(f)}\n`).join(''),
-        );
-      }
-      if (!flags.quiet && !flags.json) warnLayout(report.layout);
-      if (flags.verbose && !flags.json) process.stderr.write(formatTimings(report.timings));
-    });
+    setModes(flags);
+    const progress = createProgressReporter(process.stderr, flags.quiet || flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
+    const options: BuildOptions = {
+      ...overridesFrom(flags),
+      ...fetchOptionsFrom(flags),
+      ...outputPolicyFrom(flags),
+      ...maxMemoryFrom(flags),
+      onProgress: progress,
+    };
+    let report: BuildReport;
+    try {
+      report = await build(manifest, options);
+    } finally {
+      progress.clear();
+    }
+    printWarnings(report.warnings, flags);
+    // Photos under the resolution threshold are warnings too: on stderr with --json as without.
+    if (!flags.quiet) warnLowResolution(report.images.lowResolution, report.images.resolution.minDpi);
+    if (flags.json) printJson(report);
+    // Under skip or placeholder the photos that failed are warnings: on stderr with --json too, one line each.
+    if (!flags.quiet && report.images.failed.length > 0) {
+      const n = report.images.failed.length;
+      process.stderr.write(
+        `collage: ${n} of ${report.images.total} image${report.images.total === 1 ? '' : 's'} failed (${flags.onError ?? 'manifest onError'})\n` +
+          report.images.failed.map((f) => `  ${formatFailure(f)}\n`).join(''),
+      );
+    }
+    if (!flags.quiet && !flags.json) warnLayout(report.layout);
+    if (flags.verbose && !flags.json) process.stderr.write(formatTimings(report.timings));
+  });
 
   addOptions(
     program
       .command('plan')
-      .description('print the layout as JSON (canvas size, every placement and its photo\'s effective dpi) without rendering; reads only the photos\' headers (a range request where the server takes one)')
+      .description(
+        "print the layout as JSON (canvas size, every placement and its photo's effective dpi) without rendering; reads only the photos' headers (a range request where the server takes one)",
+      )
       .argument('<manifest>', 'JSON or plain-text manifest'),
     'plan',
   ).action(async (manifest: string, flags: BuildFlags) => {
@@ -204,13 +217,23 @@ export function createProgram(): Command {
       'proof',
     ),
   )
-    .addHelpText('after', '\nThe proof is written to -o (PNG, or JPEG when named .jpg), else beside the print\'s output as <name>.proof.png.\nResolution is judged at the print\'s size and dpi; --on-low-res does not stop a proof.')
+    .addHelpText(
+      'after',
+      "\nThe proof is written to -o (PNG, or JPEG when named .jpg), else beside the print's output as <name>.proof.png.\nResolution is judged at the print's size and dpi; --on-low-res does not stop a proof.",
+    )
     .action(async (manifest: string, flags: BuildFlags & OutputPolicyFlags & { longEdge?: number }) => {
       setModes(flags);
       const progress = createProgressReporter(process.stderr, flags.quiet || flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain');
       let report;
       try {
-        report = await proof(manifest, { ...overridesFrom(flags), ...fetchOptionsFrom(flags), ...outputPolicyFrom(flags), ...maxMemoryFrom(flags), longEdge: flags.longEdge, onProgress: progress });
+        report = await proof(manifest, {
+          ...overridesFrom(flags),
+          ...fetchOptionsFrom(flags),
+          ...outputPolicyFrom(flags),
+          ...maxMemoryFrom(flags),
+          longEdge: flags.longEdge,
+          onProgress: progress,
+        });
       } finally {
         progress.clear();
       }
@@ -234,8 +257,7 @@ export function createProgram(): Command {
     const bleed = spec.bleed.size > 0 ? { bleed: spec.bleed.size, trim: { width: spec.width, height: spec.height } } : {};
     if (flags.json) {
       printJson({ valid: true, images: spec.images.length, width, height, dpi: spec.dpi, ...bleed, layout: spec.layout.type, output: spec.output, warnings: spec.warnings });
-    }
-    else if (!flags.quiet) {
+    } else if (!flags.quiet) {
       const trim = spec.bleed.size > 0 ? ` (${spec.width}×${spec.height} trim + ${spec.bleed.size} px bleed per side)` : '';
       process.stdout.write(`${manifest}: valid — ${spec.images.length} images, ${width}×${height} px${trim} at ${spec.dpi} dpi, ${spec.layout.type} → ${spec.output}\n`);
     }
@@ -251,19 +273,19 @@ export function createProgram(): Command {
       'batch',
     ),
   ).action(async (inputs: string[], flags: BatchFlags & QueueFlags & OutputPolicyFlags) => {
-      setModes(flags);
-      if (flags.redis) return void (process.exitCode = await runQueueBatch(inputs, flags as never, helpers));
-      const options: BatchOptions = {
-        ...overridesFrom(flags),
-        ...fetchOptionsFrom(flags),
-        ...outputPolicyFrom(flags),
-        ...maxMemoryFrom(flags),
-        ...(flags.jobs !== undefined && { jobs: flags.jobs }),
-        force: Boolean(flags.force),
-        ...(flags.lock !== undefined && { lock: flags.lock as LockMode }),
-      };
-      process.exitCode = await runBatch(inputs, options, flags);
-    });
+    setModes(flags);
+    if (flags.redis) return void (process.exitCode = await runQueueBatch(inputs, flags as never, helpers));
+    const options: BatchOptions = {
+      ...overridesFrom(flags),
+      ...fetchOptionsFrom(flags),
+      ...outputPolicyFrom(flags),
+      ...maxMemoryFrom(flags),
+      ...(flags.jobs !== undefined && { jobs: flags.jobs }),
+      force: Boolean(flags.force),
+      ...(flags.lock !== undefined && { lock: flags.lock as LockMode }),
+    };
+    process.exitCode = await runBatch(inputs, options, flags);
+  });
 
   registerQueueCommands(program, helpers);
 
@@ -277,7 +299,8 @@ export function createProgram(): Command {
       const bytes = entries.reduce((sum, e) => sum + e.size, 0);
       if (flags.json) printJson({ dir, entries: entries.length, bytes, items: entries.map((e) => ({ ...e, time: new Date(e.time).toISOString() })) });
       else {
-        for (const e of entries) process.stdout.write(`${formatBytes(e.size).padStart(9)}  ${new Date(e.time).toISOString()}  ${e.url}${e.private ? '  (private: fetched with credentials)' : ''}\n`);
+        for (const e of entries)
+          process.stdout.write(`${formatBytes(e.size).padStart(9)}  ${new Date(e.time).toISOString()}  ${e.url}${e.private ? '  (private: fetched with credentials)' : ''}\n`);
         process.stdout.write(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, ${formatBytes(bytes)} in ${dir}\n`);
       }
     });
@@ -310,7 +333,7 @@ export function createProgram(): Command {
     program
       .command('fonts')
       .description('list the caption fonts, in fallback order, and the scripts each draws: the bundled ones, then a manifest\'s "fonts" and --font files')
-      .argument('[manifest]', 'also list this manifest\'s fonts and the installed fonts its captions name'),
+      .argument('[manifest]', "also list this manifest's fonts and the installed fonts its captions name"),
     'fonts',
   ).action(async (manifest: string | undefined, flags: BuildFlags & { font?: string[] }) => {
     setModes(flags);
@@ -349,7 +372,9 @@ function warnLayout(layout: { maxCrop: number; overCrop: { crop: number }[]; unf
   const over = layout.overCrop;
   if (over.length > 0) {
     const worst = Math.max(...over.map((o) => o.crop));
-    process.stderr.write(`collage: ${over.length} photo${over.length === 1 ? '' : 's'} cropped more than layout.maxCrop ${layout.maxCrop} % (up to ${worst} %); listed in --json (layout.overCrop)\n`);
+    process.stderr.write(
+      `collage: ${over.length} photo${over.length === 1 ? '' : 's'} cropped more than layout.maxCrop ${layout.maxCrop} % (up to ${worst} %); listed in --json (layout.overCrop)\n`,
+    );
   }
   if (layout.unfilled) {
     process.stderr.write(`collage: ${layout.unfilled} % of the page left as background: the photos could not fill it within layout.maxCrop ${layout.maxCrop} %\n`);

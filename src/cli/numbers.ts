@@ -14,12 +14,14 @@ export const integer = (name: string, min: number, max: number) => (value: strin
 };
 
 /** A number over 0 and at most `max` (`least`: the smallest that makes sense, when more than 0). */
-export const positiveNumber = (name: string, max: number, least = 0) => (value: string) => {
-  const n = parse(value);
-  const ok = Number.isFinite(n) && (least > 0 ? n >= least : n > 0) && n <= max;
-  if (!ok) throw new InvalidArgumentError(`${name} must be a number ${least > 0 ? `from ${format(least)}` : 'over 0'} up to ${format(max)}`);
-  return n;
-};
+export const positiveNumber =
+  (name: string, max: number, least = 0) =>
+  (value: string) => {
+    const n = parse(value);
+    const ok = Number.isFinite(n) && (least > 0 ? n >= least : n > 0) && n <= max;
+    if (!ok) throw new InvalidArgumentError(`${name} must be a number ${least > 0 ? `from ${format(least)}` : 'over 0'} up to ${format(max)}`);
+    return n;
+  };
 
 /**
  * A duration in seconds within sane bounds: below a second a timeout only blames every photo for
@@ -37,12 +39,14 @@ function parse(value: string): number {
 }
 
 /** `--focus`: "auto", or "x,y" with both in 0..1. */
-export const focus = (name: string) => (value: string): 'auto' | [number, number] => {
-  if (value.trim() === 'auto') return 'auto';
-  const parts = value.split(',').map(parse);
-  if (parts.length !== 2 || !parts.every((n) => n >= 0 && n <= 1)) throw new InvalidArgumentError(`${name} must be auto or x,y with both from 0 to 1, e.g. 0.5,0.3`);
-  return parts as [number, number];
-};
+export const focus =
+  (name: string) =>
+  (value: string): 'auto' | [number, number] => {
+    if (value.trim() === 'auto') return 'auto';
+    const parts = value.split(',').map(parse);
+    if (parts.length !== 2 || !parts.every((n) => n >= 0 && n <= 1)) throw new InvalidArgumentError(`${name} must be auto or x,y with both from 0 to 1, e.g. 0.5,0.3`);
+    return parts as [number, number];
+  };
 
 /** A percentage from 0 to `max`: "5" or "5%". */
 export const percent = (name: string, max: number) => (value: string) => {
@@ -52,11 +56,13 @@ export const percent = (name: string, max: number) => (value: string) => {
 };
 
 /** "auto", a ratio "4:3" (kept as written), or a number width/height from `min` to `max`. */
-export const aspect = (name: string, min: number, max: number) => (value: string): string | number => {
-  const message = `${name} must be auto, a ratio such as 4:3, or a number (width/height) from ${min} to ${max}`;
-  if (value.trim() === 'auto') return 'auto';
-  const ratio = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
-  const n = ratio ? Number(ratio[1]) / Number(ratio[2]) : parse(value);
-  if (!(n >= min && n <= max)) throw new InvalidArgumentError(message);
-  return ratio ? value.trim() : n;
-};
+export const aspect =
+  (name: string, min: number, max: number) =>
+  (value: string): string | number => {
+    const message = `${name} must be auto, a ratio such as 4:3, or a number (width/height) from ${min} to ${max}`;
+    if (value.trim() === 'auto') return 'auto';
+    const ratio = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
+    const n = ratio ? Number(ratio[1]) / Number(ratio[2]) : parse(value);
+    if (!(n >= min && n <= max)) throw new InvalidArgumentError(message);
+    return ratio ? value.trim() : n;
+  };

@@ -75,51 +75,65 @@ export async function runQueueBatch(inputs: string[], flags: Flags & QueueFlags 
 export function registerQueueCommands(program: Command, h: CliHelpers): void {
   addEnvironmentHelp(addOptions(program.command('worker'), 'worker'))
     .description('take render jobs from a Redis queue and build them (one process per machine or container); SIGTERM finishes the running job and exits 0')
-    .action(async (flags: Flags & QueueFlags & { jobs?: number; concurrency?: number; lockDuration?: number; stalledInterval?: number; maxStalled?: number; cacheDir?: string; cache?: boolean; logFormat?: string }) => {
-      h.setModes(flags);
-      // The old name of --jobs (build's --concurrency counts downloads): still taken, with a word.
-      if (flags.concurrency !== undefined) process.stderr.write('collage: warning: worker --concurrency is deprecated; use --jobs (jobs rendered at once)\n');
-      const jobs = flags.jobs ?? flags.concurrency;
-      const log = (event: WorkerEvent) => {
-        if (flags.logFormat === 'json') return void process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event: event.type, ...event, type: undefined })}\n`);
-        if (flags.quiet && event.type !== 'error') return;
-        const line =
-          event.type === 'ready'
-            ? `worker ${event.worker} on queue ${event.queue}, ${event.concurrency} job${event.concurrency === 1 ? '' : 's'} at a time`
-            : event.type === 'job-start'
-              ? `started ${event.manifest} (job ${event.id}, attempt ${event.attempt})`
-              : event.type === 'job-completed'
-                ? `built ${event.manifest} → ${event.output} (${event.bytes} bytes, ${(event.ms / 1000).toFixed(2)} s)`
-                : event.type === 'job-failed'
-                  ? `failed ${event.manifest}${event.willRetry ? ' (will retry)' : ''}: ${event.reason}`
-                  : `error: ${event.message}`;
-        process.stderr.write(`collage: ${line}\n`);
-      };
-      const worker = await (await queueModule()).startWorker({
-        redis: requireRedis(flags),
-        ...(flags.queue && { queue: flags.queue }),
-        ...(jobs !== undefined && { concurrency: jobs }),
-        ...h.maxMemoryFrom(flags as { maxMemory?: number }),
-        ...(flags.lockDuration !== undefined && { lockDurationMs: Math.round(flags.lockDuration * 1000) }),
-        ...(flags.stalledInterval !== undefined && { stalledIntervalMs: Math.round(flags.stalledInterval * 1000) }),
-        ...(flags.maxStalled !== undefined && { maxStalledCount: flags.maxStalled }),
-        cacheDir: flags.cache === false ? null : (flags.cacheDir ?? defaultCacheDir()),
-        ...h.outputPolicyFrom(flags as never),
-        onEvent: log,
-      });
-      await new Promise<void>((resolve) => {
-        let closing = false;
-        const onSignal = (sig: NodeJS.Signals) => {
-          if (closing) process.exit(128 + (constants.signals[sig] ?? 1));
-          closing = true;
-          if (!flags.quiet) process.stderr.write(`collage: ${sig}: finishing the running job, taking no new one (again to quit now)\n`);
-          worker.close().then(resolve, resolve);
+    .action(
+      async (
+        flags: Flags &
+          QueueFlags & {
+            jobs?: number;
+            concurrency?: number;
+            lockDuration?: number;
+            stalledInterval?: number;
+            maxStalled?: number;
+            cacheDir?: string;
+            cache?: boolean;
+            logFormat?: string;
+          },
+      ) => {
+        h.setModes(flags);
+        // The old name of --jobs (build's --concurrency counts downloads): still taken, with a word.
+        if (flags.concurrency !== undefined) process.stderr.write('collage: warning: worker --concurrency is deprecated; use --jobs (jobs rendered at once)\n');
+        const jobs = flags.jobs ?? flags.concurrency;
+        const log = (event: WorkerEvent) => {
+          if (flags.logFormat === 'json') return void process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event: event.type, ...event, type: undefined })}\n`);
+          if (flags.quiet && event.type !== 'error') return;
+          const line =
+            event.type === 'ready'
+              ? `worker ${event.worker} on queue ${event.queue}, ${event.concurrency} job${event.concurrency === 1 ? '' : 's'} at a time`
+              : event.type === 'job-start'
+                ? `started ${event.manifest} (job ${event.id}, attempt ${event.attempt})`
+                : event.type === 'job-completed'
+                  ? `built ${event.manifest} → ${event.output} (${event.bytes} bytes, ${(event.ms / 1000).toFixed(2)} s)`
+                  : event.type === 'job-failed'
+                    ? `failed ${event.manifest}${event.willRetry ? ' (will retry)' : ''}: ${event.reason}`
+                    : `error: ${event.message}`;
+          process.stderr.write(`collage: ${line}\n`);
         };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-      });
-      if (!flags.quiet) process.stderr.write('collage: worker stopped\n');
-    });
+        const worker = await (await queueModule()).startWorker({
+          redis: requireRedis(flags),
+          ...(flags.queue && { queue: flags.queue }),
+          ...(jobs !== undefined && { concurrency: jobs }),
+          ...h.maxMemoryFrom(flags as { maxMemory?: number }),
+          ...(flags.lockDuration !== undefined && { lockDurationMs: Math.round(flags.lockDuration * 1000) }),
+          ...(flags.stalledInterval !== undefined && { stalledIntervalMs: Math.round(flags.stalledInterval * 1000) }),
+          ...(flags.maxStalled !== undefined && { maxStalledCount: flags.maxStalled }),
+          cacheDir: flags.cache === false ? null : (flags.cacheDir ?? defaultCacheDir()),
+          ...h.outputPolicyFrom(flags as never),
+          onEvent: log,
+        });
+        await new Promise<void>((resolve) => {
+          let closing = false;
+          const onSignal = (sig: NodeJS.Signals) => {
+            if (closing) process.exit(128 + (constants.signals[sig] ?? 1));
+            closing = true;
+            if (!flags.quiet) process.stderr.write(`collage: ${sig}: finishing the running job, taking no new one (again to quit now)\n`);
+            worker.close().then(resolve, resolve);
+          };
+          process.on('SIGINT', onSignal);
+          process.on('SIGTERM', onSignal);
+        });
+        if (!flags.quiet) process.stderr.write('collage: worker stopped\n');
+      },
+    );
 
   addOptions(
     program
@@ -130,13 +144,21 @@ export function registerQueueCommands(program: Command, h: CliHelpers): void {
   ).action(async (inputs: string[], flags: Flags & QueueFlags) => {
     h.setModes(flags);
     const { enqueue } = await queueModule();
-    const result = await enqueue(inputs, { redis: requireRedis(flags), ...(flags.queue && { queue: flags.queue }), ...retryOf(flags), force: Boolean(flags.force), render: await renderOf(flags, h) });
+    const result = await enqueue(inputs, {
+      redis: requireRedis(flags),
+      ...(flags.queue && { queue: flags.queue }),
+      ...retryOf(flags),
+      force: Boolean(flags.force),
+      render: await renderOf(flags, h),
+    });
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (!flags.quiet) {
       for (const job of result.jobs) process.stdout.write(`${job.state.padEnd(7)}  ${job.id.slice(0, 12)}  ${job.manifest}\n`);
       for (const bad of result.invalid) process.stdout.write(`invalid  ${'-'.padEnd(12)}  ${bad.manifest}: ${bad.reason}\n`);
       const n = (s: string) => result.jobs.filter((j) => j.state === s).length;
-      process.stdout.write(`queue ${result.queue}: ${n('added')} added, ${n('queued')} already queued, ${n('done')} already done, ${n('retried')} retried, ${result.invalid.length} invalid\n`);
+      process.stdout.write(
+        `queue ${result.queue}: ${n('added')} added, ${n('queued')} already queued, ${n('done')} already done, ${n('retried')} retried, ${result.invalid.length} invalid\n`,
+      );
     }
     process.exitCode = result.invalid.length > 0 ? ExitCode.usage : ExitCode.ok;
   });
@@ -149,9 +171,9 @@ export function registerQueueCommands(program: Command, h: CliHelpers): void {
       .description('waiting, active, completed and failed jobs, with the reasons of the failed ones'),
     'queue-status',
   ).action(async (flags: Flags & QueueFlags & { limit?: number }) => {
-      h.setModes(flags);
-      const { queueStatus, formatStatus } = await queueModule();
-      const status = await queueStatus({ redis: requireRedis(flags), ...(flags.queue && { queue: flags.queue }), ...(flags.limit && { limit: flags.limit }) });
-      process.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
-    });
+    h.setModes(flags);
+    const { queueStatus, formatStatus } = await queueModule();
+    const status = await queueStatus({ redis: requireRedis(flags), ...(flags.queue && { queue: flags.queue }), ...(flags.limit && { limit: flags.limit }) });
+    process.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+  });
 }

@@ -104,7 +104,11 @@ export async function readImageHeader(bytes: Buffer, src: string): Promise<Image
       ...(taken !== null && { taken }),
       ...(cmyk && { cmyk }),
       // Markers libvips read but we could not: its progressive flag, no chroma subsampling assumed.
-      frame: decodeFrame(format, bytes, format === 'jpeg' ? { components: meta.channels ?? 4, coding: meta.isProgressive ? 'progressive' : 'baseline', samplesPerPixel: meta.channels ?? 4 } : null),
+      frame: decodeFrame(
+        format,
+        bytes,
+        format === 'jpeg' ? { components: meta.channels ?? 4, coding: meta.isProgressive ? 'progressive' : 'baseline', samplesPerPixel: meta.channels ?? 4 } : null,
+      ),
     };
   } catch (error) {
     throw new ImageError(src, `corrupt ${format.toUpperCase()} header`, { code: 'E_CORRUPT', cause: error });
@@ -119,11 +123,9 @@ export function uprightSize(header: ImageHeader): { width: number; height: numbe
 export function checkPixelLimit(header: ImageHeader, src: string, options: DecodeOptions): void {
   const pixels = header.width * header.height;
   if (pixels > options.maxPixels) {
-    throw new ImageError(
-      src,
-      `${header.width}×${header.height} px (${(pixels / 1e6).toFixed(0)} Mpx) is over the ${(options.maxPixels / 1e6).toFixed(0)} Mpx decode limit`,
-      { code: 'E_PIXEL_LIMIT' },
-    );
+    throw new ImageError(src, `${header.width}×${header.height} px (${(pixels / 1e6).toFixed(0)} Mpx) is over the ${(options.maxPixels / 1e6).toFixed(0)} Mpx decode limit`, {
+      code: 'E_PIXEL_LIMIT',
+    });
   }
 }
 
@@ -161,7 +163,10 @@ export async function decodeForCell(
     // second, cell-sized pass: sharp drops an extend that follows a post-resize extract.
     const padded =
       pad && (width !== region.width || height !== region.height)
-        ? await sharp(data, { raw: { width: info.width, height: info.height, channels } }).extend({ ...pad, extendWith: 'mirror' }).raw().toBuffer()
+        ? await sharp(data, { raw: { width: info.width, height: info.height, channels } })
+            .extend({ ...pad, extendWith: 'mirror' })
+            .raw()
+            .toBuffer()
         : data;
     if (padded.length !== width * height * channels) throw new Error(`bleed extension returned ${padded.length} bytes`);
     if (channels === 3) return { data: padded, width, height };
@@ -290,5 +295,10 @@ function hasAdobeMarker(jpeg: Buffer): boolean {
 
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.replace(/^(VipsJpeg|VipsForeignLoad\w*|vips\w*): /, '').trim() || 'corrupt data';
+  return (
+    message
+      .split('\n')[0]!
+      .replace(/^(VipsJpeg|VipsForeignLoad\w*|vips\w*): /, '')
+      .trim() || 'corrupt data'
+  );
 }

@@ -119,7 +119,10 @@ export function calendarLayout(options: CalendarOptions): CalendarPage {
   const { content, first, last } = options;
   if (!(last >= first)) throw new LayoutError('layout', 'the calendar span is empty: "to" is before "from"');
   if (last - first + 1 > MAX_SPAN_DAYS) {
-    throw new LayoutError('layout', `the calendar would span ${(last - first + 1).toLocaleString('en-US')} days, over the ${MAX_SPAN_DAYS.toLocaleString('en-US')} (100 years) it lays out; check the photos' dates, or set "from" and "to"`);
+    throw new LayoutError(
+      'layout',
+      `the calendar would span ${(last - first + 1).toLocaleString('en-US')} days, over the ${MAX_SPAN_DAYS.toLocaleString('en-US')} (100 years) it lays out; check the photos' dates, or set "from" and "to"`,
+    );
   }
   if (!(options.cellAspect > 0 && Number.isFinite(options.cellAspect))) throw new LayoutError('layout.cellAspect', `must be a positive number, got ${options.cellAspect}`);
 

@@ -226,7 +226,10 @@ function rowHeightsInPixels(fit: RowFit, aspects: readonly number[], block: Box,
     const from = Math.max(1, Math.floor(fitted) - reach);
     const costs: number[] = [];
     for (let h = from; h <= Math.ceil(fitted) + reach; h++) {
-      let crop = leastWorstCrop(aspects.slice(start, end).map((a) => a * h), room);
+      let crop = leastWorstCrop(
+        aspects.slice(start, end).map((a) => a * h),
+        room,
+      );
       for (let i = start; i < end; i++) if (!(aspects[i]! * h > 0)) crop = Infinity;
       costs.push(crop);
     }

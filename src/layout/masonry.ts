@@ -211,8 +211,18 @@ function realise(plan: ColumnPlan, images: readonly ImageShape[], content: Box, 
     if (!column.length) return;
     const x = xs[c]!;
     // Whole-pixel heights for the least worst crop at this column's own (whole-pixel) width.
-    const sizes = apportion(column.map((i) => x.size / images[i]!.aspect), heights[c]! - (column.length - 1) * gap);
-    const cells = sizes ? stack(block.y, sizes, gap) : splitWeighted(block.y, heights[c]!, column.map((i) => 1 / images[i]!.aspect), gap);
+    const sizes = apportion(
+      column.map((i) => x.size / images[i]!.aspect),
+      heights[c]! - (column.length - 1) * gap,
+    );
+    const cells = sizes
+      ? stack(block.y, sizes, gap)
+      : splitWeighted(
+          block.y,
+          heights[c]!,
+          column.map((i) => 1 / images[i]!.aspect),
+          gap,
+        );
     cells.forEach((cell, k) => {
       const index = column[k]!;
       if (cell.size < 1) throw new LayoutError('layout', `${column.length} images do not fit in a ${content.height} px column with a ${gap} px gap`);

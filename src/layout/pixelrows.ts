@@ -12,7 +12,14 @@ import { sizeRange } from './apportion.js';
  * heights in [low, high], every photo within `crop`) that hold exactly those items; ±Infinity when
  * none. A page height + gap outside [least, most] for all the items cannot be met by any such rows.
  */
-export function reachableTotals(aspects: readonly number[], width: number, gap: number, low: number, high: number, crop: number): { least: Float64Array; most: Float64Array } | null {
+export function reachableTotals(
+  aspects: readonly number[],
+  width: number,
+  gap: number,
+  low: number,
+  high: number,
+  crop: number,
+): { least: Float64Array; most: Float64Array } | null {
   const n = aspects.length;
   if (high < low) return null;
   const span = high - low + 1;

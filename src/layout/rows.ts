@@ -295,7 +295,14 @@ export function breaksWithin(aspects: readonly number[], rows: number, options: 
  * The least crop (to `resolution`) at which `breaksWithin` finds rows, and those rows; null when
  * even `maxCrop` cannot.
  */
-export function leastCropBreaks(aspects: readonly number[], rows: number, options: Omit<RowBreakOptions, 'target'>, maxCrop: number, deviation: number, resolution = 1e-4): (FittedBreaks & { crop: number }) | null {
+export function leastCropBreaks(
+  aspects: readonly number[],
+  rows: number,
+  options: Omit<RowBreakOptions, 'target'>,
+  maxCrop: number,
+  deviation: number,
+  resolution = 1e-4,
+): (FittedBreaks & { crop: number }) | null {
   let found = breaksWithin(aspects, rows, options, maxCrop, deviation);
   if (!found) return null;
   let crop = maxCrop;

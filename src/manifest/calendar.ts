@@ -18,7 +18,10 @@ const Length = v.pipe(
 );
 const Color = v.pipe(
   v.string('Invalid colour: expected a string such as "#ffffff", "rgb(255 255 255)" or "white"'),
-  v.check((value) => parseColor(value) !== null, (issue) => `Invalid colour: ${issue.received} is not #rgb, #rrggbb, rgb() or a CSS colour name`),
+  v.check(
+    (value) => parseColor(value) !== null,
+    (issue) => `Invalid colour: ${issue.received} is not #rgb, #rrggbb, rgb() or a CSS colour name`,
+  ),
   v.description('A CSS colour: #rgb, #rrggbb, #rrggbbaa, rgb()/rgba() or a name such as "white".'),
 );
 
@@ -34,7 +37,10 @@ export const DateSchema = v.pipe(
   v.string('Invalid date: expected a string "YYYY-MM-DD"'),
   // For editors (the JSON Schema's pattern); the check below is the real one.
   v.regex(/^\d{4}-\d{2}-\d{2}([T ].*)?$/, (issue) => `Invalid date: ${issue.received} is not "YYYY-MM-DD"`),
-  v.check((value) => parseDay(value) !== null, (issue) => `Invalid date: ${issue.received} is not a real date "YYYY-MM-DD" between 1800 and 2200`),
+  v.check(
+    (value) => parseDay(value) !== null,
+    (issue) => `Invalid date: ${issue.received} is not a real date "YYYY-MM-DD" between 1800 and 2200`,
+  ),
   v.description('A calendar day, "YYYY-MM-DD" (a time after it, as in ISO 8601, is ignored: the day is the one written).'),
 );
 
@@ -86,7 +92,7 @@ export const DayNumbersSchema = v.pipe(
     [
       v.literal(false),
       v.strictObject({
-        size: v.optional(v.pipe(Length, v.description('Font size (default: 15 % of the cell\'s shorter side).'))),
+        size: v.optional(v.pipe(Length, v.description("Font size (default: 15 % of the cell's shorter side)."))),
         color: v.optional(v.pipe(Color, v.description('Colour over photos (default white, on a soft shadow).'))),
         position: v.optional(v.pipe(v.picklist(DAY_NUMBER_POSITIONS), v.description('Corner of the cell (default top-left).'))),
       }),
@@ -100,9 +106,9 @@ export const CalendarLabelsSchema = v.pipe(
   v.strictObject({
     font: v.optional(v.pipe(v.string(), v.minLength(1), v.description('Font family (default "Inter", bundled); any other must be installed on the machine.'))),
     color: v.optional(v.pipe(Color, v.description('Month and year headings (default #262626).'))),
-    labelColor: v.optional(v.pipe(Color, v.description('Weekday initials, month names beside rows, the year beside a month, missed days\' numbers (default #8c8c8c).'))),
-    headingSize: v.optional(v.pipe(Length, v.description('Heading font size (default: 42 % of the cell\'s shorter side).'))),
-    labelSize: v.optional(v.pipe(Length, v.description('Weekday initials and month name labels (default: 17–30 % of the cell\'s shorter side).'))),
+    labelColor: v.optional(v.pipe(Color, v.description("Weekday initials, month names beside rows, the year beside a month, missed days' numbers (default #8c8c8c)."))),
+    headingSize: v.optional(v.pipe(Length, v.description("Heading font size (default: 42 % of the cell's shorter side)."))),
+    labelSize: v.optional(v.pipe(Length, v.description("Weekday initials and month name labels (default: 17–30 % of the cell's shorter side)."))),
     weekdays: v.optional(v.pipe(v.boolean(), v.description('Weekday initials over the month blocks (default true).'))),
     dayNumbers: v.optional(DayNumbersSchema),
   }),
@@ -121,12 +127,14 @@ export const CalendarLayoutSchema = v.strictObject({
   dateFrom: v.optional(
     v.pipe(
       v.picklist(DATE_SOURCES),
-      v.description('Where a photo\'s day comes from first: exif (capture time), manifest (the image\'s "date") or name (a date in the file name, e.g. 2024-03-07.jpg or IMG_20240307_…). The others follow, in the order exif, manifest, name.'),
+      v.description(
+        'Where a photo\'s day comes from first: exif (capture time), manifest (the image\'s "date") or name (a date in the file name, e.g. 2024-03-07.jpg or IMG_20240307_…). The others follow, in the order exif, manifest, name.',
+      ),
     ),
     MANIFEST_DEFAULTS.dateFrom,
   ),
-  from: v.optional(v.pipe(DateSchema, v.description('First day of the calendar (default: the earliest photo\'s). Photos before it are left out and reported.'))),
-  to: v.optional(v.pipe(DateSchema, v.description('Last day of the calendar (default: the latest photo\'s). Photos after it are left out and reported.'))),
+  from: v.optional(v.pipe(DateSchema, v.description("First day of the calendar (default: the earliest photo's). Photos before it are left out and reported."))),
+  to: v.optional(v.pipe(DateSchema, v.description("Last day of the calendar (default: the latest photo's). Photos after it are left out and reported."))),
   weekStart: v.optional(v.pipe(v.picklist(WEEKDAYS), v.description('First day of each week.')), MANIFEST_DEFAULTS.weekStart),
   locale: v.optional(Locale),
   pick: v.optional(
@@ -134,7 +142,10 @@ export const CalendarLayoutSchema = v.strictObject({
   ),
   cellAspect: v.optional(CellAspect),
   missing: v.optional(
-    v.pipe(v.picklist(MISSING_STYLES), v.description('A day without a photo: number (default: the page with the day\'s number), background (nothing), placeholder (missingColor with the number).')),
+    v.pipe(
+      v.picklist(MISSING_STYLES),
+      v.description("A day without a photo: number (default: the page with the day's number), background (nothing), placeholder (missingColor with the number)."),
+    ),
   ),
   missingColor: v.optional(v.pipe(Color, v.description('Fill of missed days with missing "placeholder" (default #ececec).'))),
   labels: v.optional(CalendarLabelsSchema),

@@ -4,7 +4,20 @@ import { normalizeManifest, type CollageSpec, type ManifestOverrides } from './n
 export { outputSize, normalizeManifest, ManifestOverridesSchema } from './normalize.js';
 export { readManifestSource, type ManifestFile };
 
-export { manifestJsonSchema, type ManifestInput, type OutputFormat, type Fit, type OnError, type OnLowRes, type BleedMode, ON_ERROR, ON_LOW_RES, DEFAULT_MIN_DPI, FORMATS, BLEED_MODES } from './schema.js';
+export {
+  manifestJsonSchema,
+  type ManifestInput,
+  type OutputFormat,
+  type Fit,
+  type OnError,
+  type OnLowRes,
+  type BleedMode,
+  ON_ERROR,
+  ON_LOW_RES,
+  DEFAULT_MIN_DPI,
+  FORMATS,
+  BLEED_MODES,
+} from './schema.js';
 export type { CollageSpec, ImageSpec, ManifestOverrides, FontFileSpec } from './normalize.js';
 export { unknownFontMessage } from './normalize.js';
 export type { Rgba } from './units.js';

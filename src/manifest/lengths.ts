@@ -29,8 +29,17 @@ function tooLarge(input: unknown): string {
 export const Length = v.pipe(
   v.union(
     [
-      v.pipe(v.number(), v.minValue(0), v.maxValue(MAX_LENGTH_PX, (issue) => tooLarge(issue.input))),
-      v.pipe(v.string(), v.maxLength(MAX_LENGTH_CHARS, (issue) => tooLarge(issue.input)), v.regex(LENGTH_PATTERN, LENGTH_MESSAGE), v.check(inBounds, (issue) => tooLarge(issue.input))),
+      v.pipe(
+        v.number(),
+        v.minValue(0),
+        v.maxValue(MAX_LENGTH_PX, (issue) => tooLarge(issue.input)),
+      ),
+      v.pipe(
+        v.string(),
+        v.maxLength(MAX_LENGTH_CHARS, (issue) => tooLarge(issue.input)),
+        v.regex(LENGTH_PATTERN, LENGTH_MESSAGE),
+        v.check(inBounds, (issue) => tooLarge(issue.input)),
+      ),
     ],
     LENGTH_MESSAGE,
   ),
@@ -40,8 +49,17 @@ export const Length = v.pipe(
 export const SignedLength = v.pipe(
   v.union(
     [
-      v.pipe(v.number(), v.minValue(-MAX_LENGTH_PX, (issue) => tooLarge(issue.input)), v.maxValue(MAX_LENGTH_PX, (issue) => tooLarge(issue.input))),
-      v.pipe(v.string(), v.maxLength(MAX_LENGTH_CHARS, (issue) => tooLarge(issue.input)), v.regex(SIGNED_LENGTH, LENGTH_MESSAGE), v.check(inBounds, (issue) => tooLarge(issue.input))),
+      v.pipe(
+        v.number(),
+        v.minValue(-MAX_LENGTH_PX, (issue) => tooLarge(issue.input)),
+        v.maxValue(MAX_LENGTH_PX, (issue) => tooLarge(issue.input)),
+      ),
+      v.pipe(
+        v.string(),
+        v.maxLength(MAX_LENGTH_CHARS, (issue) => tooLarge(issue.input)),
+        v.regex(SIGNED_LENGTH, LENGTH_MESSAGE),
+        v.check(inBounds, (issue) => tooLarge(issue.input)),
+      ),
     ],
     LENGTH_MESSAGE,
   ),

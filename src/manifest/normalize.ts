@@ -283,11 +283,7 @@ const EXTENSION_FORMATS: Record<string, OutputFormat> = {
 };
 const FORMAT_EXTENSIONS: Record<OutputFormat, string> = { png: '.png', jpeg: '.jpg', tiff: '.tif', webp: '.webp', pdf: '.pdf' };
 
-export function normalizeManifest(
-  raw: RawManifest,
-  manifestFile: string,
-  overrides: ManifestOverrides = {},
-): CollageSpec {
+export function normalizeManifest(raw: RawManifest, manifestFile: string, overrides: ManifestOverrides = {}): CollageSpec {
   const problems: ManifestProblem[] = [];
   const input = applyOverrides(raw, overrides, problems);
   if (problems.length > 0) throw new ManifestError(manifestFile, problems);
@@ -399,7 +395,10 @@ function applyLayoutOverrides(input: Record<string, unknown>, o: ManifestOverrid
   for (const key of given) {
     if (takes !== undefined && !takes.includes(key)) {
       const types = LAYOUT_TYPES.filter((type) => layoutKeys(type)!.includes(key));
-      problems.push({ path: LAYOUT_OPTIONS[key], message: `the ${String(layout.type)} layout has no ${key}; ${types.join(', ')} ${types.length === 1 ? 'has' : 'have'} (--layout)` });
+      problems.push({
+        path: LAYOUT_OPTIONS[key],
+        message: `the ${String(layout.type)} layout has no ${key}; ${types.join(', ')} ${types.length === 1 ? 'has' : 'have'} (--layout)`,
+      });
     }
     layout[key] = o[key];
   }
@@ -428,13 +427,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function toSpec(
-  m: ManifestInput,
-  manifestFile: string,
-  baseDir: string,
-  o: ManifestOverrides,
-  problems: ManifestProblem[],
-): CollageSpec {
+function toSpec(m: ManifestInput, manifestFile: string, baseDir: string, o: ManifestOverrides, problems: ManifestProblem[]): CollageSpec {
   const printDpi = m.size.dpi ?? DEFAULT_DPI;
   const dpi = o.previewDpi ?? printDpi;
   const pixelScale = dpi / printDpi;

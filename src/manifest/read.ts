@@ -3,9 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ManifestError } from '../errors.js';
 
-export type RawManifest =
-  | { kind: 'json'; value: unknown }
-  | { kind: 'text'; images: string[] };
+export type RawManifest = { kind: 'json'; value: unknown } | { kind: 'text'; images: string[] };
 
 /** A manifest file as read: its parsed form, its bytes, and the size and time of the handle they came from. */
 export interface ManifestFile {
@@ -116,7 +114,8 @@ function tooDeepAt(text: string): number | null {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {

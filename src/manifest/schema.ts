@@ -27,7 +27,10 @@ export type BleedMode = (typeof BLEED_MODES)[number];
 
 const Color = v.pipe(
   v.string('Invalid colour: expected a string such as "#ffffff", "rgb(255 255 255)" or "white"'),
-  v.check((value) => parseColor(value) !== null, (issue) => `Invalid colour: ${issue.received} is not #rgb, #rrggbb, rgb() or a CSS colour name`),
+  v.check(
+    (value) => parseColor(value) !== null,
+    (issue) => `Invalid colour: ${issue.received} is not #rgb, #rrggbb, rgb() or a CSS colour name`,
+  ),
   v.description('A CSS colour: #rgb, #rrggbb, #rrggbbaa, rgb()/rgba() or a name such as "white".'),
 );
 
@@ -50,20 +53,13 @@ const seedNumber = () =>
 const Seed = v.pipe(seedNumber(), v.description('Seed for order "shuffle": the same seed gives the same order.'));
 const OrderSchema = v.pipe(
   v.union(
-    [
-      v.picklist(ORDERS),
-      v.strictObject({ type: v.picklist(ORDERS), seed: v.optional(Seed) }),
-    ],
+    [v.picklist(ORDERS), v.strictObject({ type: v.picklist(ORDERS), seed: v.optional(Seed) })],
     'Invalid order: expected "manifest", "date", "shuffle" or { "type": "shuffle", "seed": 7 }',
   ),
   v.description('Which photo takes which cell: manifest (as listed), date (EXIF capture time, oldest first; undated photos after, as listed) or shuffle (with "seed").'),
 );
 
-const Src = v.pipe(
-  v.string(),
-  v.minLength(1, 'Invalid image: src is empty'),
-  v.description('An http:, https: or file: URL, or a path relative to the manifest.'),
-);
+const Src = v.pipe(v.string(), v.minLength(1, 'Invalid image: src is empty'), v.description('An http:, https: or file: URL, or a path relative to the manifest.'));
 
 export const ImageEntrySchema = v.union(
   [
@@ -82,7 +78,12 @@ export const ImageEntrySchema = v.union(
           v.description('Relative area hint for justified and mosaic layouts (default 1).'),
         ),
       ),
-      date: v.optional(v.pipe(DateSchema, v.description('The day the photo belongs to, "YYYY-MM-DD", for the calendar layout (used when it has no EXIF capture time, or first with dateFrom "manifest").'))),
+      date: v.optional(
+        v.pipe(
+          DateSchema,
+          v.description('The day the photo belongs to, "YYYY-MM-DD", for the calendar layout (used when it has no EXIF capture time, or first with dateFrom "manifest").'),
+        ),
+      ),
     }),
   ],
   'Invalid image: expected a URL or path string, or an object with "src"',
@@ -105,7 +106,12 @@ const Fonts = v.pipe(
 );
 
 const Count = (what: string) =>
-  v.pipe(v.number(), v.integer(`${what} must be a whole number`), v.minValue(1, `${what} must be at least 1`), v.maxValue(MAX_COLUMNS, `${what} must be at most ${MAX_COLUMNS.toLocaleString('en-US')}`));
+  v.pipe(
+    v.number(),
+    v.integer(`${what} must be a whole number`),
+    v.minValue(1, `${what} must be at least 1`),
+    v.maxValue(MAX_COLUMNS, `${what} must be at most ${MAX_COLUMNS.toLocaleString('en-US')}`),
+  );
 
 export const PERCENT_PATTERN = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/;
 const MAX_CROP_MESSAGE = 'Invalid maxCrop: expected a percentage from 0 to 99, such as 5 or "5%"';
@@ -113,7 +119,11 @@ const MaxCrop = v.pipe(
   v.union(
     [
       v.pipe(v.number(), v.minValue(0, MAX_CROP_MESSAGE), v.maxValue(99, MAX_CROP_MESSAGE)),
-      v.pipe(v.string(), v.regex(PERCENT_PATTERN, MAX_CROP_MESSAGE), v.check((value) => !(parseFloat(value) > 99), MAX_CROP_MESSAGE)),
+      v.pipe(
+        v.string(),
+        v.regex(PERCENT_PATTERN, MAX_CROP_MESSAGE),
+        v.check((value) => !(parseFloat(value) > 99), MAX_CROP_MESSAGE),
+      ),
     ],
     MAX_CROP_MESSAGE,
   ),
@@ -151,7 +161,7 @@ const CellAspect = v.pipe(
 const ResolutionAware = v.pipe(
   v.boolean(),
   v.description(
-    'Size cells by the photos\' own pixels (weights from native pixels): photos too small for an average cell at preflight.minDpi get smaller cells, the space going to sharper ones, so fewer print under it.',
+    "Size cells by the photos' own pixels (weights from native pixels): photos too small for an average cell at preflight.minDpi get smaller cells, the space going to sharper ones, so fewer print under it.",
   ),
 );
 
@@ -166,7 +176,12 @@ export const GridLayoutSchema = v.strictObject({
 
 export const JustifiedLayoutSchema = v.strictObject({
   type: v.literal('justified'),
-  rowHeight: v.optional(v.pipe(Length, v.description('Preferred row height: rows are kept even around it, but the page decides how many there are (default: what fills the page with photos near their own shape).'))),
+  rowHeight: v.optional(
+    v.pipe(
+      Length,
+      v.description('Preferred row height: rows are kept even around it, but the page decides how many there are (default: what fills the page with photos near their own shape).'),
+    ),
+  ),
   maxCrop: v.optional(MaxCrop, MANIFEST_DEFAULTS.maxCrop),
   resolutionAware: v.optional(ResolutionAware, MANIFEST_DEFAULTS.resolutionAware),
   fit: v.optional(Fit, MANIFEST_DEFAULTS.fit),
@@ -211,7 +226,9 @@ export const LAYOUT_SCHEMAS = {
 export const LayoutSchema = v.variant(
   'type',
   [GridLayoutSchema, JustifiedLayoutSchema, MasonryLayoutSchema, MosaicLayoutSchema, CalendarLayoutSchema],
-  `Invalid layout: "type" must be ${LAYOUT_TYPES.map((type) => `"${type}"`).join(', ').replace(/, ([^,]+)$/, ' or $1')}`,
+  `Invalid layout: "type" must be ${LAYOUT_TYPES.map((type) => `"${type}"`)
+    .join(', ')
+    .replace(/, ([^,]+)$/, ' or $1')}`,
 );
 
 export const SizeSchema = v.strictObject({
@@ -229,10 +246,7 @@ export const SizeSchema = v.strictObject({
   ),
 });
 
-const BleedMode = v.pipe(
-  v.picklist(BLEED_MODES),
-  v.description('extend: edge photos continue into the bleed. mirror: the edge band is mirrored outward. color: background only.'),
-);
+const BleedMode = v.pipe(v.picklist(BLEED_MODES), v.description('extend: edge photos continue into the bleed. mirror: the edge band is mirrored outward. color: background only.'));
 
 export const BleedObjectSchema = v.strictObject({
   size: Length,
@@ -294,30 +308,34 @@ const ManifestObjectSchema = v.strictObject({
   order: v.optional(OrderSchema, MANIFEST_DEFAULTS.order),
   seed: v.optional(Seed, MANIFEST_DEFAULTS.seed),
   onError: v.optional(
-    v.pipe(
-      v.picklist(ON_ERROR),
-      v.description('When images fail: fail (write nothing), skip (lay out the rest) or placeholder (keep the slot, filled grey).'),
-    ),
+    v.pipe(v.picklist(ON_ERROR), v.description('When images fail: fail (write nothing), skip (lay out the rest) or placeholder (keep the slot, filled grey).')),
     MANIFEST_DEFAULTS.onError,
   ),
-  preflight: v.optional(
-    v.pipe(PreflightSchema, v.description('Checks before printing: every photo\'s effective resolution in its cell, against minDpi.')),
-  ),
+  preflight: v.optional(v.pipe(PreflightSchema, v.description("Checks before printing: every photo's effective resolution in its cell, against minDpi."))),
   headers: v.optional(
     v.pipe(
       v.record(
         v.pipe(
           v.string(),
-          v.check((key) => !('problem' in originsOfKey(key)), (issue) => (originsOfKey(String(issue.input)) as { problem: string }).problem),
+          v.check(
+            (key) => !('problem' in originsOfKey(key)),
+            (issue) => (originsOfKey(String(issue.input)) as { problem: string }).problem,
+          ),
         ),
         v.record(
           v.pipe(
             v.string(),
             v.regex(HEADER_NAME, (issue) => refusedHeaderName(String(issue.input))!),
             // Not a token: the regex above said so.
-            v.check((name) => !HEADER_NAME.test(name) || refusedHeaderName(name) === null, (issue) => refusedHeaderName(String(issue.input))!),
+            v.check(
+              (name) => !HEADER_NAME.test(name) || refusedHeaderName(name) === null,
+              (issue) => refusedHeaderName(String(issue.input))!,
+            ),
           ),
-          v.pipe(v.string(), v.check((value) => refusedHeaderValue(value) === null, 'a header value cannot contain line breaks or NUL')),
+          v.pipe(
+            v.string(),
+            v.check((value) => refusedHeaderValue(value) === null, 'a header value cannot contain line breaks or NUL'),
+          ),
         ),
       ),
       v.description(
@@ -328,7 +346,10 @@ const ManifestObjectSchema = v.strictObject({
   images: v.pipe(
     v.array(ImageEntrySchema, 'Invalid images: expected an array'),
     v.minLength(1, 'Invalid images: the list is empty; add at least one image'),
-    v.maxLength(MAX_IMAGES, (issue) => `Invalid images: ${(issue.input as unknown[]).length.toLocaleString('en-US')} images; a manifest takes at most ${MAX_IMAGES.toLocaleString('en-US')}`),
+    v.maxLength(
+      MAX_IMAGES,
+      (issue) => `Invalid images: ${(issue.input as unknown[]).length.toLocaleString('en-US')} images; a manifest takes at most ${MAX_IMAGES.toLocaleString('en-US')}`,
+    ),
   ),
 });
 

@@ -11,7 +11,10 @@ import { lengthToPixels, parseColor, parseLength, type Rgba } from './units.js';
 
 const Color = v.pipe(
   v.string('Invalid colour: expected a string such as "#ffffff", "rgba(0,0,0,0.4)" or "white"'),
-  v.check((value) => parseColor(value) !== null, (issue) => `Invalid colour: ${issue.received} is not #rgb, #rrggbb, rgb() or a CSS colour name`),
+  v.check(
+    (value) => parseColor(value) !== null,
+    (issue) => `Invalid colour: ${issue.received} is not #rgb, #rrggbb, rgb() or a CSS colour name`,
+  ),
   v.description('A CSS colour: #rgb, #rrggbb, #rrggbbaa, rgb()/rgba() or a name such as "white".'),
 );
 
@@ -22,11 +25,7 @@ export const CAPTION_DIRECTIONS = ['auto', 'ltr', 'rtl'] as const;
 
 export const BorderSchema = v.pipe(
   v.union(
-    [
-      v.literal(false),
-      Length,
-      v.strictObject({ width: Length, color: v.optional(Color) }),
-    ],
+    [v.literal(false), Length, v.strictObject({ width: Length, color: v.optional(Color) })],
     'Invalid border: expected false, a width such as "1mm", or { "width", "color" }',
   ),
   v.description('A border inside the photo\'s edge: a width (white), { "width", "color" }, or false for none.'),
@@ -70,14 +69,11 @@ export const CaptionStyleSchema = v.pipe(
     align: v.optional(
       v.pipe(
         v.picklist(CAPTION_ALIGNS),
-        v.description('left, center (default) or right; start or end: left or right by the text\'s direction (start is right for Arabic and Hebrew).'),
+        v.description("left, center (default) or right; start or end: left or right by the text's direction (start is right for Arabic and Hebrew)."),
       ),
     ),
     direction: v.optional(
-      v.pipe(
-        v.picklist(CAPTION_DIRECTIONS),
-        v.description('auto (default: right to left when the first letter is Arabic, Hebrew or another right-to-left script), ltr or rtl.'),
-      ),
+      v.pipe(v.picklist(CAPTION_DIRECTIONS), v.description('auto (default: right to left when the first letter is Arabic, Hebrew or another right-to-left script), ltr or rtl.')),
     ),
     maxLines: v.optional(
       v.pipe(

@@ -99,7 +99,10 @@ function combineAdler(first: number, second: number, secondLength: number): numb
 /** A chunk as its parts (length and type, the data itself, CRC): the data is not copied. */
 function chunk(type: string, ...data: Uint8Array[]): Uint8Array[] {
   const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.reduce((sum, part) => sum + part.length, 0), 0);
+  head.writeUInt32BE(
+    data.reduce((sum, part) => sum + part.length, 0),
+    0,
+  );
   head.write(type, 4, 'latin1');
   let crc = zlib.crc32(head.subarray(4));
   for (const part of data) crc = zlib.crc32(part, crc);

@@ -121,7 +121,12 @@ function tag(poster: Poster, box: Box, texts: string[], fill: string, inset: num
     const pad = Math.max(2, Math.round(size * 0.3));
     const text = texts.find((t) => measure.measureText(t).width + 2 * pad <= room);
     if (!text) continue;
-    const area = { x: box.x + inset, y: box.y + inset, width: Math.ceil(measure.measureText(text).width) + 2 * pad, height: Math.min(box.height - 2 * inset, Math.round(size * 1.4)) };
+    const area = {
+      x: box.x + inset,
+      y: box.y + inset,
+      width: Math.ceil(measure.measureText(text).width) + 2 * pad,
+      height: Math.min(box.height - 2 * inset, Math.round(size * 1.4)),
+    };
     if (area.height < size) continue;
     const canvas = createCanvas(area.width, area.height);
     const ctx = canvas.getContext('2d');
@@ -147,7 +152,12 @@ function markTrim(poster: Poster, bleed: number, unit: number): void {
     const row = poster.rowData(y);
     const offset = poster.rowOffset(y);
     const inside = y >= bleed && y < height - bleed;
-    const spans = inside ? [[0, bleed], [width - bleed, width]] : [[0, width]];
+    const spans = inside
+      ? [
+          [0, bleed],
+          [width - bleed, width],
+        ]
+      : [[0, width]];
     for (const [from, to] of spans) {
       for (let i = offset + from! * 3; i < offset + to! * 3; i++) row[i] = Math.round(row[i]! * 0.4 + 255 * 0.6);
     }
@@ -220,7 +230,9 @@ function legendLines(content: ProofContent): LegendLine[] {
     lines.push({ swatch: 'ok', text: `Every photo prints at ${resolution.minDpi} dpi or more (lowest ${resolution.min} dpi, median ${resolution.median} dpi).` });
   }
   if (resolution.resolutionAware && resolution.resolutionAware.saved > 0) {
-    lines.push({ text: `Cells sized by each photo's resolution kept ${resolution.resolutionAware.saved} more photo${resolution.resolutionAware.saved === 1 ? '' : 's'} at ${resolution.minDpi} dpi or more.` });
+    lines.push({
+      text: `Cells sized by each photo's resolution kept ${resolution.resolutionAware.saved} more photo${resolution.resolutionAware.saved === 1 ? '' : 's'} at ${resolution.minDpi} dpi or more.`,
+    });
   }
   if (content.failed.size > 0) {
     lines.push({ swatch: 'missing', text: `${content.failed.size} photo${content.failed.size === 1 ? '' : 's'} could not be loaded: grey, tagged "missing".` });

@@ -115,7 +115,14 @@ export async function proof(manifest: ManifestSource, options: ProofOptions = {}
   const inches = (px: number) => Math.round((px / print.dpi) * 100) / 100;
   return {
     output: { path: file, format, width: composed.width, height: composed.height, dpi, bytes: composed.bytes.length },
-    print: { width: printSize.width, height: printSize.height, dpi: print.dpi, widthIn: inches(printSize.width), heightIn: inches(printSize.height), bleedIn: inches(print.bleed.size) },
+    print: {
+      width: printSize.width,
+      height: printSize.height,
+      dpi: print.dpi,
+      widthIn: inches(printSize.width),
+      heightIn: inches(printSize.height),
+      bleedIn: inches(print.bleed.size),
+    },
     images: { total, fetched: session.counts.fetched, cached: session.counts.cached, failed, lowResolution: check.low, resolution },
     timings: { images: Math.round(imagesMs), compose: Math.round(composeMs), total: Math.round(performance.now() - started) },
   };

@@ -72,5 +72,14 @@ export async function ready(client: Redis, url: string, timeoutMs = 10_000): Pro
 
 export async function disconnect(...clients: Redis[]): Promise<void> {
   // quit() on a client that never connected would wait for a connection forever.
-  await Promise.all(clients.map((c) => (c.status === 'ready' ? c.quit().then(() => {}, () => c.disconnect()) : c.disconnect())));
+  await Promise.all(
+    clients.map((c) =>
+      c.status === 'ready'
+        ? c.quit().then(
+            () => {},
+            () => c.disconnect(),
+          )
+        : c.disconnect(),
+    ),
+  );
 }

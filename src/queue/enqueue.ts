@@ -15,7 +15,20 @@ import { validateFile } from '../validate.js';
 import { invalidManifestReason, jobFailure } from '../job-failure.js';
 import { abortSignal, callback, checkOptions, flag, optionsSchema, text, texts } from '../options.js';
 import { connect, disconnect, ready, DEFAULT_QUEUE, QueueConnectionSchema, type QueueConnection } from './connection.js';
-import { RenderOptionsSchema, RetryPolicySchema, renderJobId, renderJobOptions, sha256, RENDER_JOB, JOB_VERSION, type RenderJobData, type RenderOptions, type RenderProgress, type RenderResult, type RetryPolicy } from './jobs.js';
+import {
+  RenderOptionsSchema,
+  RetryPolicySchema,
+  renderJobId,
+  renderJobOptions,
+  sha256,
+  RENDER_JOB,
+  JOB_VERSION,
+  type RenderJobData,
+  type RenderOptions,
+  type RenderProgress,
+  type RenderResult,
+  type RetryPolicy,
+} from './jobs.js';
 
 export interface EnqueueOptions extends QueueConnection, RetryPolicy {
   cwd?: string;
@@ -104,7 +117,15 @@ async function enqueueOn(queue: Queue<RenderJobData, RenderResult>, inputs: stri
       data = { version: JOB_VERSION, manifest: file, sha256: sha256(source.bytes), display: manifest, output: spec.output, options: render };
     } catch (error) {
       const failure = jobFailure(error);
-      invalid.push({ manifest, output: null, status: 'invalid', reason: failure.reason, exitCode: failure.exitCode, ms: 0, ...(error instanceof ManifestError && { problems: error.problems }) });
+      invalid.push({
+        manifest,
+        output: null,
+        status: 'invalid',
+        reason: failure.reason,
+        exitCode: failure.exitCode,
+        ms: 0,
+        ...(error instanceof ManifestError && { problems: error.problems }),
+      });
       continue;
     }
     const id = renderJobId(data);
@@ -123,7 +144,14 @@ async function addOnce(queue: Queue<RenderJobData, RenderResult>, id: string, da
       return 'retried';
     }
     if (state === 'completed') {
-      if (!force && (await stat(data.output).then((s) => s.isFile(), () => false))) return 'done';
+      if (
+        !force &&
+        (await stat(data.output).then(
+          (s) => s.isFile(),
+          () => false,
+        ))
+      )
+        return 'done';
       await existing.remove();
     } else if (state !== 'unknown') return 'queued';
   }
@@ -200,8 +228,23 @@ export async function queueBatch(inputs: string[], options: QueueBatchOptions): 
               const partial = value && value.images.failed.length > 0 ? `; ${value.images.failed.length} image(s) failed` : '';
               report =
                 job.state === 'done'
-                  ? { ...base, status: 'skipped', reason: `already rendered by the queue (job ${job.id}, same manifest and options)`, exitCode: ExitCode.ok, ms: ms(), ...(bytes !== undefined && { bytes }) }
-                  : { ...base, status: 'built', reason: `rendered by a worker (job ${job.id})${partial}`, exitCode: ExitCode.ok, ms: ms(), ...(bytes !== undefined && { bytes }), ...(value && { images: value.images }) };
+                  ? {
+                      ...base,
+                      status: 'skipped',
+                      reason: `already rendered by the queue (job ${job.id}, same manifest and options)`,
+                      exitCode: ExitCode.ok,
+                      ms: ms(),
+                      ...(bytes !== undefined && { bytes }),
+                    }
+                  : {
+                      ...base,
+                      status: 'built',
+                      reason: `rendered by a worker (job ${job.id})${partial}`,
+                      exitCode: ExitCode.ok,
+                      ms: ms(),
+                      ...(bytes !== undefined && { bytes }),
+                      ...(value && { images: value.images }),
+                    };
             } else {
               const latest = await queue.getJob(job.id);
               const progress = latest?.progress as RenderProgress | undefined;

@@ -117,7 +117,9 @@ export function renderJobOptions(jobId: string, retry: RetryPolicy = {}) {
 }
 
 /** Splits CLI/library build options into what a job carries (serialisable, no secrets). */
-export function renderOptionsFrom(options: Pick<BuildOptions, 'fetch' | 'maxPixels' | 'jobTimeout' | 'cellCache'> & Omit<ManifestOverrides, 'output' | 'cwd'> & { outputRoot?: string }): RenderOptions {
+export function renderOptionsFrom(
+  options: Pick<BuildOptions, 'fetch' | 'maxPixels' | 'jobTimeout' | 'cellCache'> & Omit<ManifestOverrides, 'output' | 'cwd'> & { outputRoot?: string },
+): RenderOptions {
   // The cell cache, like the download cache, belongs to the worker's machine.
   const { fetch, maxPixels, jobTimeout, outputRoot, cellCache: _workerMachine, ...overrides } = options;
   const { cacheDir: _c, headers: _h, dispatcher: _d, allowAddress: _a, ...jobFetch } = fetch ?? {};

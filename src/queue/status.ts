@@ -41,14 +41,20 @@ export async function queueStatus(options: QueueStatusOptions): Promise<QueueSta
           delayed: c.delayed ?? 0,
           completed: c.completed ?? 0,
           failed: c.failed ?? 0,
-          
+
           prioritized: c.prioritized ?? 0,
         },
         workers,
         active: active.filter(Boolean).map((job) => {
           const p = job.progress as RenderProgress | number | undefined;
           const obj = p && typeof p === 'object' ? p : null;
-          return { id: job.id!, manifest: job.data?.display ?? '?', progress: obj?.percent ?? (typeof p === 'number' ? p : 0), stage: obj?.stage ?? 'waiting', worker: obj?.worker ?? null };
+          return {
+            id: job.id!,
+            manifest: job.data?.display ?? '?',
+            progress: obj?.percent ?? (typeof p === 'number' ? p : 0),
+            stage: obj?.stage ?? 'waiting',
+            worker: obj?.worker ?? null,
+          };
         }),
         failed: failed.filter(Boolean).map((job) => {
           const p = job.progress as RenderProgress | undefined;

@@ -66,16 +66,7 @@ export function territory(cell: Box, spread: number, poster: { width: number; he
  * Draws `bitmap` (whose top-left goes at `at`, poster coordinates) with `look`. `frame` is the
  * visible photo (the shape is cut from it), `cell` the whole cell, `area` the cell's territory.
  */
-export function drawWithLook(
-  poster: Poster,
-  bitmap: Bitmap,
-  at: { x: number; y: number },
-  frame: Box,
-  cell: Box,
-  area: Box,
-  look: Look,
-  plan: LookPlan,
-): void {
+export function drawWithLook(poster: Poster, bitmap: Bitmap, at: { x: number; y: number }, frame: Box, cell: Box, area: Box, look: Look, plan: LookPlan): void {
   if (area.width < 1 || area.height < 1) return;
   const { createCanvas, ImageData } = loadSkia();
   const canvas = createCanvas(area.width, area.height);

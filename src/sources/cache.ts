@@ -88,12 +88,16 @@ function credentialHash(origin: string, credentials: Record<string, string>): st
 }
 
 export function makePolicy(request: CacheRequest, status: number, headers: HttpHeaders): CachePolicy {
-  return new CachePolicy(request.policyRequest, { status, headers }, {
-    shared: request.shared,
-    // Only freshness the server stated: a photo without it is revalidated on every run.
-    cacheHeuristic: 0,
-    immutableMinTimeToLive: 0,
-  });
+  return new CachePolicy(
+    request.policyRequest,
+    { status, headers },
+    {
+      shared: request.shared,
+      // Only freshness the server stated: a photo without it is revalidated on every run.
+      cacheHeuristic: 0,
+      immutableMinTimeToLive: 0,
+    },
+  );
 }
 
 export class DownloadCache {
@@ -209,4 +213,3 @@ export async function verifyCache(dir: string): Promise<CacheVerification> {
     removedBytes: stats.reclaimedSize ?? 0,
   };
 }
-

@@ -32,15 +32,17 @@ export async function readImageFile(file: string, src: string, maxBytes: number,
   } catch (error) {
     if (error instanceof ImageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder, not an image file' : (error as Error).message;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder, not an image file' : (error as Error).message;
     throw new ImageError(src, reason, { code: 'E_FILE', cause: error });
   } finally {
     await handle?.close();
   }
 }
 
-function refuseIrregular(info: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }, src: string): void {
+function refuseIrregular(
+  info: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean },
+  src: string,
+): void {
   if (info.isFile()) return;
   const kind = info.isDirectory()
     ? 'a folder'

@@ -11,7 +11,10 @@ import { buildConnector } from 'undici';
 
 export class BlockedAddressError extends Error {
   readonly code = 'COLLAGE_BLOCKED_ADDRESS';
-  constructor(readonly address: string, readonly range: string) {
+  constructor(
+    readonly address: string,
+    readonly range: string,
+  ) {
     super(`blocked: ${address} is a ${range} address (--block-private-addresses)`);
     this.name = 'BlockedAddressError';
   }

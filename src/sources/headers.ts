@@ -51,7 +51,14 @@ export function originsOfKey(key: string): { origins: string[] } | { problem: st
     return { problem: `"${key}" is neither a host name nor an origin such as "https://photos.example:8443"` };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: `"${key}": headers are only sent over http: and https:` };
-  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '') || /[/?#@]/.test(schemed ? key.replace(/^[^:]+:\/\//, '').replace(/\/$/, '') : key)) {
+  if (
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    (url.pathname !== '/' && url.pathname !== '') ||
+    /[/?#@]/.test(schemed ? key.replace(/^[^:]+:\/\//, '').replace(/\/$/, '') : key)
+  ) {
     return { problem: `"${key}" must be a host name or an origin (scheme, host, port), without a path or user` };
   }
   if (schemed) return { origins: [url.origin] };
@@ -89,9 +96,7 @@ export function parseHeadersEnv(text: string | undefined): HostHeaders {
 
 export function isHostHeaders(value: unknown): value is HostHeaders {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return Object.values(value).every(
-    (h) => typeof h === 'object' && h !== null && !Array.isArray(h) && Object.values(h).every((x) => typeof x === 'string'),
-  );
+  return Object.values(value).every((h) => typeof h === 'object' && h !== null && !Array.isArray(h) && Object.values(h).every((x) => typeof x === 'string'));
 }
 
 /**

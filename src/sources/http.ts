@@ -194,14 +194,7 @@ function sameHeaders(a: Record<string, string>, b: Record<string, string>): bool
  * One attempt: follows redirects, returns a 200 with its body or a 304, throws otherwise.
  * `combined` aborts it (the caller's signal or the photo's `deadline`).
  */
-async function attempt(
-  start: URL,
-  conditional: Record<string, string>,
-  ctx: HttpContext,
-  combined: AbortSignal,
-  deadline: AbortSignal,
-  signal?: AbortSignal,
-): Promise<Response> {
+async function attempt(start: URL, conditional: Record<string, string>, ctx: HttpContext, combined: AbortSignal, deadline: AbortSignal, signal?: AbortSignal): Promise<Response> {
   const { options, dispatcher } = ctx;
   // The host's turn (hosts.ts); the wait is part of the photo's deadline, like a backoff.
   let release = await ctx.hosts.acquire(start, combined);
@@ -356,7 +349,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 
 export function networkReason(error: unknown, options: FetchOptions): string {
   if (error instanceof BlockedAddressError || (error as { cause?: unknown })?.cause instanceof BlockedAddressError) {
-    return error instanceof BlockedAddressError ? error.message : ((error as { cause: Error }).cause.message);
+    return error instanceof BlockedAddressError ? error.message : (error as { cause: Error }).cause.message;
   }
   const code = errorCode(error);
   switch (code) {

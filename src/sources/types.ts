@@ -136,9 +136,7 @@ export interface LoadedSource {
 }
 
 /** A local file's size and modified time, or a URL's ETag / Last-Modified as the server gave them. */
-export type InputValidators =
-  | { kind: 'file'; path: string; size: number; mtimeMs: number }
-  | { kind: 'url'; url: string; etag?: string; lastModified?: string };
+export type InputValidators = { kind: 'file'; path: string; size: number; mtimeMs: number } | { kind: 'url'; url: string; etag?: string; lastModified?: string };
 
 /** What the loader fetches: an image, or another file a job needs (a font). */
 export interface SourceRequest extends Pick<ImageSpec, 'src' | 'location'> {

@@ -51,7 +51,11 @@ describe('chooseDays', () => {
   ];
   it('keeps one photo a day, by pick, and reports the rest', () => {
     const first = chooseDays(items, 'first');
-    expect(first.placed).toEqual([{ index: 0, day: 10 }, { index: 1, day: 11 }, { index: 5, day: 30 }]);
+    expect(first.placed).toEqual([
+      { index: 0, day: 10 },
+      { index: 1, day: 11 },
+      { index: 5, day: 30 },
+    ]);
     expect(first.duplicates).toEqual([{ day: 10, kept: 0, dropped: [2, 4] }]);
     expect(first.undated).toEqual([3]);
     expect(chooseDays(items, 'last').duplicates).toEqual([{ day: 10, kept: 4, dropped: [0, 2] }]);
@@ -75,7 +79,12 @@ function checkPage(page: CalendarPage, first: number, last: number, content: Box
   expect(page.cells.map((c) => c.day)).toEqual(Array.from({ length: last - first + 1 }, (_, i) => first + i));
   const cells = page.cells.map((c) => c.box);
   expect(checkInside(cells, content)).toEqual([]);
-  expect(checkInside(page.labels.map((l) => l.box), content)).toEqual([]);
+  expect(
+    checkInside(
+      page.labels.map((l) => l.box),
+      content,
+    ),
+  ).toEqual([]);
   expect(checkNoOverlap(cells)).toEqual([]);
   // Labels may share a band (a heading spans its weekday initials' block), never a cell's pixels.
   for (const label of page.labels) expect(checkNoOverlap([label.box, ...cells.filter((c) => c.y < label.box.y + label.box.height && label.box.y < c.y + c.height)])).toEqual([]);
@@ -89,7 +98,7 @@ function checkPage(page: CalendarPage, first: number, last: number, content: Box
 }
 
 describe('calendarLayout: months', () => {
-  it('three years on a 36×24 in page: 36 month blocks shaped to the page, cells of the photos\' shape', () => {
+  it("three years on a 36×24 in page: 36 month blocks shaped to the page, cells of the photos' shape", () => {
     const content = { x: 75, y: 75, width: 10650, height: 7050 };
     const first = day('2022-01-01');
     const last = day('2024-12-31');
@@ -108,7 +117,7 @@ describe('calendarLayout: months', () => {
     expect(sunday.cells.find((c) => c.day === day('2024-02-29'))).toMatchObject({ block: 25, row: 4, column: 4 });
   });
 
-  it('cells at each date\'s week row and weekday column, for random spans, pages, gaps and week starts', () => {
+  it("cells at each date's week row and weekday column, for random spans, pages, gaps and week starts", () => {
     for (let seed = 1; seed <= 40; seed++) {
       const random = mulberry32(seed);
       const first = day('2019-06-01') + Math.floor(random() * 900);
@@ -138,7 +147,7 @@ describe('calendarLayout: rows and weeks (property tests)', () => {
         const gap = Math.floor(random() * 10);
         const content = { x: 10, y: 5, width: 1500 + Math.floor(random() * 9000), height: 1500 + Math.floor(random() * 7000) };
         const weekStart = Math.floor(random() * 7);
-          const page = calendarLayout({ content, gap, first, last, arrange, weekStart, cellAspect: 0.5 + random() * 1.5 });
+        const page = calendarLayout({ content, gap, first, last, arrange, weekStart, cellAspect: 0.5 + random() * 1.5 });
         checkPage(page, first, last, content, gap);
         const firstYear = dayParts(first).year;
         const months = (year: number, month: number) => (year - firstYear) * 12 + month - dayParts(first).month;
@@ -184,8 +193,8 @@ describe('calendar through layoutPage', () => {
     expect(() => layoutPage(spec, content, 2, [images[0]!, images[0]!])).toThrow('one photo per day');
     expect(() => layoutPage({ ...spec, from: day('2024-04-01') }, content, 3, images)).toThrow(/outside the calendar span/);
     expect(() => layoutPage({ ...spec, from: day('1900-01-01'), to: day('2024-01-01') }, content, 1, [images[0]!])).toThrow(LayoutError);
-    expect(() => calendarLayout({ content: { x: 0, y: 0, width: 50, height: 50 }, gap: 2, first: day('2020-01-01'), last: day('2024-01-01'), arrange: 'months', weekStart: 1, cellAspect: 1 })).toThrow(
-      /does not fit in 50×50 px/,
-    );
+    expect(() =>
+      calendarLayout({ content: { x: 0, y: 0, width: 50, height: 50 }, gap: 2, first: day('2020-01-01'), last: day('2024-01-01'), arrange: 'months', weekStart: 1, cellAspect: 1 }),
+    ).toThrow(/does not fit in 50×50 px/);
   });
 });

@@ -5,7 +5,12 @@ import { checkGaps, checkInside, checkNoOverlap, randomCase, rowsOf } from './he
 
 describe('splitEvenly', () => {
   it('fills the length exactly with gaps of exactly `gap`, spans differing by at most 1 px', () => {
-    for (const [length, count, gap] of [[3450, 10, 24], [1000, 7, 3], [101, 3, 0], [10, 10, 0]] as const) {
+    for (const [length, count, gap] of [
+      [3450, 10, 24],
+      [1000, 7, 3],
+      [101, 3, 0],
+      [10, 10, 0],
+    ] as const) {
       const spans = splitEvenly(5, length, count, gap);
       expect(spans[0]!.start).toBe(5);
       expect(spans.at(-1)!.start + spans.at(-1)!.size).toBe(5 + length);

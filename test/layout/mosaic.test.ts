@@ -56,7 +56,7 @@ describe('mosaicLayout behaviour', () => {
 
   it('meets the quality bar on a flickr-like mix of 1,095 photos at 36×24 in, 300 dpi', () => {
     let state = 42;
-    const next = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const photos = Array.from({ length: 1095 }, () => {
       const u = next();
       return { aspect: u < 0.7 ? 4 / 3 : u < 0.95 ? 3 / 4 : 1 };
@@ -138,7 +138,11 @@ describe('mosaicLayout behaviour', () => {
     const crops: number[] = [];
     for (const count of [12, 20, 40, 60, 96]) {
       for (const seed of [1, 2, 3]) {
-        for (const [width, height] of [[1740, 1140], [7140, 10740], [2940, 2940]] as const) {
+        for (const [width, height] of [
+          [1740, 1140],
+          [7140, 10740],
+          [2940, 2940],
+        ] as const) {
           const page = { x: 30, y: 30, width, height };
           const { boxes, gaps, block } = mosaicLayout({ images: flickrMix(count, seed * 1000 + count), content: page, gap: 12 });
           expect(area(boxes) + area(gaps)).toBe(block.width * block.height);

@@ -71,4 +71,3 @@ export async function startMisbehaving(image: Buffer): Promise<Misbehaving> {
 export function urlImage(src: string, index = 0): ImageSpec {
   return { index, src, location: { kind: 'url', url: new URL(src) }, focus: [0.5, 0.5], fit: 'cover', weight: 1 };
 }
-

@@ -55,7 +55,7 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.P
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
-    for (const w of [...waiters]) if (w.matches(stderr)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+    for (const w of [...waiters]) if (w.matches(stderr)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
   });
   // 'close', not 'exit': stdout and stderr are read to the end.
   const exited = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve) =>

@@ -66,7 +66,7 @@ export class Arrivals {
   /** Call after the count changes. */
   check(): void {
     const now = this.current();
-    for (const w of [...this.waiters]) if (now >= w.count) (this.waiters.splice(this.waiters.indexOf(w), 1), w.resolve());
+    for (const w of [...this.waiters]) if (now >= w.count) this.waiters.splice(this.waiters.indexOf(w), 1), w.resolve();
   }
 }
 

@@ -22,7 +22,7 @@ export async function startWorkerProcess(args: string[], options: { cwd?: string
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
   child.stderr!.on('data', (d: Buffer) => {
     log += d.toString();
-    for (const w of [...waiters]) if (w.pattern.test(log)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+    for (const w of [...waiters]) if (w.pattern.test(log)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
   });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const worker: WorkerProcess = {

@@ -14,7 +14,9 @@ const NOT_A_CHARACTER = '\u{10FFFF}';
 let probe: SKRSContext2D | null = null;
 
 function context(): SKRSContext2D {
-  probe ??= loadSkia().createCanvas(PROBE_SIZE * 2, PROBE_SIZE * 2).getContext('2d');
+  probe ??= loadSkia()
+    .createCanvas(PROBE_SIZE * 2, PROBE_SIZE * 2)
+    .getContext('2d');
   return probe;
 }
 

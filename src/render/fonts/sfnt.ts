@@ -125,7 +125,10 @@ function woffTables(reader: Reader, wanted: readonly string[]): Map<string, Uint
       continue;
     }
     if (original > MAX_FONT_BYTES) throw new FontFormatError('the font is too large');
-    found.set(name, inflate(() => inflateSync(data, { maxOutputLength: original })));
+    found.set(
+      name,
+      inflate(() => inflateSync(data, { maxOutputLength: original })),
+    );
   }
   return found;
 }
