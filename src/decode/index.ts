@@ -204,8 +204,8 @@ function cropRaw(pixels: Buffer, width: number, channels: number, region: { left
   return out;
 }
 
-/** RGBA → packed RGB (the poster's format), alpha already flattened. */
-function packRgb(rgba: Buffer): Buffer {
+/** RGBA (sharp's or a canvas's) → packed RGB (the poster's format), alpha already flattened. */
+export function packRgb(rgba: ArrayLike<number>): Buffer {
   const rgb = Buffer.allocUnsafe((rgba.length / 4) * 3);
   for (let from = 0, to = 0; from < rgba.length; from += 4, to += 3) {
     rgb[to] = rgba[from]!;

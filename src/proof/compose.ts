@@ -14,6 +14,7 @@ import type { ResolutionSummary } from '../preflight/index.js';
 import { FontSet } from '../render/fonts/index.js';
 import { fillBox, readRegion, writeRegion, type Poster } from '../render/index.js';
 import { loadSkia } from '../skia.js';
+import { packRgb } from '../decode/index.js';
 
 /** The outline and tag of a photo under the threshold (a red no print shop uses for anything else). */
 export const PROOF_OUTLINE = { r: 230, g: 0, b: 46 } as const;
@@ -185,17 +186,6 @@ function markTrim(poster: Poster, bleed: number, unit: number): void {
       fillBox(poster, along ? { x: edge.x + at, y: edge.y, width: run, height: edge.height } : { x: edge.x, y: edge.y + at, width: edge.width, height: run }, black);
     }
   }
-}
-
-/** RGBA (a canvas's) → packed RGB (the poster's). */
-function packRgb(rgba: Uint8ClampedArray): Buffer {
-  const rgb = Buffer.allocUnsafe((rgba.length / 4) * 3);
-  for (let from = 0, to = 0; from < rgba.length; from += 4, to += 3) {
-    rgb[to] = rgba[from]!;
-    rgb[to + 1] = rgba[from + 1]!;
-    rgb[to + 2] = rgba[from + 2]!;
-  }
-  return rgb;
 }
 
 type Swatch = 'low' | 'ok' | 'missing' | 'trim';

@@ -302,12 +302,12 @@ async function readInto(body: Dispatcher.ResponseData['body'], target: Buffer, p
 }
 
 /** Drops a body we will not read; its abort error must not surface as an unhandled 'error'. */
-function discard(body: Dispatcher.ResponseData['body']): void {
+export function discard(body: { destroy(): unknown; on(event: 'error', listener: () => void): unknown }): void {
   body.on('error', () => {});
   body.destroy();
 }
 
-function safeUrl(location: string, base: URL): URL | null {
+export function safeUrl(location: string, base: URL): URL | null {
   try {
     return new URL(location, base);
   } catch {

@@ -13,7 +13,7 @@ import { sniffFormat } from '../decode/sniff.js';
 import { ACCEPT, USER_AGENT, cacheRequest } from './cache.js';
 import { checkLiteralHost } from './guard.js';
 import { headersFor } from './headers.js';
-import { downloadImage, type HttpContext } from './http.js';
+import { discard, downloadImage, safeUrl, type HttpContext } from './http.js';
 
 /** First range: a phone or camera JPEG's EXIF block (thumbnail included) and frame header fit. */
 const FIRST_RANGE = 64 * 1024;
@@ -86,7 +86,7 @@ async function rangeRequest(start: URL, length: number, ctx: HttpContext, signal
       signal: combined,
     });
     if (statusCode >= 300 && statusCode < 400 && typeof headers.location === 'string') {
-      drop(body);
+      discard(body);
       const target = safeUrl(headers.location, url);
       if (!target || (target.protocol !== 'http:' && target.protocol !== 'https:') || visited.has(target.href) || hop + 1 > options.maxRedirects) {
         return { kind: 'other' };
@@ -96,11 +96,11 @@ async function rangeRequest(start: URL, length: number, ctx: HttpContext, signal
       continue;
     }
     if (statusCode === 200) {
-      drop(body);
+      discard(body);
       return { kind: 'whole-body' };
     }
     if (statusCode !== 206) {
-      drop(body);
+      discard(body);
       return { kind: 'other' };
     }
     const total = /\/(\d+)\s*$/.exec(String(headers['content-range'] ?? ''))?.[1];
@@ -116,23 +116,9 @@ async function readUpTo(body: AsyncIterable<Buffer> & { destroy(): void; on(even
     chunks.push(chunk);
     received += chunk.length;
     if (received >= length) {
-      drop(body);
+      discard(body);
       break;
     }
   }
   return Buffer.concat(chunks, Math.min(received, length));
-}
-
-/** A body we will not read: its abort error must not surface as an unhandled 'error'. */
-function drop(body: { destroy(): void; on(event: 'error', f: () => void): unknown }): void {
-  body.on('error', () => {});
-  body.destroy();
-}
-
-function safeUrl(location: string, base: URL): URL | null {
-  try {
-    return new URL(location, base);
-  } catch {
-    return null;
-  }
 }
