@@ -21,6 +21,7 @@ import { checkOutput, writeOutput, type OutputPolicy } from './output/index.js';
 import { checkMaxMemory, formatMegabytes, MIN_MAX_MEMORY } from './memory.js';
 import { bandLayout, createPosterEncoder, type PosterEncoder } from './output/stream.js';
 import { BandTracker } from './render/bands.js';
+import { BandReuse, recipesApply } from './band-reuse.js';
 import { calendarUpFront, layoutSpec, needsHeadersFirst, orderByDate, overCrop } from './plan.js';
 import { captionStrips } from './render/strips.js';
 import { createPoster, fillBox, type Poster } from './render/index.js';
@@ -94,7 +95,11 @@ export const BuildOptionsSchema = optionsSchema<BuildOptions>({
 });
 
 export interface BuildReport {
-  output: { path: string; format: OutputFormat; width: number; height: number; dpi: number; bytes: number };
+  /**
+   * `bandsReused`: encoded bands of the output taken from the cell cache by what is drawn into
+   * them, without drawing them (present when any was).
+   */
+  output: { path: string; format: OutputFormat; width: number; height: number; dpi: number; bytes: number; bandsReused?: number };
   /** `decoded`: photos decoded; `cellCached`: photos whose cell came from the cell cache instead. */
   images: {
     total: number;
@@ -231,7 +236,15 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
   progress({ type: 'written', path: spec.output, bytes: encoded.length });
 
   return {
-    output: { path: spec.output, format: spec.format, width: size.width, height: size.height, dpi: spec.dpi, bytes: encoded.length },
+    output: {
+      path: spec.output,
+      format: spec.format,
+      width: size.width,
+      height: size.height,
+      dpi: spec.dpi,
+      bytes: encoded.length,
+      ...(target.reuse && target.reuse.bytes.size > 0 && { bandsReused: target.reuse.bytes.size }),
+    },
     images: {
       total,
       fetched: session.counts.fetched,
@@ -266,6 +279,8 @@ interface Target {
   boxes: readonly Box[];
   /** A photo under the resolution threshold with `onLowRes: fail`: nothing will be written. */
   refused: boolean;
+  /** Bands found in the cell cache by what is drawn into them, and the cells they make unnecessary. */
+  reuse: BandReuse | null;
   /** Calendar: draws its labels and missed days, and each photo's day number. */
   painter?: CalendarPainter;
   /** Calendar: each box's day. */
@@ -299,7 +314,7 @@ function layoutReport(spec: CollageSpec, placed: readonly ImageSpec[], page: Pag
  * A blank poster for `images` in `boxes` (on the poster), its encoder started on the bands no
  * box reaches. Boxes a photo will cover whole are left unpainted.
  */
-function startTarget(
+async function startTarget(
   spec: CollageSpec,
   session: ImageSession,
   images: readonly ImageSpec[],
@@ -308,24 +323,33 @@ function startTarget(
   page: PageLayout,
   cells: CellCache | null,
   calendar?: CalendarTarget,
-): Target {
+): Promise<Target> {
   const { width, height } = outputSize(spec);
   const covered = boxes.filter((_, i) => session.coversBox(images[i]!, strips[i]));
   const poster = createPoster(width, height, spec.background, { ...bandLayout(spec.format, width, height), covered });
-  const encoder = createPosterEncoder(poster, { ...spec, bleed: spec.bleed.size }, cells?.bands ?? null);
   // A cell may write past its box (a look's shadow: see render/looks.ts).
   const spread = lookReach(spec.gap);
   const spans = boxes.map((box) => withBleedReach({ y: box.y - spread, height: box.height + 2 * spread }, height, spec.bleed));
+  const reuse = cells && !calendar && !isCalendar(spec) && recipesApply(spec, images) ? new BandReuse(spec, images, boxes, strips, spans, poster, cells, session) : null;
+  await reuse?.prepare();
+  const encoder = createPosterEncoder(poster, { ...spec, bleed: spec.bleed.size }, cells?.bands ?? null, reuse);
   // The calendar's labels and missed days are drawn into a band just before it is final.
   const painter = calendar && isCalendar(spec) ? new CalendarPainter(poster, calendar.page, spec.layout, calendar.days, spec.bleed.size) : undefined;
   // A band drawn is final once its bleed is finished too (mirror, crop marks: see render/bleed-bands.ts).
-  const bleed = new BleedBands(poster, spec.bleed, spec.cropMarks, spec.dpi, (band) => encoder.band(band));
+  const bleed = new BleedBands(
+    poster,
+    spec.bleed,
+    spec.cropMarks,
+    spec.dpi,
+    (band) => encoder.band(band),
+    (band) => reuse?.bytes.has(band) ?? false,
+  );
   const tracker = new BandTracker(height, poster.bandRows, spans, (band) => {
     painter?.band(band);
     bleed.done(band);
   });
   tracker.start();
-  return { poster, encoder, tracker, placed: images, page, boxes, refused: false, ...(painter && { painter, days: calendar!.days }) };
+  return { poster, encoder, tracker, placed: images, page, boxes, refused: false, reuse, ...(painter && { painter, days: calendar!.days }) };
 }
 
 /** Photos whose boxes are known before any is fetched, their layout, and the calendar they are on. */
@@ -344,9 +368,15 @@ async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, { imag
     images.map((image) => image.look),
     boxes,
   );
-  const target = startTarget(spec, session, images, boxes, strips, page, cells, calendar);
+  const target = await startTarget(spec, session, images, boxes, strips, page, cells, calendar);
   const { poster } = target;
   await session.forEach([...images, ...unshown], async (image, i) => {
+    // Every band this cell's pixels end up in is reused whole: nothing to draw.
+    const skip = i < images.length ? target.reuse?.skip[i] : null;
+    if (skip && session.skipDrawing(image, skip)) {
+      cellDone(spec, session, target, boxes, i, true);
+      return;
+    }
     await target.encoder.ready();
     // A local photo whose cell is cached is neither read nor decoded.
     if (i < images.length && !(spec.onError === 'fail' && session.failed) && (await session.drawCached(poster, image, boxes[i]!, strips[i]))) {
@@ -419,7 +449,7 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession, cells: Ce
       placed.map((image) => image.look),
       boxes,
     );
-    const target = startTarget(spec, session, placed, boxes, strips, page, cells, page.calendar && days && { page: page.calendar, days });
+    const target = await startTarget(spec, session, placed, boxes, strips, page, cells, page.calendar && days && { page: page.calendar, days });
     if (calendar && page.calendar) target.calendar = calendarReport(page.calendar, days!, calendar);
     const { poster } = target;
     const drawn: boolean[] = new Array(placed.length).fill(false);

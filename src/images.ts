@@ -122,6 +122,10 @@ export class ImageSession {
   private readonly background: Rgba;
   /** Local photos whose hash was not known: their stat before reading, recorded with the hash once read. */
   private readonly unhashed = new Map<number, Stats>();
+  /** Local photos whose cell key knownCellKey gave, as they were seen then. */
+  private readonly knownStats = new Map<number, Stats>();
+  /** The cell key of each photo drawn (by image index), for the recipes of the bands it is in (band-reuse.ts). */
+  readonly drawnKeys = new Map<number, string>();
 
   constructor(
     spec: CollageSpec,
@@ -346,15 +350,45 @@ export class ImageSession {
         return false;
       }
       const look = image.look ? planLook(box, image.look, strip) : null;
-      const cell = await this.cells.cells.get(cellKey(this.cellParameters(image, box, look, sha256, strip)));
+      const key = cellKey(this.cellParameters(image, box, look, sha256, strip));
+      const cell = await this.cells.cells.get(key);
       if (!cell) return false;
       this.placeCell(poster, image, box, look, cell);
       this.counts.cellCached++;
+      this.drawnKeys.set(image.index, key);
       if (this.inputs) this.inputs[image.index] = { kind: 'file', path: image.location.path, size: stat.size, mtimeMs: stat.mtimeMs };
       return true;
     } catch {
       return false;
     }
+  }
+
+  /**
+   * The cell key of a local photo without a look whose bytes the cell cache's source index knows
+   * (by its size and times, not read), else null: what a reused band is keyed by (band-reuse.ts).
+   */
+  async knownCellKey(image: ImageSpec, box: Box, strip = 0): Promise<string | null> {
+    if (!this.cells || image.location.kind !== 'file' || image.look) return null;
+    const { sha256, stat } = await this.cells.sources.lookup(image.location.path).catch(() => ({ sha256: null, stat: null }));
+    if (!sha256 || !stat) return null;
+    this.knownStats.set(image.index, stat);
+    return cellKey(this.cellParameters(image, box, null, sha256, strip));
+  }
+
+  /**
+   * A photo whose every band is reused whole is not drawn: what the report says of it (its crop,
+   * its size for the resolution check) comes from its cell's header. False when the cell is gone.
+   */
+  skipDrawing(image: ImageSpec, key: string): boolean {
+    const meta = this.cells?.cells.meta(key);
+    const stat = this.knownStats.get(image.index);
+    if (!meta || !stat || image.location.kind !== 'file') return false;
+    this.crops.set(image.index, meta.crop);
+    if (meta.source.width > 0 && meta.source.height > 0 && !this.sizes.has(image.index)) this.sizes.set(image.index, meta.source);
+    this.counts.cellCached++;
+    this.drawnKeys.set(image.index, key);
+    if (this.inputs) this.inputs[image.index] = { kind: 'file', path: image.location.path, size: stat.size, mtimeMs: stat.mtimeMs };
+    return true;
   }
 
   /**
@@ -374,12 +408,14 @@ export class ImageSession {
         if (stored) {
           this.placeCell(poster, image, box, look, stored);
           this.counts.cellCached++;
+          this.drawnKeys.set(image.index, key!);
           return true;
         }
         // Focus moves the region, not its size: the need is known before saliency runs.
         const placed = placePhoto(uprightSize(header), image, box, look, strip, this.extend);
         const need = estimateDecodeBytes(header, { sampling: placed.sampling, pad: placed.pad, lookPixels: look ? box.width * box.height : 0 });
         await this.withinMemory(image, header, need, () => this.decodeAndDraw(poster, image, bytes, box, header, look, started, key, strip, proxy));
+        if (key) this.drawnKeys.set(image.index, key);
         return true;
       } catch (error) {
         this.fail(image, error);
@@ -504,10 +540,12 @@ export class ImageSession {
     if (this.cells && probed.sha256) {
       // Cached: the spooled bytes are not even read back.
       const look = image.look ? planLook(box, image.look, strip) : null;
-      const stored = await this.cells.cells.get(cellKey(this.cellParameters(image, box, look, probed.sha256, strip))).catch(() => null);
+      const key = cellKey(this.cellParameters(image, box, look, probed.sha256, strip));
+      const stored = await this.cells.cells.get(key).catch(() => null);
       if (stored) {
         this.placeCell(poster, image, box, look, stored);
         this.counts.cellCached++;
+        this.drawnKeys.set(image.index, key);
         return true;
       }
     }

@@ -73,7 +73,7 @@ describe('build()', () => {
   });
 
   it('reports what it wrote, the images, timings (ms) and warnings', () => {
-    expectTypeOf<BuildReport['output']>().toEqualTypeOf<{ path: string; format: OutputFormat; width: number; height: number; dpi: number; bytes: number }>();
+    expectTypeOf<BuildReport['output']>().toEqualTypeOf<{ path: string; format: OutputFormat; width: number; height: number; dpi: number; bytes: number; bandsReused?: number }>();
     expectTypeOf<BuildReport['images']['failed']>().toEqualTypeOf<ImageFailure[]>();
     expectTypeOf<ImageFailure>().toEqualTypeOf<{ src: string; code: ImageErrorCode; reason: string; attempts?: number; status?: number }>();
     expectTypeOf<'E_HTTP_404'>().toExtend<ImageErrorCode>();

@@ -13,7 +13,8 @@ import { srgbProfile } from '../src/output/encode.js';
 import { BandTracker } from '../src/render/bands.js';
 import { createPoster, drawBitmap, fillBox, type Poster } from '../src/render/index.js';
 import { drawCropMarks, mirrorColumns, mirrorRows, type BleedSpec } from '../src/render/bleed.js';
-import { BleedBands } from '../src/render/bleed-bands.js';
+import { BleedBands, mirrorSources } from '../src/render/bleed-bands.js';
+import { bandsOfCells } from '../src/band-reuse.js';
 import { jpegSegments, pngChunks } from './support/metadata.js';
 
 /** Deterministic photo-like noise: gradients plus a hash, so every block differs. */
@@ -112,6 +113,30 @@ describe('BleedBands', () => {
     bands.done(4);
     expect(finals).toContain(0);
     expect(finals).not.toContain(3); // band 1 (rows 4-7, mirroring 10-13: bands 2 and 3) has not copied from it yet
+  });
+});
+
+describe('bandsOfCells (band reuse by recipe)', () => {
+  // 100 rows in bands of 10: trim rows 20..79 inside a 20-row bleed.
+  const geometry = { width: 50, height: 100, bandRows: 10, bands: 10 };
+  const spans = [
+    { y: 22, height: 10 }, // top trim rows: bands 2, 3
+    { y: 45, height: 5 }, // the middle: band 4
+    { y: 70, height: 10 }, // bottom trim rows: bands 7
+  ];
+
+  it('without a mirror bleed: the bands a cell reaches', () => {
+    const none = mirrorSources(geometry, { size: 20, mode: 'extend' });
+    expect(bandsOfCells(spans, geometry, none)).toEqual([[2, 3], [4], [7]]);
+  });
+
+  it('with a mirror bleed: also the bleed bands copying its rows', () => {
+    const sources = mirrorSources(geometry, { size: 20, mode: 'mirror' });
+    // Bleed rows 0..19 mirror trim rows 20..39 (bands 2, 3); rows 80..99 mirror 60..79 (bands 6, 7).
+    expect(sources[0]).toEqual([3]);
+    expect(sources[1]).toEqual([2]);
+    expect(sources[9]).toEqual([6]);
+    expect(bandsOfCells(spans, geometry, sources)).toEqual([[0, 1, 2, 3], [4], [7, 8]]);
   });
 });
 

@@ -10,6 +10,7 @@ import { build, type BuildOptions } from '../src/index.js';
 import { CellStore, setCellTime } from '../src/cells/store.js';
 import { SourceHashes } from '../src/cells/sources.js';
 import { sourceHash } from '../src/cells/key.js';
+import { jpegBandRows } from '../src/output/jpeg.js';
 import { runCli } from './support/cli.js';
 import { useTempDirs } from './support/files.js';
 import { rawImage } from './support/images.js';
@@ -49,19 +50,29 @@ describe('cell cache', () => {
     it(`${output}: after appending a photo, the rebuild decodes that one photo and is byte-identical to a cold build`, async () => {
       const dir = await tempDir();
       await photos(dir, 13);
-      const cellCache = { dir: path.join(dir, 'cells') };
+      const cellCache = { dir: path.join(dir, 'cells'), racyMs: 0 };
       const cwd = { cwd: dir };
-      const first = await build(manifest(12), { ...cwd, output: path.join(dir, 'first-' + output), cellCache });
+      // Tall enough for several JPEG bands (256 rows each), the new photo's row in the last ones.
+      const poster = (count: number) => manifest(count, { size: { width: '4in', height: '8in', dpi: 100 } });
+      const first = await build(poster(12), { ...cwd, output: path.join(dir, 'first-' + output), cellCache });
       expect(first.images).toMatchObject({ decoded: 12, cellCached: 0 });
       // Appending to a grid of fixed columns (and as many rows) keeps every old cell's size and place.
-      const warm = await build(manifest(13), { ...cwd, output: path.join(dir, 'warm-' + output), cellCache });
+      const warm = await build(poster(13), { ...cwd, output: path.join(dir, 'warm-' + output), cellCache });
       expect(warm.images).toMatchObject({ total: 13, decoded: 1, cellCached: 12, failed: [] });
-      const cold = await build(manifest(13), { ...cwd, output: path.join(dir, 'cold-' + output) });
+      const cold = await build(poster(13), { ...cwd, output: path.join(dir, 'cold-' + output) });
       expect(cold.images).toMatchObject({ decoded: 13, cellCached: 0 });
       expect((await readFile(path.join(dir, 'warm-' + output))).equals(await readFile(path.join(dir, 'cold-' + output)))).toBe(true);
       // Nothing changed: nothing decoded.
-      const again = await build(manifest(13), { ...cwd, output: path.join(dir, 'again-' + output), cellCache });
+      const again = await build(poster(13), { ...cwd, output: path.join(dir, 'again-' + output), cellCache });
       expect(again.images).toMatchObject({ decoded: 0, cellCached: 13 });
+      if (output.endsWith('.jpg')) {
+        // JPEG bands are found by what is drawn into them: the bands above the new photo's row
+        // (and the bleed mirroring them) were not drawn at all; nothing changed: none was.
+        expect(first.output.bandsReused).toBeUndefined();
+        // The cold build kept its bands under their recipes: the first rebuild finds them.
+        expect(warm.output.bandsReused).toBeGreaterThan(0);
+        expect(again.output.bandsReused).toBe(Math.ceil(cold.output.height / jpegBandRows(cold.output.width)));
+      }
       expect((await readFile(path.join(dir, 'again-' + output))).equals(await readFile(path.join(dir, 'cold-' + output)))).toBe(true);
       // A cached cell keeps its crop: the report lists the same photos cropped past maxCrop.
       expect(cold.layout.overCrop.length).toBeGreaterThan(0);
@@ -87,6 +98,41 @@ describe('cell cache', () => {
     await build(manifest(4), options);
     expect((await readFile(path.join(dir, 'a.png'))).equals(await readFile(path.join(dir, 'cold.png')))).toBe(true);
     expect(cold.images.decoded).toBe(4);
+  });
+
+  it('JPEG bands reused by recipe: anything that changes what is drawn into a band draws it again, byte-identical to a cold build', async () => {
+    const dir = await tempDir();
+    await photos(dir, 16);
+    // Photos known by their stat at once (not 2 s after they were written).
+    const cellCache = { dir: path.join(dir, 'cells'), racyMs: 0 };
+    const variants: [string, Record<string, unknown>][] = [
+      ['same', {}],
+      ['background', { background: '#203040' }],
+      ['quality', { quality: 70 }],
+      ['crop marks', { cropMarks: true }],
+      ['extend bleed', { bleed: { size: '0.25in', mode: 'extend' } }],
+      ['color bleed', { bleed: { size: '0.25in', mode: 'color' } }],
+      ['focus', { images: Array.from({ length: 16 }, (_, i) => ({ src: `p${i}.jpg`, focus: [0, 0] })) }],
+      ['order', { images: Array.from({ length: 16 }, (_, i) => `p${15 - i}.jpg`) }],
+      ['a look', { style: { border: { width: 2, color: '#ff0000' } } }],
+    ];
+    await build(manifest(16), { cwd: dir, output: path.join(dir, 'seed.jpg'), cellCache });
+    for (const [name, change] of variants) {
+      for (const run of ['first', 'again']) {
+        const warm = await build(manifest(16, change), { cwd: dir, output: path.join(dir, 'warm.jpg'), cellCache });
+        await build(manifest(16, change), { cwd: dir, output: path.join(dir, 'cold.jpg') });
+        expect((await readFile(path.join(dir, 'warm.jpg'))).equals(await readFile(path.join(dir, 'cold.jpg'))), `${name}, ${run}`).toBe(true);
+        if (run === 'again' && name !== 'a look') expect(warm.output.bandsReused, name).toBeGreaterThan(0);
+      }
+    }
+    // A photo replaced in place (new bytes, new mtime): its bands are drawn again.
+    await writeFile(path.join(dir, 'p6.jpg'), await photo(77, 240, 180));
+    const later = new Date(Date.now() + 5000);
+    await utimes(path.join(dir, 'p6.jpg'), later, later);
+    const warm = await build(manifest(16), { cwd: dir, output: path.join(dir, 'warm.jpg'), cellCache });
+    expect(warm.images.decoded).toBe(1);
+    await build(manifest(16), { cwd: dir, output: path.join(dir, 'cold.jpg') });
+    expect((await readFile(path.join(dir, 'warm.jpg'))).equals(await readFile(path.join(dir, 'cold.jpg')))).toBe(true);
   });
 
   it('a damaged entry is dropped and decoded again, and the output is still right', async () => {

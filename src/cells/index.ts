@@ -13,7 +13,7 @@ import { SourceHashes } from './sources.js';
 
 import { bandKey } from './key.js';
 
-export { cellKey, sourceHash, type CellParameters } from './key.js';
+export { bandRecipeKey, cellKey, sourceHash, type CellParameters } from './key.js';
 export type { StoredCell } from './store.js';
 
 /** Default size cap: ~20 posters of 1,000 photos at 36×24 in, 300 dpi. */
@@ -24,11 +24,17 @@ export interface CellCacheOptions {
   dir: string;
   /** Size cap in bytes; least recently used cells go first. */
   maxBytes?: number;
+  /**
+   * A local photo is known by its size and times only once they are this old when it is read,
+   * ms (default 2,000): a file changed within the same clock tick as it was read looks unchanged.
+   */
+  racyMs?: number;
 }
 
 export const CellCacheOptionsSchema = optionsSchema<CellCacheOptions>({
   dir: v.string('expected a folder path'),
   maxBytes: integer(1),
+  racyMs: integer(0),
 });
 
 export class CellCache {
@@ -37,7 +43,7 @@ export class CellCache {
 
   constructor(readonly options: CellCacheOptions) {
     this.cells = new CellStore(path.join(options.dir, 'px'), options.maxBytes ?? DEFAULT_CELL_CACHE_BYTES);
-    this.sources = new SourceHashes(path.join(options.dir, 'src'));
+    this.sources = new SourceHashes(path.join(options.dir, 'src'), options.racyMs);
   }
 
   /**
@@ -58,7 +64,7 @@ const open = new Map<string, CellCache>();
 
 /** One cache object per folder and cap in a process, so the jobs of a batch share what they have written. */
 export function openCellCache(options: CellCacheOptions): CellCache {
-  const id = `${path.resolve(options.dir)}\0${options.maxBytes ?? DEFAULT_CELL_CACHE_BYTES}`;
+  const id = `${path.resolve(options.dir)}\0${options.maxBytes ?? DEFAULT_CELL_CACHE_BYTES}\0${options.racyMs ?? ''}`;
   let cache = open.get(id);
   if (!cache) open.set(id, (cache = new CellCache(options)));
   return cache;

@@ -64,3 +64,15 @@ export function bandKey(pixels: Uint8Array, params: string): string {
 export function sourceHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
+
+/**
+ * An encoded band's key from what is drawn into it rather than from its pixels: the page
+ * (`page`: size, background, bleed, marks, encoder settings), the band's rows, and each cell that
+ * reaches them or the rows its bleed mirrors (box, caption strip, cell key). A rebuild in which
+ * none of these changed takes the band's bytes without reading a cell or drawing a pixel.
+ */
+export function bandRecipeKey(page: unknown, band: unknown, cells: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify([codeVersions(), 'band-recipe', page, band, cells]))
+    .digest('hex');
+}

@@ -85,17 +85,40 @@ export class CellStore {
     return cell;
   }
 
+  /**
+   * A stored cell's facts without its pixels (the 48-byte header: the crop and the photo's size,
+   * for the report), or null when absent or not a cell. For a cell whose band is reused whole.
+   */
+  meta(key: string): Pick<StoredCell, 'crop' | 'source'> | null {
+    let fd: number;
+    try {
+      fd = openSync(this.fileOf(key), 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const header = Buffer.alloc(HEADER);
+      if (readSync(fd, header, 0, HEADER, 0) !== HEADER || !header.subarray(0, 8).equals(MAGIC) || header.readUInt32LE(32) !== CODEC_LZ4) return null;
+      return { crop: header.readUInt32LE(36) / CROP_UNITS, source: { width: header.readUInt32LE(40), height: header.readUInt32LE(44) } };
+    } catch {
+      return null;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** Bytes stored by `putBytes`, checked like a cell. */
   getBytes(key: string): Buffer | null {
     const file = this.fileOf(key);
-    const entry = this.read(file);
+    // Its own buffer: the bytes are kept (a band of the output), and copying a reused one cost more.
+    const entry = this.read(file, false);
     if (!entry) return null;
     const bytes = checkedEntry(entry, CODEC_RAW);
     if (!bytes || entry.readUInt32LE(28) !== bytes.length) {
       void unlink(file).catch(() => {});
       return null;
     }
-    return Buffer.from(bytes);
+    return bytes;
   }
 
   putBytes(key: string, bytes: Buffer): void {
@@ -103,10 +126,10 @@ export class CellStore {
   }
 
   /**
-   * The file's bytes, in a buffer reused by the next read (everything that reads them is
-   * synchronous): ~100 kB a cell that would otherwise be garbage.
+   * The file's bytes; with `reuse`, in a buffer the next read overwrites (for readers done with
+   * them synchronously: ~100 kB a cell that would otherwise be garbage).
    */
-  private read(file: string): Buffer | null {
+  private read(file: string, reuse = true): Buffer | null {
     let bytes: Buffer;
     let fd: number;
     try {
@@ -116,8 +139,11 @@ export class CellStore {
     }
     try {
       const info = fstatSync(fd);
-      if (this.scratch.length < info.size) this.scratch = Buffer.allocUnsafe(Math.max(info.size, 2 * this.scratch.length));
-      bytes = this.scratch.subarray(0, info.size);
+      if (!reuse) bytes = Buffer.allocUnsafe(info.size);
+      else {
+        if (this.scratch.length < info.size) this.scratch = Buffer.allocUnsafe(Math.max(info.size, 2 * this.scratch.length));
+        bytes = this.scratch.subarray(0, info.size);
+      }
       let at = 0;
       for (let n; at < bytes.length && (n = readSync(fd, bytes, at, bytes.length - at, at)) > 0; ) at += n;
       bytes = bytes.subarray(0, at);

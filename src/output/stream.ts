@@ -57,6 +57,12 @@ export interface BandCache {
   store(key: string, bytes: Buffer): void;
 }
 
+/** Bands known before they are drawn (band-reuse.ts): their bytes, and under what else to keep the ones encoded now. */
+export interface ReusedBands {
+  bytes: ReadonlyMap<number, Buffer>;
+  recipe(band: number): string | null;
+}
+
 /** How the poster must be cut for `format`: rows per band, and whether bands go to worker threads (shared memory). */
 export function bandLayout(format: OutputFormat, width: number, height: number): { bandRows: number; shared: boolean } {
   if (format === 'jpeg') return { bandRows: jpegBandRows(width), shared: false };
@@ -69,8 +75,8 @@ function pngWorkersAvailable(): boolean {
 }
 
 /** An encoder for `poster`, which must be cut as `bandLayout` says. */
-export function createPosterEncoder(poster: PosterBands, options: EncodeOptions, cache: BandCache | null = null): PosterEncoder {
-  if (options.format === 'jpeg') return bandedEncoder(poster, jpegBands(poster, options, cache));
+export function createPosterEncoder(poster: PosterBands, options: EncodeOptions, cache: BandCache | null = null, reused: ReusedBands | null = null): PosterEncoder {
+  if (options.format === 'jpeg') return bandedEncoder(poster, jpegBands(poster, options, cache, reused));
   if (options.format === 'png' || options.format === 'pdf') return bandedEncoder(poster, pngBands(poster, options));
   return wholeEncoder(poster, { ...options, format: options.format });
 }
@@ -102,17 +108,20 @@ interface BandCodec<Part> {
   close?(): Promise<void>;
 }
 
-function jpegBands(poster: PosterBands, options: EncodeOptions, cache: BandCache | null): BandCodec<Buffer> {
+function jpegBands(poster: PosterBands, options: EncodeOptions, cache: BandCache | null, reused: ReusedBands | null): BandCodec<Buffer> {
   const { width, height, bandRows } = poster;
   return {
     encode: async (index) => {
       try {
+        const ready = reused?.bytes.get(index);
+        if (ready) return ready;
         const pixels = poster.band(index);
         const rows = poster.rowsIn(index);
         const known = cache?.lookup(pixels, JSON.stringify(['jpeg', width, rows, options.quality]));
-        if (known?.bytes) return known.bytes;
-        const part = await encodeJpegBand(pixels, width, rows, { quality: options.quality });
-        if (known) cache!.store(known.key, part);
+        const part = known?.bytes ?? (await encodeJpegBand(pixels, width, rows, { quality: options.quality }));
+        if (known && !known.bytes) cache!.store(known.key, part);
+        const recipe = reused?.recipe(index);
+        if (cache && recipe) cache.store(recipe, part);
         return part;
       } finally {
         poster.release(index);

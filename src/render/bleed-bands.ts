@@ -30,13 +30,18 @@ export class BleedBands {
   private readonly emitted: Uint8Array;
   private readonly mirror: boolean;
 
-  /** `onFinal(band)` once per band, when its bleed is finished too. */
+  /**
+   * `onFinal(band)` once per band, when its bleed is finished too. `reused(band)`: the band's
+   * encoded bytes are known already (build.ts's band reuse): its pixels are not finished unless
+   * a band being drawn copies from them.
+   */
   constructor(
     private readonly poster: BandedRows,
     private readonly bleed: BleedSpec,
     private readonly cropMarks: boolean,
     private readonly dpi: number,
     private readonly onFinal: (band: number) => void,
+    private readonly reused: (band: number) => boolean = () => false,
   ) {
     const { bands } = poster;
     this.mirror = bleed.size > 0 && bleed.mode === 'mirror';
@@ -46,18 +51,10 @@ export class BleedBands {
     this.filled = new Uint8Array(bands);
     this.emitted = new Uint8Array(bands);
     if (this.mirror) {
-      for (let band = 0; band < bands; band++) {
-        const { from, to } = this.rows(band);
-        const seen = new Set<number>();
-        for (let y = from; y < to; y++) {
-          const source = mirrorSourceRow(poster.height, bleed.size, y);
-          if (source !== null) seen.add(Math.floor(source / poster.bandRows));
-        }
-        for (const source of seen) {
-          this.sources[band]!.push(source);
-          this.readers[source]!.push(band);
-        }
-      }
+      this.sources = mirrorSources(poster, bleed);
+      this.sources.forEach((sources, band) => {
+        for (const source of sources) this.readers[source]!.push(band);
+      });
     }
   }
 
@@ -65,7 +62,7 @@ export class BleedBands {
   done(band: number): void {
     if (this.drawn[band]) return;
     this.drawn[band] = 1;
-    if (this.mirror) {
+    if (this.mirror && this.needed(band)) {
       const { from, to } = this.rows(band);
       mirrorColumns(this.poster, this.bleed.size, from, to);
     }
@@ -76,7 +73,7 @@ export class BleedBands {
   /** Step 2, once the band and every band it copies from are drawn (and their columns mirrored). */
   private fill(band: number): void {
     if (this.filled[band] || !this.drawn[band] || !this.sources[band]!.every((source) => this.drawn[source])) return;
-    if (this.mirror) {
+    if (this.mirror && this.needed(band)) {
       const { from, to } = this.rows(band);
       mirrorRows(this.poster, this.bleed.size, from, to);
     }
@@ -89,14 +86,36 @@ export class BleedBands {
   private seal(band: number): void {
     if (this.emitted[band] || !this.filled[band] || !this.readers[band]!.every((reader) => this.filled[reader])) return;
     this.emitted[band] = 1;
-    if (this.cropMarks && this.bleed.size > 0) drawCropMarks(this.poster, this.bleed.size, this.dpi, this.rows(band));
+    if (this.cropMarks && this.bleed.size > 0 && this.needed(band)) drawCropMarks(this.poster, this.bleed.size, this.dpi, this.rows(band));
     this.onFinal(band);
+  }
+
+  /** Whether the band's pixels are read: it is encoded now, or a band encoded now copies from it. */
+  private needed(band: number): boolean {
+    return !this.reused(band) || this.readers[band]!.some((reader) => !this.reused(reader));
   }
 
   private rows(band: number): { from: number; to: number } {
     const from = band * this.poster.bandRows;
     return { from, to: Math.min(this.poster.height, from + this.poster.bandRows) };
   }
+}
+
+/** Per band: the bands its top or bottom bleed rows copy from (`mirror`; none otherwise). */
+export function mirrorSources(poster: { height: number; bandRows: number; bands: number }, bleed: BleedSpec): number[][] {
+  const sources: number[][] = Array.from({ length: poster.bands }, () => []);
+  if (bleed.size <= 0 || bleed.mode !== 'mirror') return sources;
+  for (let band = 0; band < poster.bands; band++) {
+    const from = band * poster.bandRows;
+    const to = Math.min(poster.height, from + poster.bandRows);
+    const seen = new Set<number>();
+    for (let y = from; y < to; y++) {
+      const source = mirrorSourceRow(poster.height, bleed.size, y);
+      if (source !== null) seen.add(Math.floor(source / poster.bandRows));
+    }
+    sources[band]!.push(...seen);
+  }
+  return sources;
 }
 
 /** The bleed of a poster drawn whole (the proof): every band at once. */

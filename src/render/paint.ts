@@ -30,10 +30,10 @@ export function paintBackground(pixels: Uint8Array, width: number, y0: number, y
     for (const i of boxes) {
       if (covered[i + 1]! > y || covered[i + 1]! + covered[i + 3]! <= y) continue;
       const left = Math.max(x, Math.min(width, covered[i]!));
-      if (left > x) pixels.set(row.subarray(0, (left - x) * 3), start + x * 3);
+      if (left > x) row.copy(pixels, start + x * 3, 0, (left - x) * 3);
       x = Math.max(x, Math.min(width, covered[i]! + covered[i + 2]!));
     }
-    if (x < width) pixels.set(row.subarray(0, (width - x) * 3), start + x * 3);
+    if (x < width) row.copy(pixels, start + x * 3, 0, (width - x) * 3);
   }
 }
 
