@@ -23,7 +23,7 @@ let CLI = cliEntry(path.join(ROOT, 'dist'));
 const OUT_DIR = path.join(import.meta.dirname, 'out');
 /** Every system gets the libuv pool the collage command gives itself (bin.cjs): the same concurrency. */
 const THREAD_POOL = process.env.UV_THREADPOOL_SIZE || String(threadPoolSize());
-const SYSTEMS = ['collage', 'calendar', 'proof', 'sharp', 'naive', 'montage', 'floor'] as const;
+const SYSTEMS = ['collage', 'calendar', 'proof', 'sharp', 'naive', 'montage', 'floor', 'proof-floor'] as const;
 type System = (typeof SYSTEMS)[number];
 type Format = 'jpeg' | 'png';
 const PHASES = ['fetch', 'decode', 'draw', 'encode', 'write'] as const;
@@ -49,7 +49,7 @@ against the grid build of the same round (calendar/grid).
   --originals         with --photos: also run the 120 12-Mpx originals
   --format jpeg|png   only this output format
   --dpi N             poster resolution (default 300 → 10800×7200; 150 → 5400×3600)
-  --only LIST         systems to run, comma-separated: collage,calendar,proof,sharp,naive,montage,floor (default all)
+  --only LIST         systems to run, comma-separated: collage,calendar,proof,sharp,naive,montage,floor,proof-floor (default all)
   --latency MS        server latency per response (default 40)
   --per-host N        connections per host for every system (default: collage's, ${DEFAULT_FETCH_OPTIONS.perHost})
   --concurrency N     images in flight for every system (default: collage's, ${DEFAULT_FETCH_OPTIONS.concurrency})
@@ -244,6 +244,11 @@ function writeJob(dir: string, format: Format, fetch: { concurrency: number; per
   for (const system of ['naive', 'sharp', 'montage', 'floor'] as const) {
     writeFileSync(path.join(dir, `job-${system}.json`), JSON.stringify({ ...job, output: path.join(dir, `${system}.${format === 'png' ? 'png' : 'jpg'}`) }));
   }
+  // The proof's floor: every photo decoded to its cell on the ~2,000 px proof (proof/index.ts's
+  // PROOF_LONG_EDGE), from memory, as the floor does it.
+  const scale = Math.min(1, 2000 / Math.max(plan.canvas.width, plan.canvas.height));
+  const proofPlacements = job.placements.map((p) => ({ ...p, width: Math.max(1, Math.round(p.width * scale)), height: Math.max(1, Math.round(p.height * scale)) }));
+  writeFileSync(path.join(dir, 'job-proof-floor.json'), JSON.stringify({ ...job, placements: proofPlacements, output: '' }));
   return { width: plan.canvas.width, height: plan.canvas.height };
 }
 
@@ -273,7 +278,7 @@ async function runSystem(
           '-o',
           path.basename(outputFile(dir, system, format)),
         ]
-      : [path.join(import.meta.dirname, `baseline-${system}.mjs`), path.join(dir, `job-${system}.json`)];
+      : [path.join(import.meta.dirname, `baseline-${system === 'proof-floor' ? 'floor' : system}.mjs`), path.join(dir, `job-${system}.json`)];
   const m = await measure(args, { cwd: dir, timeoutMs: 30 * 60_000, env: { UV_THREADPOOL_SIZE: THREAD_POOL } });
   if (m.exitCode !== 0) {
     const why = m.signal ? `killed by ${m.signal}` : `exit ${m.exitCode}`;
@@ -432,7 +437,7 @@ async function main(): Promise<void> {
           };
           // The floor writes nothing; montage's page lacks the outer margin, the calendar is another
           // layout and the proof a preview, so they are not diffed.
-          if (!error && system !== 'floor') {
+          if (!error && system !== 'floor' && system !== 'proof-floor') {
             const file = outputFile(dir, system, scenario.format);
             if (system !== 'montage' && system !== 'calendar' && system !== 'proof') {
               try {
@@ -491,7 +496,7 @@ function describe(s: ReturnType<typeof summarise>): string {
 interface Ratio {
   scenario: string;
   /** calendar: the calendar build ÷ the grid build (collage) of the same photos and run; proof: the proof ÷ the full build. */
-  versus: 'sharp' | 'naive' | 'montage' | 'floor' | 'calendar' | 'proof';
+  versus: 'sharp' | 'naive' | 'montage' | 'floor' | 'calendar' | 'proof' | 'proof-floor';
   wall?: number;
   cpu?: number;
   rss?: number;
@@ -529,6 +534,13 @@ function computeRatios(results: RunResult[]): Ratio[] {
     const proofRun = results.find((r) => r.scenario === scenario && r.system === 'proof' && r.status === 'ok');
     if (proofRun)
       ratios.push({ scenario, versus: 'proof', wall: div(proofRun.wallS, collage.wallS), cpu: div(proofRun.cpuS, collage.cpuS), rss: div(proofRun.peakRssMB, collage.peakRssMB) });
+    // What no proof can skip: decoding every photo to its proof cell (the floor's decode phase),
+    // against the full build's wall and CPU. A proof under 0.5 of the build needs this under it.
+    const proofFloor = results.find((r) => r.scenario === scenario && r.system === 'proof-floor' && r.status === 'ok');
+    if (proofFloor?.timings?.images) {
+      const imagesCpu = proofFloor.timings.imagesCpu === undefined ? undefined : proofFloor.timings.imagesCpu / 1000;
+      ratios.push({ scenario, versus: 'proof-floor', wall: div(proofFloor.timings.images / 1000, collage.wallS), cpu: div(imagesCpu, collage.cpuS) });
+    }
     // The floor's process also downloads everything first: only its decode phase counts.
     const floor = results.find((r) => r.scenario === scenario && r.system === 'floor' && r.status === 'ok');
     if (floor?.timings?.images) {
@@ -549,7 +561,7 @@ function printTables(meta: Record<string, unknown>, results: RunResult[], ratios
     fix(r.cpuS),
     fix(r.cpuPerWall),
     r.peakRssMB === undefined ? '' : String(r.peakRssMB),
-    r.outputBytes === undefined || r.system === 'floor' ? '' : (r.outputBytes / 1024 / 1024).toFixed(1),
+    r.outputBytes === undefined || r.system === 'floor' || r.system === 'proof-floor' ? '' : (r.outputBytes / 1024 / 1024).toFixed(1),
     ...PHASES.map((p) => s(r.timings?.[p])),
     s(r.timings?.images),
     r.timings?.images && r.timings.imagesCpu !== undefined ? (r.timings.imagesCpu / r.timings.images).toFixed(2) : '',
@@ -572,13 +584,13 @@ function printTables(meta: Record<string, unknown>, results: RunResult[], ratios
   printTable(['scenario', 'system', 'wall s', 'CPU s', 'CPU/wall', 'peak RSS MB', 'out MB', ...PHASES, 'images', 'img CPU/wall', 'diff', 'rounds'], rows);
   if (ratios.length) {
     console.log(
-      "\nratios (collage ÷ baseline; < 1 means collage is cheaper; collage/floor: collage's wall and CPU ÷ the floor's decode phase; calendar/grid: the calendar build ÷ the grid build, same round; proof/collage: the proof ÷ the full build)\n",
+      "\nratios (collage ÷ baseline; < 1 means collage is cheaper; collage/floor: collage's wall and CPU ÷ the floor's decode phase; calendar/grid: the calendar build ÷ the grid build, same round; proof/collage: the proof ÷ the full build; proof floor/collage: decoding every photo to its proof cell from memory ÷ the full build)\n",
     );
     printTable(
       ['scenario', 'versus', 'wall', 'CPU', 'peak RSS'],
       ratios.map((r) => [
         r.scenario,
-        r.versus === 'calendar' ? 'calendar/grid' : r.versus === 'proof' ? 'proof/collage' : `collage/${r.versus}`,
+        r.versus === 'calendar' ? 'calendar/grid' : r.versus === 'proof' ? 'proof/collage' : r.versus === 'proof-floor' ? 'proof floor/collage' : `collage/${r.versus}`,
         fix(r.wall),
         fix(r.cpu),
         fix(r.rss),
