@@ -39,6 +39,8 @@ interface Row {
   peakRssMB: number;
   walls: number[];
   images?: { decoded?: number; cellCached?: number };
+  /** Output bands taken whole from the cell cache (report `output.bandsReused`). */
+  bandsReused?: number;
   imagesCpuPerWall?: number;
 }
 
@@ -193,7 +195,7 @@ export async function runPipeline(options: { cli: string; rounds: number; filter
           const m = await measure(variant.args, { cwd: work, timeoutMs: 30 * 60_000, env: { UV_THREADPOOL_SIZE: options.threadPool, ...variant.env } });
           if (m.exitCode !== 0 || m.cpuS === null || m.peakRssMB === null)
             throw new Error(`${group.name} / ${variant.name}: exit ${m.exitCode}: ${m.stderr.trim().split('\n').slice(-2).join(' | ')}`);
-          const report = JSON.parse(m.stdout) as { images: { decoded?: number; cellCached?: number }; timings: { images: number; imagesCpu: number } };
+          const report = JSON.parse(m.stdout) as { images: { decoded?: number; cellCached?: number }; output: { bandsReused?: number }; timings: { images: number; imagesCpu: number } };
           const row: Row = {
             group: group.name,
             variant: variant.name,
@@ -202,6 +204,7 @@ export async function runPipeline(options: { cli: string; rounds: number; filter
             peakRssMB: Math.round(m.peakRssMB),
             walls: [],
             images: { decoded: report.images.decoded, cellCached: report.images.cellCached },
+            bandsReused: report.output.bandsReused ?? 0,
             imagesCpuPerWall: report.timings.images ? round2(report.timings.imagesCpu / report.timings.images) : undefined,
           };
           log(`  ${row.wallS} s wall, ${row.cpuS} s CPU, ${row.peakRssMB} MB peak; decoded ${row.images?.decoded}, from the cell cache ${row.images?.cellCached}`);
@@ -230,6 +233,7 @@ export async function runPipeline(options: { cli: string; rounds: number; filter
       (r.peakRssMB / first.peakRssMB).toFixed(2),
       String(r.images?.decoded ?? ''),
       String(r.images?.cellCached ?? ''),
+      String(r.bandsReused ?? ''),
       r.imagesCpuPerWall?.toFixed(2) ?? '',
       r.walls.map((w) => w.toFixed(2)).join(' '),
     ];
@@ -243,7 +247,7 @@ export async function runPipeline(options: { cli: string; rounds: number; filter
   console.log(
     `${PHOTOS} flickr-size photos, 36×24 in at 300 dpi, grid of 40 columns, JPEG; each row the median-wall run of ${options.rounds} interleaved round(s); ratios against the group's first row.\n`,
   );
-  const header = ['group', 'variant', 'wall s', 'CPU s', 'peak RSS MB', 'wall ÷ first', 'RSS ÷ first', 'decoded', 'cell-cached', 'img CPU/wall', 'rounds'];
+  const header = ['group', 'variant', 'wall s', 'CPU s', 'peak RSS MB', 'wall ÷ first', 'RSS ÷ first', 'decoded', 'cell-cached', 'bands reused', 'img CPU/wall', 'rounds'];
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(line(header));

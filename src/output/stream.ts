@@ -117,11 +117,13 @@ function jpegBands(poster: PosterBands, options: EncodeOptions, cache: BandCache
         if (ready) return ready;
         const pixels = poster.band(index);
         const rows = poster.rowsIn(index);
-        const known = cache?.lookup(pixels, JSON.stringify(['jpeg', width, rows, options.quality]));
+        // A band with a recipe is kept under it alone: hashing its pixels (~6 ms a band) would
+        // find it again only where the recipe already does.
+        const recipe = reused?.recipe(index) ?? null;
+        const known = recipe === null ? cache?.lookup(pixels, JSON.stringify(['jpeg', width, rows, options.quality])) : undefined;
         const part = known?.bytes ?? (await encodeJpegBand(pixels, width, rows, { quality: options.quality }));
         if (known && !known.bytes) cache!.store(known.key, part);
-        const recipe = reused?.recipe(index);
-        if (cache && recipe) cache.store(recipe, part);
+        if (cache && recipe !== null) cache.store(recipe, part);
         return part;
       } finally {
         poster.release(index);
