@@ -195,7 +195,11 @@ export async function runPipeline(options: { cli: string; rounds: number; filter
           const m = await measure(variant.args, { cwd: work, timeoutMs: 30 * 60_000, env: { UV_THREADPOOL_SIZE: options.threadPool, ...variant.env } });
           if (m.exitCode !== 0 || m.cpuS === null || m.peakRssMB === null)
             throw new Error(`${group.name} / ${variant.name}: exit ${m.exitCode}: ${m.stderr.trim().split('\n').slice(-2).join(' | ')}`);
-          const report = JSON.parse(m.stdout) as { images: { decoded?: number; cellCached?: number }; output: { bandsReused?: number }; timings: { images: number; imagesCpu: number } };
+          const report = JSON.parse(m.stdout) as {
+            images: { decoded?: number; cellCached?: number };
+            output: { bandsReused?: number };
+            timings: { images: number; imagesCpu: number };
+          };
           const row: Row = {
             group: group.name,
             variant: variant.name,
