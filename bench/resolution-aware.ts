@@ -3,7 +3,7 @@
  * with it, per layout, and the worst crop and coverage of each, on the issue's set: 100 photos, 20
  * of them 4× smaller per side (16× fewer pixels), spread through the set or in one run.
  *
- * Run: npx tsx bench/resolution-aware.ts [--page 20x13.33] [--large 1200x900]
+ * Run: npx tsx bench/resolution-aware.ts [--page 20x15] [--large 1200x900] (inches; photo pixels)
  */
 import { layoutMetrics, layoutPage, type PageLayoutSpec, type PlacedBox } from '../src/layout/index.js';
 import { loadManifest } from '../src/manifest/index.js';
@@ -13,7 +13,7 @@ const arg = (name: string, fallback: string) => {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 ? process.argv[at + 1]! : fallback;
 };
-const [pageWidth, pageHeight] = arg('page', '24x16').split('x').map(Number) as [number, number];
+const [pageWidth, pageHeight] = arg('page', '20x15').split('x').map(Number) as [number, number];
 const [largeWidth, largeHeight] = arg('large', '1200x900').split('x').map(Number) as [number, number];
 
 /** Photo i: a third upright; 20 of the 100 a quarter of the size per side. */
