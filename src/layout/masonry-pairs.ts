@@ -102,7 +102,13 @@ function pairedLayout(options: MasonryOptions, columns: number, width: number, p
   const boxes: PlacedBox[] = new Array(images.length);
   for (const [k, slot] of slots.entries()) {
     const box = merged.boxes[k]!;
-    const widths = slot.length === 1 ? [box.width] : apportion(slot.map((i) => images[i]!.aspect * box.height), box.width - gap);
+    const widths =
+      slot.length === 1
+        ? [box.width]
+        : apportion(
+            slot.map((i) => images[i]!.aspect * box.height),
+            box.width - gap,
+          );
     if (!widths || widths.some((w) => w < 1)) return null;
     let x = box.x;
     slot.forEach((index, s) => {

@@ -89,7 +89,12 @@ const UNFILLED_ROOM = 0.002;
  * size (its pixels at minDpi), and choose row breaks (justified) or pair a photo with a neighbour
  * in its column (masonry) to keep cells within it.
  */
-function awareCandidates(spec: CollageSpec, plain: readonly ImageShape[], sizes: readonly ({ width: number; height: number } | undefined)[], weights: readonly number[]): ImageShape[][] {
+function awareCandidates(
+  spec: CollageSpec,
+  plain: readonly ImageShape[],
+  sizes: readonly ({ width: number; height: number } | undefined)[],
+  weights: readonly number[],
+): ImageShape[][] {
   if (spec.layout.type === 'mosaic') {
     return AWARE_STRENGTHS.map((strength) => plain.map((shape, i) => ({ ...shape, weight: shape.weight! * (weights[i]! / shape.weight!) ** strength })));
   }
