@@ -1,7 +1,7 @@
 /** Stage 4, layout: pure functions, sizes in, boxes out. No I/O. */
 import { gridLayout } from './grid.js';
 import { justifiedLayout } from './justified.js';
-import { masonryLayout } from './masonry.js';
+import { sharpMasonryLayout } from './masonry-pairs.js';
 import { mosaicLayout } from './mosaic.js';
 import { calendarPage, type CalendarPageSpec } from './calendar-page.js';
 import type { CalendarPage } from './calendar.js';
@@ -13,6 +13,7 @@ export { splitEvenly, splitWeighted } from './split.js';
 export { LayoutError, coverCropFraction, type Box, type ImageShape, type PlacedBox } from './types.js';
 export { justifiedLayout } from './justified.js';
 export { masonryLayout } from './masonry.js';
+export { sharpMasonryLayout } from './masonry-pairs.js';
 export { mosaicLayout } from './mosaic.js';
 export { layoutMetrics, type LayoutMetrics } from './metrics.js';
 export { mulberry32 } from './random.js';
@@ -73,7 +74,8 @@ export function layoutPage(layout: PageLayoutSpec, page: PageGeometry, count: nu
       return { content, boxes: result.boxes, columns: 0, rows: result.rowStarts.length, unfilled: result.unfilled };
     }
     case 'masonry': {
-      const result = masonryLayout({ images, content, gap, columns: layout.columns, maxCrop: layout.maxCrop });
+      // Photos with a sharp size (layout.resolutionAware) may share a slot in their column.
+      const result = sharpMasonryLayout({ images, content, gap, columns: layout.columns, maxCrop: layout.maxCrop });
       return { content, boxes: result.boxes, columns: result.columns, rows: 0, unfilled: result.unfilled };
     }
     case 'mosaic': {

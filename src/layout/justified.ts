@@ -9,7 +9,7 @@
  * is centred, the rest of the content box left as even white space (`unfilled`).
  */
 import { boundWithRounding, cropBound, cropOfStretch, stretchLimits } from './bound.js';
-import { breakIntoRows, evenOutTo, leastCropBreaks, naturalRowHeight, rowBreakCandidates, type RowBreaks } from './rows.js';
+import { breakIntoRows, evenOutTo, leastCropBreaks, naturalRowHeight, rowBreakCandidates, type RowBreakOptions, type RowBreaks } from './rows.js';
 import { unfilledShare } from './metrics.js';
 import { apportion, leastWorstCrop } from './apportion.js';
 import { splitWeighted, stack } from './split.js';
@@ -69,16 +69,23 @@ export function justifiedLayout(options: JustifiedOptions): JustifiedResult {
   const aspects = images.map((image, i) => image.aspect * weights[i]!);
   const maxCrop = cropBound(options.maxCrop);
   const target = options.rowHeight ?? naturalRowHeight(aspects, content.width, content.height, gap);
-  const breakOptions = { width: content.width, height: content.height, gap, target };
+  const plainOptions: RowBreakOptions = { width: content.width, height: content.height, gap, target };
+  const limits = sharpRowLimits(images, aspects);
+  // Resolution-aware: break sets that keep photos sharp are sought beside the plain ones.
+  const breakSettings = limits ? [plainOptions, { ...plainOptions, sharpness: { limits, cost: SHARP_BREAK_COST, band: SHARP_ROW_BAND } }] : [plainOptions];
+  const breakOptions = plainOptions;
 
-  const candidates = rowBreakCandidates(aspects, breakOptions);
-  if (aspects.length <= EXACT_ROWS_UP_TO) {
-    const around = Math.round((content.height + gap) / (target + gap));
-    for (let rows = Math.max(1, around - 2); rows <= around + 2; rows++) {
-      const rowTarget = (content.height - (rows - 1) * gap) / rows;
-      if (rowTarget <= 0) continue;
-      const breaks = breakIntoRows(aspects, rows, { ...breakOptions, target: rowTarget });
-      if (breaks) candidates.push(breaks);
+  const candidates: RowBreaks[] = [];
+  for (const settings of breakSettings) {
+    candidates.push(...rowBreakCandidates(aspects, settings));
+    if (aspects.length <= EXACT_ROWS_UP_TO) {
+      const around = Math.round((content.height + gap) / (target + gap));
+      for (let rows = Math.max(1, around - 2); rows <= around + 2; rows++) {
+        const rowTarget = (content.height - (rows - 1) * gap) / rows;
+        if (rowTarget <= 0) continue;
+        const breaks = breakIntoRows(aspects, rows, { ...settings, target: rowTarget });
+        if (breaks) candidates.push(breaks);
+      }
     }
   }
   // A set a little short of the page, with rows made a little uneven to fill it.
@@ -89,7 +96,7 @@ export function justifiedLayout(options: JustifiedOptions): JustifiedResult {
   }
   const fits: { fit: RowFit; score: number }[] = [];
   const consider = (fit: RowFit | null) => {
-    if (fit) fits.push({ fit, score: fit.crop + EVENNESS * unevenness(fit.heights) + WHITE * fit.unfilled });
+    if (fit) fits.push({ fit, score: fit.crop + EVENNESS * unevenness(fit.heights) + WHITE * fit.unfilled + (limits ? blurScore(fit, limits) : 0) });
   };
   for (const breaks of candidates) consider(fitRows(breaks, aspects, content, gap, maxCrop));
   // Rows broken for the page: each row's own stretch, all of them within ±MAX_ROW_DEVIATION of their mean.
@@ -111,12 +118,57 @@ export function justifiedLayout(options: JustifiedOptions): JustifiedResult {
       worst = Math.max(worst, box.crop);
       sum += box.crop;
     }
-    const score = worst + sum / result.boxes.length + EVENNESS * unevenness(result.rowHeights) + WHITE * result.unfilled + (worst > maxCrop + 1e-12 ? 10 + worst : 0);
+    let score = worst + sum / result.boxes.length + EVENNESS * unevenness(result.rowHeights) + WHITE * result.unfilled + (worst > maxCrop + 1e-12 ? 10 + worst : 0);
+    if (limits) score += SHARP * result.boxes.filter((box) => !isSharp(box, images[box.index]!)).length + (deviation(result.rowHeights) > BAND ? OUT_OF_BAND : 0);
     if (!best || score < best.score) best = { result, score };
   }
   const result = best!.result;
   assertDrawable(result.boxes, content, images.length, gap);
   return { ...result, targetRowHeight: target };
+}
+
+/**
+ * Resolution-aware rows (photos with `sharp` sizes): each photo the rows put over the size at
+ * which it still prints at the threshold costs as much as this much more crop on the worst photo
+ * (so a sharp photo is bought with at most a percent of crop, within the bound and the band).
+ */
+const SHARP = 0.01;
+/** In the break search: a photo over its limit costs as much as a row 20 % off the target. */
+const SHARP_BREAK_COST = Math.log(1.2) ** 2;
+/** Resolution-aware breaks keep rows within this (log) of the target, so the fitted rows stay within the band. */
+const SHARP_ROW_BAND = Math.log(1 + BAND) - 0.005;
+/** What a resolution-aware fit with rows outside ±BAND of their mean costs (the band holds). */
+const OUT_OF_BAND = 1;
+
+/** Per item, the tallest natural row height at which its cell stays within its `sharp` size; null when no image has one. */
+function sharpRowLimits(images: readonly ImageShape[], aspects: readonly number[]): Float64Array | null {
+  if (!images.some((image) => image.sharp)) return null;
+  // The fit may stretch rows by up to the crop bound: the limit leaves that room.
+  return Float64Array.from(images, (image, i) => (image.sharp ? Math.min(image.sharp.height, image.sharp.width / aspects[i]!) / (1 + STRETCH_ROOM) : Infinity));
+}
+const STRETCH_ROOM = 0.02;
+
+/** A fit's cost for the photos whose rows are taller than their limits. */
+function blurScore(fit: RowFit, limits: Float64Array): number {
+  let over = 0;
+  const rows = fit.heights.length;
+  fit.breaks.starts.forEach((start, r) => {
+    const end = r + 1 < rows ? fit.breaks.starts[r + 1]! : limits.length;
+    for (let i = start; i < end; i++) if (limits[i]! * (1 + STRETCH_ROOM) < fit.heights[r]!) over++;
+  });
+  return SHARP * over + (deviation(fit.heights) > BAND ? OUT_OF_BAND : 0);
+}
+
+/** Whether a cell is within the photo's `sharp` size (cover: neither side past it). */
+function isSharp(box: Box, image: ImageShape): boolean {
+  return !image.sharp || (box.width <= image.sharp.width && box.height <= image.sharp.height);
+}
+
+/** The largest |log| of a row's height over the rows' geometric mean, as a share (e^x − 1). */
+function deviation(heights: readonly number[]): number {
+  const logs = heights.map(Math.log);
+  const mean = logs.reduce((s, v) => s + v, 0) / logs.length;
+  return Math.expm1(Math.max(...logs.map((l) => Math.abs(l - mean))));
 }
 
 /** A break set fitted to the page: the rows' width and heights (floats) and what it costs. */

@@ -18,6 +18,17 @@ export interface RowBreakOptions {
   gap: number;
   /** Row height the rows should be near (evenness is measured against it). */
   target: number;
+  /** Resolution-aware rows: per item, the tallest row it stays sharp in, and what a row costs per item it blurs. */
+  sharpness?: RowSharpness;
+}
+
+export interface RowSharpness {
+  /** Per item, the tallest row (natural height, px) in which it still prints at the threshold (Infinity: any). */
+  limits: Float64Array;
+  /** Cost of each item a row puts over its limit (the evenness cost of a row off the target by log h is log² h). */
+  cost: number;
+  /** Rows further than this (log) from the target cost 1 each: sharpness is not bought with uneven rows. */
+  band: number;
 }
 
 export interface RowBreaks {
@@ -84,11 +95,13 @@ export function breakIntoRows(aspects: readonly number[], rows: number, options:
   cost[0] = 0;
   for (let k = 1; k <= rows; k++) {
     for (let j = k; j <= m - (rows - k); j++) {
+      let least = Infinity;
       for (let i = j - 1; i >= k - 1; i--) {
         const h = naturalHeight(prefix, i, j, options);
         if (!(h > 0)) break;
         const before = cost[(k - 1) * stride + i]!;
-        const c = before + Math.log(h / options.target) ** 2;
+        if (options.sharpness) least = Math.min(least, options.sharpness.limits[i]!);
+        const c = before + Math.log(h / options.target) ** 2 + (options.sharpness ? sharpCost(options.sharpness, least, i, j, h, options.target) : 0);
         if (c < cost[k * stride + j]!) {
           cost[k * stride + j] = c;
           from[k * stride + j] = i;
@@ -119,10 +132,13 @@ function breakRows(prefix: Float64Array, options: RowBreakOptions, lambda: numbe
   const from = new Int32Array(m + 1).fill(-1);
   best[0] = 0;
   for (let j = 1; j <= m; j++) {
+    let least = Infinity;
     for (let i = j - 1; i >= 0; i--) {
       const h = naturalHeight(prefix, i, j, options);
       if (!(h > 0)) break;
-      const cost = best[i]! + Math.log(h / target) ** 2 + (lambda * (h + gap)) / (height + gap);
+      if (options.sharpness) least = Math.min(least, options.sharpness.limits[i]!);
+      const blur = options.sharpness ? sharpCost(options.sharpness, least, i, j, h, target) : 0;
+      const cost = best[i]! + Math.log(h / target) ** 2 + (lambda * (h + gap)) / (height + gap) + blur;
       if (cost < best[j]!) {
         best[j] = cost;
         from[j] = i;
@@ -134,6 +150,17 @@ function breakRows(prefix: Float64Array, options: RowBreakOptions, lambda: numbe
   for (let j = m; j > 0; j = from[j]!) starts.push(from[j]!);
   starts.reverse();
   return { starts, heights: heightsOf(prefix, starts, m, options) };
+}
+
+/**
+ * What a row of items i..j-1 at natural height h costs for the items it puts over their limits
+ * (`least`: the lowest limit among them), and for straying past the band around the target.
+ */
+function sharpCost(sharpness: RowSharpness, least: number, i: number, j: number, h: number, target: number): number {
+  let cost = Math.abs(Math.log(h / target)) > sharpness.band ? 1 : 0;
+  if (least >= h) return cost;
+  for (let k = i; k < j; k++) if (sharpness.limits[k]! < h) cost += sharpness.cost;
+  return cost;
 }
 
 function heightsOf(prefix: Float64Array, starts: readonly number[], m: number, options: Pick<RowBreakOptions, 'width' | 'gap'>): number[] {

@@ -32,6 +32,12 @@ export interface ImageShape {
   weight?: number;
   /** The calendar day it is placed on (days since 1970-01-01); used by `calendar`. */
   day?: number;
+  /**
+   * The largest cell, px, in which the photo still prints sharp enough (its own pixels × output
+   * dpi ÷ the threshold dpi); `justified` and `masonry` keep cells within it where they can
+   * without more crop (`layout.resolutionAware`).
+   */
+  sharp?: { width: number; height: number };
 }
 
 /** A cell for one image: integer pixels, the image's index, and how much of it a cover fit hides. */

@@ -60,7 +60,7 @@ export function layoutShapes(spec: CollageSpec, placed: readonly ImageSpec[], si
       const page = layoutPage(awareLayout(spec), spec, placed.length, shapes);
       const low = assessResolution(spec, placed, page.boxes, sizeOf).low.length;
       const crop = Math.max(0, ...page.boxes.map((box) => ('crop' in box ? box.crop : 0)));
-      return { shapes, low, crop };
+      return { shapes, low, crop, unfilled: page.unfilled };
     } catch (error) {
       if (error instanceof LayoutError) return null; // laid out (and reported) by the caller
       throw error;
@@ -70,15 +70,37 @@ export function layoutShapes(spec: CollageSpec, placed: readonly ImageSpec[], si
   if (!base || base.low === 0) return plain;
   const bound = Math.max(base.crop, maxCrop) + 1e-3;
   let best = base;
-  for (const strength of AWARE_STRENGTHS) {
-    const candidate = tryShapes(plain.map((shape, i) => ({ ...shape, weight: shape.weight * (weights[i]! / shape.weight) ** strength })));
-    if (candidate && candidate.crop <= bound && candidate.low < best.low) best = candidate;
+  for (const shapes of awareCandidates(spec, plain, sizes, weights)) {
+    const candidate = tryShapes(shapes);
+    if (candidate && candidate.crop <= bound && candidate.unfilled <= base.unfilled + UNFILLED_ROOM && candidate.low < best.low) best = candidate;
   }
   return best.shapes;
 }
 
 /** How strongly resolution-aware weights are applied: tried in turn (1 = as water-filled). */
 const AWARE_STRENGTHS = [1, 0.5, 0.25];
+/** A resolution-aware page may leave at most this much more of the content box background than the plain one. */
+const UNFILLED_ROOM = 0.002;
+
+/**
+ * The shapes tried for a resolution-aware layout. The mosaic turns weights into area at the
+ * photos' own shapes: the water-filled weights, at full strength and softened. Justified rows and
+ * masonry columns turn a weight into width, so crop: they are given instead each photo's `sharp`
+ * size (its pixels at minDpi), and choose row breaks (justified) or pair a photo with a neighbour
+ * in its column (masonry) to keep cells within it.
+ */
+function awareCandidates(
+  spec: CollageSpec,
+  plain: readonly ImageShape[],
+  sizes: readonly ({ width: number; height: number } | undefined)[],
+  weights: readonly number[],
+): ImageShape[][] {
+  if (spec.layout.type === 'mosaic') {
+    return AWARE_STRENGTHS.map((strength) => plain.map((shape, i) => ({ ...shape, weight: shape.weight! * (weights[i]! / shape.weight!) ** strength })));
+  }
+  const scale = spec.dpi / spec.preflight.minDpi;
+  return [plain.map((shape, i) => (sizes[i] ? { ...shape, sharp: { width: sizes[i]!.width * scale, height: sizes[i]!.height * scale } } : shape))];
+}
 
 export function isResolutionAware(spec: CollageSpec): boolean {
   return spec.layout.type !== 'grid' && 'resolutionAware' in spec.layout && spec.layout.resolutionAware === true;
