@@ -144,11 +144,7 @@ export function justifiedLayout(options: JustifiedOptions): JustifiedResult {
 function pixelFit(aspects: readonly number[], content: Box, gap: number, rows: number, maxCrop: number): RowFit | null {
   const mean = (content.height - (rows - 1) * gap) / rows;
   const rowsAt = (width: number, crop: number) =>
-    leastCropPixelRows(
-      aspects,
-      { width, height: content.height, gap, low: Math.ceil(mean * (1 - PIXEL_BAND)), high: Math.floor(mean * (1 + PIXEL_BAND)), preferred: mean },
-      crop,
-    );
+    leastCropPixelRows(aspects, { width, height: content.height, gap, low: Math.ceil(mean * (1 - PIXEL_BAND)), high: Math.floor(mean * (1 + PIXEL_BAND)), preferred: mean }, crop);
   let best = rowsAt(content.width, maxCrop);
   let bestWidth = content.width;
   const narrowest = content.width - Math.min(gap, Math.floor(content.width * 0.01));

@@ -66,7 +66,14 @@ export function settleColumnsAndHeight(
  * column can be apportioned within the least crop found (≤ `limit`); null when even `limit` fails
  * from the given start.
  */
-export function settleColumns(members: readonly number[][], aspects: readonly number[], widths: readonly number[], height: number, gap: number, limit: number): PixelColumns | null {
+export function settleColumns(
+  members: readonly number[][],
+  aspects: readonly number[],
+  widths: readonly number[],
+  height: number,
+  gap: number,
+  limit: number,
+): PixelColumns | null {
   let best: PixelColumns | null = null;
   let start: readonly number[][] = members;
   let low = 0;

@@ -65,6 +65,16 @@ describe('masonryLayout behaviour', () => {
     expect(Math.max(...result.columnStretch) / Math.min(...result.columnStretch)).toBeLessThan(1.03);
   });
 
+  it('keeps 1,095 mixed photos on A4 (columns 63/64 px) within 3 %, the page covered ≥ 99 %', () => {
+    // Balanced on real-valued heights and rounded after: 3.57 % (4:3 photos 47.25 px tall in a 63 px column).
+    const content = { x: 75, y: 75, width: 2330, height: 3358 };
+    const result = masonryLayout({ images: flickrMix(1095, 1095), content, gap: 24 });
+    const m = layoutMetrics(result.boxes, content, { gap: 24 });
+    expect(m.maxCrop).toBeLessThanOrEqual(3);
+    expect(result.block.height).toBeGreaterThanOrEqual(0.99 * content.height);
+    expect(checkCropBound(result.boxes, 0.05)).toEqual([]);
+  });
+
   it('crops 12 photos in 3 columns on a tall page within the bound, where stretching each column alone cropped up to 52 %', () => {
     const content = { x: 0, y: 0, width: 1200, height: 2400 };
     const result = masonryLayout({ images: flickrMix(12, 12), content, gap: 10, columns: 3 });
