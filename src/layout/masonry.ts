@@ -13,6 +13,7 @@
 import { boundWithRounding, cropBound, cropOfStretch, stretchLimits } from './bound.js';
 import { unfilledShare } from './metrics.js';
 import { apportion } from './apportion.js';
+import { HEIGHT_SLACK, settleColumnsAndHeight } from './masonry-pixels.js';
 import { splitEvenly, splitWeighted, stack } from './split.js';
 import { LayoutError, checkImages, coverCropFraction, type Box, type ImageShape, type PlacedBox } from './types.js';
 
@@ -44,6 +45,8 @@ export interface MasonryResult {
 
 /** Column counts tried either side of the one whose columns' natural height is nearest the page. */
 const COUNTS_AROUND = 3;
+/** Columns up to this wide are settled on whole pixels (a pixel is ≥ ~0.6 % of a landscape's height there). */
+const PIXEL_COLUMN = 240;
 /** Rounds of moves and swaps when balancing columns. */
 const BALANCE_ROUNDS = 400;
 
@@ -64,7 +67,7 @@ export function masonryLayout(options: MasonryOptions): MasonryResult {
     if (!best || score < best.score) best = { plan, score };
   }
   if (!best) throw new LayoutError('layout', `${counts[0]} columns with a ${gap} px gap do not fit in ${content.width} px`);
-  return realise(best.plan, images, content, gap);
+  return realise(best.plan, images, content, gap, maxCrop);
 }
 
 /** Column counts worth trying: around the one whose columns, uncropped, come nearest the content height. */
@@ -187,16 +190,38 @@ export function balanceColumns(unit: readonly number[], columns: number, width: 
 }
 
 /** Integer boxes: columns split across the block's width, each column's photos down its height. */
-function realise(plan: ColumnPlan, images: readonly ImageShape[], content: Box, gap: number): MasonryResult {
-  const { columns, members, stretch } = plan;
+function realise(plan: ColumnPlan, images: readonly ImageShape[], content: Box, gap: number, maxCrop: number): MasonryResult {
+  const { columns } = plan;
+  let members = plan.members;
   const blockWidth = Math.min(content.width, Math.round(columns * plan.width + (columns - 1) * gap));
   const { low, high } = stretchLimits(plan.maxCropBound);
   // A column whose stretch was not held at the bound meets the bottom exactly.
-  const heights = members.map((m, c) => {
+  const filled = (c: number) => plan.stretch[c]! > low && plan.stretch[c]! < high;
+  const heights: number[] = members.map((m, c) => {
     if (!m.length) return 0;
-    if (stretch[c]! > low && stretch[c]! < high) return content.height;
-    return Math.min(content.height, Math.round(m.reduce((s, i) => s + plan.width / images[i]!.aspect, 0) * stretch[c]! + (m.length - 1) * gap));
+    if (filled(c)) return content.height;
+    return Math.min(content.height, Math.round(m.reduce((s, i) => s + plan.width / images[i]!.aspect, 0) * plan.stretch[c]! + (m.length - 1) * gap));
   });
+  const xs = splitEvenly(content.x + Math.floor((content.width - blockWidth) / 2), blockWidth, columns, gap);
+  if (Math.min(...xs.map((s) => s.size)) < 1) throw new LayoutError('layout', `${columns} columns with a ${gap} px gap do not fit in ${content.width} px`);
+  // Filling the page with narrow columns: which photos share a column is settled again on the
+  // columns' whole pixels (and the columns may end a little short of the page where that saves a
+  // visible crop). Wider columns make a pixel too small a share of a photo to be worth the search.
+  const narrow = Math.min(...xs.map((x) => x.size)) <= PIXEL_COLUMN;
+  if (narrow && members.every((m, c) => m.length > 0 && heights[c]! >= content.height * (1 - HEIGHT_SLACK))) {
+    const settled = settleColumnsAndHeight(
+      members,
+      images.map((image) => image.aspect),
+      xs.map((x) => x.size),
+      content.height,
+      gap,
+      maxCrop,
+    );
+    if (settled) {
+      members = settled.members;
+      heights.fill(settled.height);
+    }
+  }
   const blockHeight = Math.max(1, ...heights);
   const block = {
     x: content.x + Math.floor((content.width - blockWidth) / 2),
@@ -204,8 +229,6 @@ function realise(plan: ColumnPlan, images: readonly ImageShape[], content: Box, 
     width: blockWidth,
     height: blockHeight,
   };
-  const xs = splitEvenly(block.x, block.width, columns, gap);
-  if (Math.min(...xs.map((s) => s.size)) < 1) throw new LayoutError('layout', `${columns} columns with a ${gap} px gap do not fit in ${content.width} px`);
   const boxes: PlacedBox[] = new Array(images.length);
   members.forEach((column, c) => {
     if (!column.length) return;
@@ -229,5 +252,7 @@ function realise(plan: ColumnPlan, images: readonly ImageShape[], content: Box, 
       boxes[index] = { x: x.start, y: cell.start, width: x.size, height: cell.size, index, crop: coverCropFraction(images[index]!.aspect, x.size, cell.size) };
     });
   });
-  return { boxes, columns, columnImages: members, columnStretch: stretch, block, unfilled: unfilledShare(boxes, content, gap) };
+  // Each column's stretch as drawn: its height on the page over its photos' natural heights.
+  const columnStretch = members.map((m, c) => (m.length ? (heights[c]! - (m.length - 1) * gap) / m.reduce((s, i) => s + xs[c]!.size / images[i]!.aspect, 0) : 1));
+  return { boxes, columns, columnImages: members, columnStretch, block, unfilled: unfilledShare(boxes, content, gap) };
 }

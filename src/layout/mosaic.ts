@@ -71,6 +71,8 @@ const KEEP = 24;
 const REACH = 1.2;
 /** A pair whose natural size is more than twice or under half its rectangle is no fit at all. */
 const MAX_MISFIT = Math.log(2);
+/** Runs up to this many photos choose their cuts' whole pixels by trying them. */
+const PIXEL_RUN = 4;
 /** Jitter added to a choice's cost with a seed. */
 const JITTER = 0.002;
 
@@ -284,13 +286,41 @@ class MosaicPlanner {
     return { at, cut, first: this.frontiers.trees(l, at)[0]!, second: this.frontiers.trees(at, r)[0]!, misfit: Infinity, cost: Infinity };
   }
 
-  /** Cuts `rect` with a gutter, the first part getting `fraction` of what the gutter leaves, and lays out both halves. */
+  /**
+   * Cuts `rect` with a gutter, the first part getting `fraction` of what the gutter leaves, and
+   * lays out both halves. In a small run the cut's whole pixel is chosen by trying the pixels
+   * either side and keeping the one whose photos' worst crop is least: photos ~60 px across lose
+   * 1.6 % per pixel, so the rounding of the last cuts decides much of the worst crop.
+   */
   private cutAndRealise(l: number, at: number, r: number, rect: Box, cut: Cut, fraction: number): void {
-    const gap = this.gap;
     const along = cut === VERTICAL ? rect.width : rect.height;
-    const available = along - gap;
-    if (available < 2) throw fitError(this.n, this.content, gap);
-    const first = Math.min(available - 1, Math.max(1, Math.round(available * fraction)));
+    const available = along - this.gap;
+    if (available < 2) throw fitError(this.n, this.content, this.gap);
+    const clampFirst = (first: number) => Math.min(available - 1, Math.max(1, first));
+    const ideal = available * fraction;
+    let first = clampFirst(Math.round(ideal));
+    if (r - l <= PIXEL_RUN) {
+      const tries = [...new Set([Math.floor(ideal), Math.ceil(ideal), Math.floor(ideal) - 1, Math.ceil(ideal) + 1].map(clampFirst))];
+      let least = Infinity;
+      for (const tried of tries) {
+        const mark = this.gaps.length;
+        this.split(l, at, r, rect, cut, tried);
+        this.gaps.length = mark;
+        let worst = 0;
+        for (let i = l; i < r; i++) worst = Math.max(worst, this.boxes[i]!.crop);
+        if (worst < least - 1e-12) {
+          least = worst;
+          first = tried;
+        }
+      }
+    }
+    this.split(l, at, r, rect, cut, first);
+  }
+
+  /** Cuts `rect` with a gutter after `first` px and lays out both halves. */
+  private split(l: number, at: number, r: number, rect: Box, cut: Cut, first: number): void {
+    const gap = this.gap;
+    const available = (cut === VERTICAL ? rect.width : rect.height) - gap;
     if (cut === VERTICAL) {
       if (gap > 0) this.gaps.push({ x: rect.x + first, y: rect.y, width: gap, height: rect.height });
       this.realise(l, at, { x: rect.x, y: rect.y, width: first, height: rect.height });
