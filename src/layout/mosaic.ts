@@ -8,11 +8,14 @@
  *    gives every run the shape it is expected to fill.
  * 2. Candidates (bottom up, frontier.ts): per run, a short list of slicing trees whose natural
  *    (crop-free) shapes spread around the expected one, each the evenest in area for its shape.
- * 3. Choose and realise (top down, on integer pixels): each rectangle takes the pair of its halves'
+ * 3. Choose (top down, in real numbers): each rectangle takes the pair of its halves'
  *    candidates, and the cut, that fits it best for the least area imbalance, and is split where
  *    the pair's natural sizes put the cut. A misfit left at one level is handed to both halves in
  *    proportion, where they choose again and absorb what they can, so what remains is spread over
  *    many photos as small even crops instead of dumped on a few.
+ * 4. Realise (mosaic-pixels.ts): every cut of that tree takes its whole pixel, chosen together
+ *    for the least worst crop; on a small page a pixel is a 2–3 % crop, so rounding each cut on
+ *    its own would add more crop than the tree's misfit.
  *
  * Area balance is a soft cost: free while every photo's area per weight is within a factor
  * √maxAreaRatio of the page's, charged beyond. Where no tree fits the page within `maxCrop`, the
@@ -25,9 +28,10 @@
 import { boundWithRounding, cropBound } from './bound.js';
 import { Frontiers, weightedMiddle } from './frontier.js';
 import { unfilledShare } from './metrics.js';
+import { placeOnPixels, type PixelTree } from './mosaic-pixels.js';
 import { mulberry32 } from './random.js';
 import { HORIZONTAL, VERTICAL, joinedLaw, leaf, naturalSpans, shiftedSumSq, type Cut, type SlicingTree } from './slicing.js';
-import { LayoutError, checkImages, coverCropFraction, normalizedWeights, type Box, type ImageShape, type PlacedBox } from './types.js';
+import { LayoutError, checkImages, normalizedWeights, type Box, type ImageShape, type PlacedBox } from './types.js';
 
 export interface MosaicOptions {
   images: readonly ImageShape[];
@@ -71,8 +75,6 @@ const KEEP = 24;
 const REACH = 1.2;
 /** A pair whose natural size is more than twice or under half its rectangle is no fit at all. */
 const MAX_MISFIT = Math.log(2);
-/** Runs up to this many photos choose their cuts' whole pixels by trying them. */
-const PIXEL_RUN = 4;
 /** Jitter added to a choice's cost with a seed. */
 const JITTER = 0.002;
 
@@ -145,7 +147,7 @@ class MosaicPlanner {
 
   run(): MosaicResult {
     const block = this.fitBlock();
-    this.realise(0, this.n, block);
+    this.realise(block);
     return { boxes: this.boxes, gaps: this.gaps, block, unfilled: unfilledShare(this.boxes, this.content, this.gap) };
   }
 
@@ -188,7 +190,7 @@ class MosaicPlanner {
     return (this.cellLogAspects[r]! - this.cellLogAspects[l]!) / (r - l);
   }
 
-  // ---- 3. Choose and realise -------------------------------------------------------------------
+  // ---- 3. Choose, 4. realise ---------------------------------------------------------------------
 
   /**
    * The rectangle the whole tree fills: the content box when a tree fits it within maxCrop, else
@@ -267,69 +269,47 @@ class MosaicPlanner {
     return AREA_VARIANCE * meanSq + AREA_EXCESS * excess;
   }
 
-  /** Lays out run l..r-1 in `rect` (integer pixels): one image fills it, more take the best cut. */
-  private realise(l: number, r: number, rect: Box): void {
-    if (rect.width < 1 || rect.height < 1) throw fitError(this.n, this.content, this.gap);
-    if (r - l === 1) {
-      this.boxes[l] = { ...rect, index: l, crop: coverCropFraction(this.options.images[l]!.aspect, rect.width, rect.height) };
-      return;
-    }
-    const choice = this.choose(l, r, rect.width, rect.height) ?? this.fallback(l, r, rect);
-    const [a, b] = naturalSpans(choice.cut, choice.first, choice.second, rect.width, rect.height);
-    this.cutAndRealise(l, choice.at, r, rect, choice.cut, a > 0 && b > 0 ? a / (a + b) : 0.5);
-  }
-
-  /** When no pair comes within a factor 2 of the rectangle: the weighted middle, cut across the long side. */
-  private fallback(l: number, r: number, rect: Box): Choice {
-    const at = weightedMiddle(this.prefix, l, r);
-    const cut = rect.width >= rect.height ? VERTICAL : HORIZONTAL;
-    return { at, cut, first: this.frontiers.trees(l, at)[0]!, second: this.frontiers.trees(at, r)[0]!, misfit: Infinity, cost: Infinity };
+  /**
+   * Lays the tree out in `block` on whole pixels: first the tree and its cuts in real numbers,
+   * then every cut's pixel chosen together (mosaic-pixels.ts) for the least worst crop. Cells on a
+   * small page are 36–60 px across, so where rounding lands decides most of the worst crop.
+   */
+  private realise(block: Box): void {
+    const tree = this.idealTree(0, this.n, block.width, block.height);
+    if (!placeOnPixels(tree, block, this.gap, this.boxes, this.gaps)) throw fitError(this.n, this.content, this.gap);
   }
 
   /**
-   * Cuts `rect` with a gutter, the first part getting `fraction` of what the gutter leaves, and
-   * lays out both halves. In a small run the cut's whole pixel is chosen by trying the pixels
-   * either side and keeping the one whose photos' worst crop is least: photos ~60 px across lose
-   * 1.6 % per pixel, so the rounding of the last cuts decides much of the worst crop.
+   * The tree run l..r-1 takes in a width×height rectangle with cuts anywhere (each level choosing
+   * again in the real-numbered rectangle its parent leaves it), with each cut's ideal share.
    */
-  private cutAndRealise(l: number, at: number, r: number, rect: Box, cut: Cut, fraction: number): void {
-    const along = cut === VERTICAL ? rect.width : rect.height;
-    const available = along - this.gap;
-    if (available < 2) throw fitError(this.n, this.content, this.gap);
-    const clampFirst = (first: number) => Math.min(available - 1, Math.max(1, first));
-    const ideal = available * fraction;
-    let first = clampFirst(Math.round(ideal));
-    if (r - l <= PIXEL_RUN) {
-      const tries = [...new Set([Math.floor(ideal), Math.ceil(ideal), Math.floor(ideal) - 1, Math.ceil(ideal) + 1].map(clampFirst))];
-      let least = Infinity;
-      for (const tried of tries) {
-        const mark = this.gaps.length;
-        this.split(l, at, r, rect, cut, tried);
-        this.gaps.length = mark;
-        let worst = 0;
-        for (let i = l; i < r; i++) worst = Math.max(worst, this.boxes[i]!.crop);
-        if (worst < least - 1e-12) {
-          least = worst;
-          first = tried;
-        }
-      }
-    }
-    this.split(l, at, r, rect, cut, first);
+  private idealTree(l: number, r: number, width: number, height: number): PixelTree {
+    if (r - l === 1) return { kind: 'leaf', index: l, aspect: this.options.images[l]!.aspect };
+    const choice = this.choose(l, r, width, height) ?? this.fallback(l, r, width, height);
+    const fraction = this.cutFraction(choice, width, height);
+    const vertical = choice.cut === VERTICAL;
+    const firstSpan = ((vertical ? width : height) - this.gap) * fraction;
+    const secondSpan = (vertical ? width : height) - this.gap - firstSpan;
+    return {
+      kind: 'cut',
+      cut: choice.cut,
+      fraction,
+      first: vertical ? this.idealTree(l, choice.at, firstSpan, height) : this.idealTree(l, choice.at, width, firstSpan),
+      second: vertical ? this.idealTree(choice.at, r, secondSpan, height) : this.idealTree(choice.at, r, width, secondSpan),
+    };
   }
 
-  /** Cuts `rect` with a gutter after `first` px and lays out both halves. */
-  private split(l: number, at: number, r: number, rect: Box, cut: Cut, first: number): void {
-    const gap = this.gap;
-    const available = (cut === VERTICAL ? rect.width : rect.height) - gap;
-    if (cut === VERTICAL) {
-      if (gap > 0) this.gaps.push({ x: rect.x + first, y: rect.y, width: gap, height: rect.height });
-      this.realise(l, at, { x: rect.x, y: rect.y, width: first, height: rect.height });
-      this.realise(at, r, { x: rect.x + first + gap, y: rect.y, width: available - first, height: rect.height });
-    } else {
-      if (gap > 0) this.gaps.push({ x: rect.x, y: rect.y + first, width: rect.width, height: gap });
-      this.realise(l, at, { x: rect.x, y: rect.y, width: rect.width, height: first });
-      this.realise(at, r, { x: rect.x, y: rect.y + first + gap, width: rect.width, height: available - first });
-    }
+  /** The first half's share of what the gutter leaves: where the pair's natural sizes put the cut. */
+  private cutFraction(choice: Choice, width: number, height: number): number {
+    const [a, b] = naturalSpans(choice.cut, choice.first, choice.second, width, height);
+    return a > 0 && b > 0 ? a / (a + b) : 0.5;
+  }
+
+  /** When no pair comes within a factor 2 of the rectangle: the weighted middle, cut across the long side. */
+  private fallback(l: number, r: number, width: number, height: number): Choice {
+    const at = weightedMiddle(this.prefix, l, r);
+    const cut = width >= height ? VERTICAL : HORIZONTAL;
+    return { at, cut, first: this.frontiers.trees(l, at)[0]!, second: this.frontiers.trees(at, r)[0]!, misfit: Infinity, cost: Infinity };
   }
 }
 
