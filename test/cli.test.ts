@@ -48,7 +48,7 @@ describe('collage plan', () => {
     const plan = JSON.parse(result.stdout);
     expect(plan.canvas).toEqual({ width: 1200, height: 800, dpi: 100, background: 'rgb(244, 241, 234)' });
     expect(plan.placements).toHaveLength(40);
-    expect(plan.layout).toMatchObject({ type: 'grid', columns: 8, rows: 5, margin: 25, gap: 8 });
+    expect(plan.layout).toMatchObject({ type: 'mosaic', margin: 25, gap: 8, overCrop: [] });
     expect(plan.placements[13]).toMatchObject({ index: 13, src: 'photos/day-014.jpg', fit: 'contain' });
     for (const p of plan.placements) {
       expect(p.x).toBeGreaterThanOrEqual(25);
@@ -99,11 +99,16 @@ describe('progress output', () => {
     expect(plain.code).toBe(0);
     const lines = plain.stderr.trim().split('\n');
     expect(lines[0]).toMatch(/^collage: 40 images → .*a\.jpg \(600×400 px\)$/);
-    // The demo's square grid cells crop its 4:3 and 3:4 photos: said once, after the output is written.
-    expect(lines.at(-2)).toMatch(/^collage: wrote .*a\.jpg \(\d+ kB\)$/);
-    expect(lines.at(-1)).toMatch(/^collage: \d+ photos cropped more than layout\.maxCrop 5 % \(up to [\d.]+ %\); listed in --json \(layout\.overCrop\)$/);
+    // The demo's mosaic keeps every photo within maxCrop: the last line says what was written.
+    expect(lines.at(-1)).toMatch(/^collage: wrote .*a\.jpg \(\d+ kB\)$/);
     expect(lines.length).toBeLessThanOrEqual(8);
     expect(plain.stderr).not.toMatch(/\x1b|\r/); // no control characters in a log
+    // As a grid, its cells (as square as the page allows) crop the 4:3 and 3:4 photos: said once, after the output is written.
+    const grid = await runCli(['build', DEMO, '-o', path.join(dir, 'g.jpg'), '--dpi', '50', '--layout', 'grid']);
+    expect(grid.code).toBe(0);
+    const gridLines = grid.stderr.trim().split('\n');
+    expect(gridLines.at(-2)).toMatch(/^collage: wrote .*g\.jpg \(\d+ kB\)$/);
+    expect(gridLines.at(-1)).toMatch(/^collage: \d+ photos cropped more than layout\.maxCrop 5 % \(up to [\d.]+ %\); listed in --json \(layout\.overCrop\)$/);
     const quiet = await runCli(['build', DEMO, '-o', path.join(dir, 'b.jpg'), '--dpi', '50', '--quiet']);
     expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
   });
