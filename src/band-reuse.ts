@@ -60,8 +60,10 @@ export function bandsOfCells(spans: readonly RowSpan[], geometry: BandGeometry, 
  * its bands under their recipes too and the next rebuild finds them.
  */
 export class BandReuse {
-  /** Encoded bands found under their recipe. */
+  /** Encoded bands found under their recipe before drawing. */
   readonly bytes = new Map<number, Buffer>();
+  /** Bands found under their recipe in all: before drawing, or once drawn (`found`). */
+  reused = 0;
   /** Per cell: its cell key when every band its pixels end up in was found (it need not be drawn), else null. */
   skip: (string | null)[] = [];
   private readonly bandsOf: number[][];
@@ -94,7 +96,12 @@ export class BandReuse {
       const found = recipe === null ? null : this.cells.cells.getBytes(recipe);
       if (found) this.bytes.set(band, found);
     }
+    this.reused = this.bytes.size;
     this.skip = this.bandsOf.map((bands, cell) => (bands.length > 0 && bands.every((band) => this.bytes.has(band)) ? keys[cell]! : null));
+  }
+
+  found(_band: number): void {
+    this.reused++;
   }
 
   /** The band's recipe from the cells drawn into it, or null when one of them was not drawn from a known cell. */

@@ -243,7 +243,7 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
       height: size.height,
       dpi: spec.dpi,
       bytes: encoded.length,
-      ...(target.reuse && target.reuse.bytes.size > 0 && { bandsReused: target.reuse.bytes.size }),
+      ...(target.reuse && target.reuse.reused > 0 && { bandsReused: target.reuse.reused }),
     },
     images: {
       total,

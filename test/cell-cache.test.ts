@@ -13,6 +13,7 @@ import { sourceHash } from '../src/cells/key.js';
 import { jpegBandRows } from '../src/output/jpeg.js';
 import { runCli } from './support/cli.js';
 import { useTempDirs } from './support/files.js';
+import { serveFiles, startServer } from './support/server.js';
 import { rawImage } from './support/images.js';
 
 /** A photo-like image that differs everywhere from every other seed: crops and resampling show. */
@@ -133,6 +134,26 @@ describe('cell cache', () => {
     expect(warm.images.decoded).toBe(1);
     await build(manifest(16), { cwd: dir, output: path.join(dir, 'cold.jpg') });
     expect((await readFile(path.join(dir, 'warm.jpg'))).equals(await readFile(path.join(dir, 'cold.jpg')))).toBe(true);
+  });
+
+  it('remote photos: a rebuild from the download cache finds every band under its recipe once drawn, byte-identical', async () => {
+    const dir = await tempDir();
+    const files = new Map<string, Buffer>();
+    for (let i = 0; i < 16; i++) files.set(`/p${i}.jpg`, await photo(i, i % 3 === 0 ? 180 : 240, i % 3 === 0 ? 240 : 180));
+    const server = await startServer(serveFiles(files));
+    try {
+      const remote = manifest(16, { size: { width: '4in', height: '8in', dpi: 100 }, images: Array.from({ length: 16 }, (_, i) => `${server.url}/p${i}.jpg`) });
+      const options = (name: string): BuildOptions => ({ cwd: dir, output: path.join(dir, name), fetch: { cacheDir: path.join(dir, 'downloads') }, cellCache: { dir: path.join(dir, 'cells') } });
+      const first = await build(remote, options('first.jpg'));
+      expect(first.output.bandsReused).toBeUndefined();
+      const again = await build(remote, options('again.jpg'));
+      // Remote cells are known only once drawn (from the cell cache: nothing decoded), then each band by its recipe: none encoded.
+      expect(again.images).toMatchObject({ decoded: 0, cellCached: 16 });
+      expect(again.output.bandsReused).toBe(Math.ceil(again.output.height / jpegBandRows(again.output.width)));
+      expect((await readFile(path.join(dir, 'again.jpg'))).equals(await readFile(path.join(dir, 'first.jpg')))).toBe(true);
+    } finally {
+      await server.close();
+    }
   });
 
   it('a damaged entry is dropped and decoded again, and the output is still right', async () => {

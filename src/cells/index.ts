@@ -56,6 +56,7 @@ export class CellCache {
       const key = bandKey(pixels, params);
       return { key, bytes: this.cells.getBytes(key) };
     },
+    find: (key: string): Buffer | null => this.cells.getBytes(key),
     store: (key: string, bytes: Buffer): void => this.cells.putBytes(key, bytes),
   };
 }

@@ -51,9 +51,11 @@ export interface PosterEncoder {
 /** Bands handed over and not yet encoded, at most, before `ready()` waits: enough to keep every pool thread busy. */
 const BANDS_WAITING = Math.max(4, Number(process.env.UV_THREADPOOL_SIZE) || 4) + 2;
 
-/** Encoded bands from earlier builds, found by their pixels (cells/index.ts). */
+/** Encoded bands from earlier builds, found by their pixels or by recipe (cells/index.ts). */
 export interface BandCache {
   lookup(pixels: Uint8Array, params: string): { key: string; bytes: Buffer | null };
+  /** The bytes kept under `key` (a recipe), or null. */
+  find(key: string): Buffer | null;
   store(key: string, bytes: Buffer): void;
 }
 
@@ -61,6 +63,8 @@ export interface BandCache {
 export interface ReusedBands {
   bytes: ReadonlyMap<number, Buffer>;
   recipe(band: number): string | null;
+  /** A band drawn and then found under its recipe after all (photos from the download cache). */
+  found(band: number): void;
 }
 
 /** How the poster must be cut for `format`: rows per band, and whether bands go to worker threads (shared memory). */
@@ -119,7 +123,14 @@ function jpegBands(poster: PosterBands, options: EncodeOptions, cache: BandCache
         const rows = poster.rowsIn(index);
         // A band with a recipe is kept under it alone: hashing its pixels (~6 ms a band) would
         // find it again only where the recipe already does.
+        // A band drawn from cells known only once drawn (remote photos from the download cache)
+        // may still be found under its recipe now.
         const recipe = reused?.recipe(index) ?? null;
+        const kept = recipe !== null ? (cache?.find(recipe) ?? null) : null;
+        if (kept) {
+          reused!.found(index);
+          return kept;
+        }
         const known = recipe === null ? cache?.lookup(pixels, JSON.stringify(['jpeg', width, rows, options.quality])) : undefined;
         const part = known?.bytes ?? (await encodeJpegBand(pixels, width, rows, { quality: options.quality }));
         if (known && !known.bytes) cache!.store(known.key, part);
