@@ -143,7 +143,12 @@ describe('cell cache', () => {
     const server = await startServer(serveFiles(files));
     try {
       const remote = manifest(16, { size: { width: '4in', height: '8in', dpi: 100 }, images: Array.from({ length: 16 }, (_, i) => `${server.url}/p${i}.jpg`) });
-      const options = (name: string): BuildOptions => ({ cwd: dir, output: path.join(dir, name), fetch: { cacheDir: path.join(dir, 'downloads') }, cellCache: { dir: path.join(dir, 'cells') } });
+      const options = (name: string): BuildOptions => ({
+        cwd: dir,
+        output: path.join(dir, name),
+        fetch: { cacheDir: path.join(dir, 'downloads') },
+        cellCache: { dir: path.join(dir, 'cells') },
+      });
       const first = await build(remote, options('first.jpg'));
       expect(first.output.bandsReused).toBeUndefined();
       const again = await build(remote, options('again.jpg'));
