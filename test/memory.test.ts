@@ -58,8 +58,10 @@ describe('a 36×24 in poster at 300 dpi', () => {
       const pixels = await readPixels(path.join(dir, `poster.${format}`));
       expect([pixels.width, pixels.height]).toEqual([10_800, 7_200]);
       // A build without the poster (node, sharp, undici, workers, photos in flight) peaks near
-      // 150 MB; holding the whole poster would add its 233 MB on top.
-      expect(maxRssBytes).toBeLessThan(150 * 1024 * 1024 + POSTER_BYTES * 0.7);
+      // 150 MB; holding the whole poster would add its 233 MB on top (364–368 MB measured).
+      // On a busy machine more finished bands wait for the encoder: Node 24 in CI, beside
+      // another test run, peaked at 327 MB.
+      expect(maxRssBytes).toBeLessThan(150 * 1024 * 1024 + POSTER_BYTES * 0.8);
     });
   }
 });
