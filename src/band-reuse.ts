@@ -11,6 +11,7 @@
  * Only what a recipe can name takes part: JPEG output (the only banded cache), photos without a
  * look or caption (their text and fonts are not in a cell key), and not calendars (labels).
  */
+import { isCalendar } from './calendar.js';
 import { bandRecipeKey, type CellCache } from './cells/index.js';
 import type { Box } from './layout/index.js';
 import type { CollageSpec, ImageSpec } from './manifest/index.js';
@@ -25,9 +26,9 @@ export interface BandGeometry {
   bands: number;
 }
 
-/** Whether a job's bands can be named by recipe at all (see above; the caller rules out calendars). */
+/** Whether a job's bands can be named by recipe at all (see above). */
 export function recipesApply(spec: CollageSpec, images: readonly ImageSpec[]): boolean {
-  return spec.format === 'jpeg' && images.every((image) => !image.look);
+  return spec.format === 'jpeg' && !isCalendar(spec) && images.every((image) => !image.look);
 }
 
 /**

@@ -330,7 +330,7 @@ async function startTarget(
   // A cell may write past its box (a look's shadow: see render/looks.ts).
   const spread = lookReach(spec.gap);
   const spans = boxes.map((box) => withBleedReach({ y: box.y - spread, height: box.height + 2 * spread }, height, spec.bleed));
-  const reuse = cells && !calendar && !isCalendar(spec) && recipesApply(spec, images) ? new BandReuse(spec, images, boxes, strips, spans, poster, cells, session) : null;
+  const reuse = cells && recipesApply(spec, images) ? new BandReuse(spec, images, boxes, strips, spans, poster, cells, session) : null;
   await reuse?.prepare();
   const encoder = createPosterEncoder(poster, { ...spec, bleed: spec.bleed.size }, cells?.bands ?? null, reuse);
   // The calendar's labels and missed days are drawn into a band just before it is final.

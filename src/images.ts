@@ -383,8 +383,7 @@ export class ImageSession {
     const meta = this.cells?.cells.meta(key);
     const stat = this.knownStats.get(image.index);
     if (!meta || !stat || image.location.kind !== 'file') return false;
-    this.crops.set(image.index, meta.crop);
-    if (meta.source.width > 0 && meta.source.height > 0 && !this.sizes.has(image.index)) this.sizes.set(image.index, meta.source);
+    this.noteCell(image, meta);
     this.counts.cellCached++;
     this.drawnKeys.set(image.index, key);
     if (this.inputs) this.inputs[image.index] = { kind: 'file', path: image.location.path, size: stat.size, mtimeMs: stat.mtimeMs };
@@ -507,12 +506,16 @@ export class ImageSession {
     };
   }
 
+  /** What the report needs of a photo whose cell came from the cell cache: its crop, and (its header not read) its size for the resolution check. */
+  private noteCell(image: ImageSpec, cell: Pick<StoredCell, 'crop' | 'source'>): void {
+    this.crops.set(image.index, cell.crop);
+    if (cell.source.width > 0 && cell.source.height > 0 && !this.sizes.has(image.index)) this.sizes.set(image.index, cell.source);
+  }
+
   /** A stored cell onto the poster, as `draw` put it there when it was decoded. */
   private placeCell(poster: Poster, image: ImageSpec, box: Box, look: LookPlan | null, cell: StoredCell): void {
     const started = performance.now();
-    this.crops.set(image.index, cell.crop);
-    // The photo's header was not read: its size for the resolution check comes with the cell.
-    if (cell.source.width > 0 && cell.source.height > 0 && !this.sizes.has(image.index)) this.sizes.set(image.index, cell.source);
+    this.noteCell(image, cell);
     const bitmap = { data: cell.data, width: cell.width, height: cell.height };
     const x = box.x + cell.dx;
     const y = box.y + cell.dy;
