@@ -6,6 +6,7 @@
  * - rebuild: the seed job (local photos, grid of 40 columns, 1.5 in mirror bleed): a cold build
  *   without the cell cache, a cold build writing it, and the rebuild after appending one photo to
  *   a warm cache (the nightly photo-a-day job);
+ * - rebuild-calendar: the same as a photo-a-day calendar (cold, and warm after one day appended);
  * - network: the same poster (no bleed) from local files and over loopback HTTP/1.1 at 40 ms;
  * - tls-40 / tls-100: over a local TLS server with 40 and 100 ms a response, HTTP/2 (default)
  *   and HTTP/1.1 (--http1);
@@ -64,7 +65,7 @@ export async function runPipeline(options: { cli: string; rounds: number; filter
     gap: '2mm',
     layout: { type: 'grid', columns: 40, fit: 'cover' },
   };
-  const manifest = (name: string, images: string[], extra: Record<string, unknown> = {}) => {
+  const manifest = (name: string, images: unknown[], extra: Record<string, unknown> = {}) => {
     const file = path.join(work, `${name}.json`);
     writeFileSync(file, JSON.stringify({ ...base, output: `${name}.jpg`, ...extra, images }));
     return file;
@@ -136,6 +137,29 @@ export async function runPipeline(options: { cli: string; rounds: number; filter
           await measure(build(seed1094, '--no-cache', '--cell-cache', cellDir), { cwd: work, timeoutMs: 30 * 60_000, env: { UV_THREADPOOL_SIZE: options.threadPool } });
         },
         args: build(seed1095, '--no-cache', '--cell-cache', cellDir),
+      },
+    ],
+  });
+  // The same nightly job as a photo-a-day calendar: each photo dated in the manifest a day apart
+  // from 2022-01-01, every 100th on the day before (a duplicate and a missed day), as run.ts's
+  // calendar.json; dateFrom stays "exif", so every header is needed before the layout.
+  const day = (i: number) => new Date(Date.UTC(2022, 0, 1 + i - (i % 100 === 99 ? 1 : 0))).toISOString().slice(0, 10);
+  const dated = (files: string[]) => files.map((src, i) => ({ src, date: day(i) }));
+  const calendar = { ...seed, layout: { type: 'calendar', fit: 'cover' } };
+  const calendar1094 = manifest('calendar-1094', dated(local.slice(0, PHOTOS - 1)), calendar);
+  const calendar1095 = manifest('calendar-1095', dated(local), calendar);
+  const calendarCells = path.join(work, 'calendar-cells');
+  groups.push({
+    name: 'rebuild-calendar',
+    variants: [
+      { name: 'calendar cold, no cell cache', args: build(calendar1095, '--no-cache', '--no-cell-cache') },
+      {
+        name: 'calendar warm, one day appended',
+        prepare: async () => {
+          rmSync(calendarCells, { recursive: true, force: true });
+          await measure(build(calendar1094, '--no-cache', '--cell-cache', calendarCells), { cwd: work, timeoutMs: 30 * 60_000, env: { UV_THREADPOOL_SIZE: options.threadPool } });
+        },
+        args: build(calendar1095, '--no-cache', '--cell-cache', calendarCells),
       },
     ],
   });

@@ -8,8 +8,10 @@
  * known without decoding (local photos the source index knows, no look), its recipe is looked
  * up before anything is drawn; a cell all of whose bands are found is not drawn at all.
  *
- * Only what a recipe can name takes part: JPEG output (the only banded cache), photos without a
- * look or caption (their text and fonts are not in a cell key), and not calendars (labels).
+ * Only what a recipe can name takes part: JPEG output (the only banded cache), and photos without
+ * a look or caption (their text and fonts are not in a cell key). A calendar's words and numbers
+ * are named too (`Decorations`: labels and missed days by band, each photo's day), when they are
+ * set in a bundled font (an installed one may change under the same name).
  */
 import { isCalendar } from './calendar.js';
 import { bandRecipeKey, type CellCache } from './cells/index.js';
@@ -17,6 +19,7 @@ import type { Box } from './layout/index.js';
 import type { CollageSpec, ImageSpec } from './manifest/index.js';
 import type { RowSpan } from './render/bands.js';
 import { mirrorSources } from './render/bleed-bands.js';
+import { isBundledFamily } from './render/fonts/index.js';
 import type { ImageSession } from './images.js';
 
 export interface BandGeometry {
@@ -28,7 +31,17 @@ export interface BandGeometry {
 
 /** Whether a job's bands can be named by recipe at all (see above). */
 export function recipesApply(spec: CollageSpec, images: readonly ImageSpec[]): boolean {
-  return spec.format === 'jpeg' && !isCalendar(spec) && images.every((image) => !image.look);
+  return spec.format === 'jpeg' && (!isCalendar(spec) || isBundledFamily(spec.layout.labels.font)) && images.every((image) => !image.look);
+}
+
+/** What a calendar draws besides photos (render/calendar.ts's CalendarPainter), as recipe parts. */
+export interface Decorations {
+  /** What every band's decorations depend on. */
+  recipePage(): unknown;
+  /** The decorations reaching into band `band`. */
+  recipe(band: number): unknown;
+  /** Each cell's day (its day number), by cell. */
+  readonly days: readonly number[];
 }
 
 /**
@@ -69,6 +82,8 @@ export class BandReuse {
   skip: (string | null)[] = [];
   private readonly bandsOf: number[][];
   private readonly members: number[][];
+  /** Per band: the bands its mirror bleed copies from. */
+  private readonly sources: number[][];
   private readonly page: unknown[];
 
   constructor(
@@ -80,13 +95,15 @@ export class BandReuse {
     private readonly geometry: BandGeometry,
     private readonly cells: CellCache,
     private readonly session: ImageSession,
+    private readonly decorations: Decorations | null = null,
   ) {
-    this.bandsOf = bandsOfCells(spans, geometry, mirrorSources(geometry, spec.bleed));
+    this.sources = mirrorSources(geometry, spec.bleed);
+    this.bandsOf = bandsOfCells(spans, geometry, this.sources);
     this.members = Array.from({ length: geometry.bands }, () => []);
     this.bandsOf.forEach((bands, cell) => {
       for (const band of bands) this.members[band]!.push(cell);
     });
-    this.page = [spec.format, spec.quality, spec.dpi, geometry.width, geometry.height, spec.background, spec.bleed, spec.cropMarks];
+    this.page = [spec.format, spec.quality, spec.dpi, geometry.width, geometry.height, spec.background, spec.bleed, spec.cropMarks, decorations?.recipePage() ?? null];
   }
 
   /** Looks up every band whose cells are all known without decoding, before anything is drawn. */
@@ -116,9 +133,11 @@ export class BandReuse {
       const key = keyOf(cell);
       if (key === null) return null;
       const box = this.boxes[cell]!;
-      cells.push([box.x, box.y, box.width, box.height, this.strips[cell] ?? 0, key]);
+      cells.push([box.x, box.y, box.width, box.height, this.strips[cell] ?? 0, key, this.decorations?.days[cell] ?? null]);
     }
     const from = band * this.geometry.bandRows;
-    return bandRecipeKey(this.page, [from, Math.min(this.geometry.height, from + this.geometry.bandRows)], cells);
+    // A calendar's labels and missed days in the band, and in the rows its bleed mirrors.
+    const decorations = this.decorations ? [band, ...this.sources[band]!].map((b) => this.decorations!.recipe(b)) : null;
+    return bandRecipeKey(this.page, [from, Math.min(this.geometry.height, from + this.geometry.bandRows)], [cells, decorations]);
   }
 }

@@ -330,11 +330,11 @@ async function startTarget(
   // A cell may write past its box (a look's shadow: see render/looks.ts).
   const spread = lookReach(spec.gap);
   const spans = boxes.map((box) => withBleedReach({ y: box.y - spread, height: box.height + 2 * spread }, height, spec.bleed));
-  const reuse = cells && recipesApply(spec, images) ? new BandReuse(spec, images, boxes, strips, spans, poster, cells, session) : null;
-  await reuse?.prepare();
-  const encoder = createPosterEncoder(poster, { ...spec, bleed: spec.bleed.size }, cells?.bands ?? null, reuse);
   // The calendar's labels and missed days are drawn into a band just before it is final.
   const painter = calendar && isCalendar(spec) ? new CalendarPainter(poster, calendar.page, spec.layout, calendar.days, spec.bleed.size) : undefined;
+  const reuse = cells && recipesApply(spec, images) ? new BandReuse(spec, images, boxes, strips, spans, poster, cells, session, painter) : null;
+  await reuse?.prepare();
+  const encoder = createPosterEncoder(poster, { ...spec, bleed: spec.bleed.size }, cells?.bands ?? null, reuse);
   // A band drawn is final once its bleed is finished too (mirror, crop marks: see render/bleed-bands.ts).
   const bleed = new BleedBands(
     poster,
@@ -345,7 +345,8 @@ async function startTarget(
     (band) => reuse?.bytes.has(band) ?? false,
   );
   const tracker = new BandTracker(height, poster.bandRows, spans, (band) => {
-    painter?.band(band);
+    // A reused band no band being drawn copies from is never painted.
+    if (bleed.needed(band)) painter?.band(band);
     bleed.done(band);
   });
   tracker.start();
@@ -374,7 +375,7 @@ async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, { imag
     // Every band this cell's pixels end up in is reused whole: nothing to draw.
     const skip = i < images.length ? target.reuse?.skip[i] : null;
     if (skip && session.skipDrawing(image, skip)) {
-      cellDone(spec, session, target, boxes, i, true);
+      cellDone(spec, session, target, boxes, i, 'skipped');
       return;
     }
     await target.encoder.ready();
@@ -402,10 +403,13 @@ async function drawAsTheyArrive(spec: CollageSpec, session: ImageSession, { imag
   return target;
 }
 
-/** Cell `index` is drawn, or failed: its placeholder if asked, then its rows may be final. */
-function cellDone(spec: CollageSpec, session: ImageSession, target: Target, boxes: readonly Box[], index: number, drawn: boolean): void {
+/**
+ * Cell `index` is drawn, or failed: its placeholder if asked, then its rows may be final. A cell
+ * `skipped` (every band it is in reused whole) has nothing drawn over it either.
+ */
+function cellDone(spec: CollageSpec, session: ImageSession, target: Target, boxes: readonly Box[], index: number, drawn: boolean | 'skipped'): void {
   if (!drawn && spec.onError === 'placeholder') fillBox(target.poster, boxes[index]!, PLACEHOLDER_COLOR);
-  if (target.painter && !(spec.onError === 'fail' && session.failed)) target.painter.photoDrawn(target.days![index]!);
+  if (target.painter && drawn !== 'skipped' && !(spec.onError === 'fail' && session.failed)) target.painter.photoDrawn(target.days![index]!);
   // Under `fail` nothing will be written: stop encoding.
   if ((spec.onError === 'fail' && session.failed) || target.refused) target.encoder.abort();
   target.tracker.done(index);
@@ -458,8 +462,15 @@ async function probeThenDraw(spec: CollageSpec, session: ImageSession, cells: Ce
     await Promise.all(
       order.map((j) =>
         session.inFlight(async () => {
-          await target.encoder.ready();
           const image = placed[j]!;
+          // Every band this cell's pixels end up in is reused whole: nothing to draw.
+          const skip = target.reuse?.skip[j];
+          if (skip && session.skipDrawing(image, skip)) {
+            drawn[j] = true;
+            cellDone(spec, session, target, boxes, j, 'skipped');
+            return;
+          }
+          await target.encoder.ready();
           const source = probed.get(image.index);
           drawn[j] = source ? await session.drawProbed(poster, image, source, boxes[j]!, strips[j]) : false;
           cellDone(spec, session, target, boxes, j, drawn[j]);

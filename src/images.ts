@@ -25,6 +25,7 @@ import { drawWithLook, lookReach, planLook, territory, type LookPlan } from './r
 import { photoTarget, placePhoto, type ExtendBleed } from './render/place.js';
 import { salientFocus } from './decode/saliency.js';
 import { cellFromProxy, decodeProxy, proxyCovers, proxySize } from './decode/proxy.js';
+import { storedHeader } from './decode/stored-header.js';
 import { trimBox } from './render/bleed.js';
 import { createSourceLoader, DEFAULT_FETCH_OPTIONS, mergeHostHeaders, type FetchOptions, type InputValidators, type SourceLoader, type SourceRequest } from './sources/index.js';
 
@@ -66,11 +67,19 @@ export interface SessionOptions {
 /** An image whose bytes wait on disk until the layout is known. */
 export interface ProbedImage {
   header: ImageHeader;
+  /** Where the bytes wait (the spool); '' for a local photo known without reading it (`knownProbe`). */
   file: string;
   /** SHA-256 of the bytes, with a cell cache. */
   sha256?: string;
   /** The photo already decoded at a reduced size (decode/proxy.ts), packed RGB in `file`. */
   proxy?: { file: string; width: number; height: number };
+  /**
+   * The size a proxy is made at for this photo when the cell cache is not used. A photo whose
+   * proxy was not made (known without reading, or its expected cell cached) but whose cell is
+   * not cached after all is decoded through one of this size when drawn, so its cell has the
+   * pixels a build without the cell cache gives it.
+   */
+  proxySize?: { width: number; height: number };
 }
 
 export class ImageSession {
@@ -211,24 +220,28 @@ export class ImageSession {
    * waits there as pixels (decode/proxy.ts). Null when it failed (recorded).
    */
   async probe(image: ImageSpec, keep: boolean, proxyCell?: { width: number; height: number }): Promise<ProbedImage | null> {
+    const known = await this.knownProbe(image, keep, proxyCell);
+    if (known !== undefined) return known;
     const bytes = await this.load(image);
     if (bytes === null) return null;
     try {
       const header = await this.header(image, bytes);
       let file = '';
       let proxy: ProbedImage['proxy'];
-      const sha256 = this.cells ? this.hashOf(image, bytes) : undefined;
+      let size: ProbedImage['proxySize'] | null = null;
+      const sha256 = this.cells ? this.hashOf(image, bytes, header) : undefined;
       if (keep) {
         file = path.join(await this.spoolFolder(), String(image.index));
         await writeFile(file, bytes);
-        const size = proxyCell === undefined || image.autoFocus || this.extend ? null : proxySize(header, proxyCell);
+        const at = this.proxySizeFor(image, header, proxyCell);
+        size = at;
         // A cell already in the cell cache for the expected cell needs no proxy.
-        if (size !== null && !(sha256 && (await this.cellCached(image, proxyCell!, sha256)))) {
+        if (at !== null && !(sha256 && (await this.cellCached(image, proxyCell!, sha256)))) {
           const bitmap = await this.decoding(async () => {
             const started = performance.now();
             try {
-              const whole = { scaledWidth: size.width, scaledHeight: size.height, region: { left: 0, top: 0, ...size }, offset: { x: 0, y: 0 } };
-              return await this.withinMemory(image, header, estimateDecodeBytes(header, { sampling: whole }), () => decodeProxy(bytes, header, size, this.background, image.src));
+              const whole = { scaledWidth: at.width, scaledHeight: at.height, region: { left: 0, top: 0, ...at }, offset: { x: 0, y: 0 } };
+              return await this.withinMemory(image, header, estimateDecodeBytes(header, { sampling: whole }), () => decodeProxy(bytes, header, at, this.background, image.src));
             } finally {
               this.timings.decode += performance.now() - started;
             }
@@ -238,13 +251,45 @@ export class ImageSession {
           await writeFile(proxy.file, bitmap.data);
         }
       }
-      return { header, file, ...(sha256 && { sha256 }), ...(proxy && { proxy }) };
+      return { header, file, ...(sha256 && { sha256 }), ...(proxy && { proxy }), ...(size && { proxySize: size }) };
     } catch (error) {
       this.fail(image, error);
       return null;
     } finally {
       this.release(bytes);
     }
+  }
+
+  /**
+   * A local photo whose hash and header the cell cache's source index knows (by its size and
+   * times): probed without reading it, its bytes read only if its cell is not cached
+   * (`drawProbed`). Null when its header fails the job's limits (recorded); undefined when it is
+   * not known so (it is read, and recorded for the next build).
+   */
+  private async knownProbe(image: ImageSpec, keep: boolean, proxyCell: { width: number; height: number } | undefined): Promise<ProbedImage | null | undefined> {
+    if (!this.cells || image.location.kind !== 'file') return undefined;
+    const found = await this.cells.sources.lookup(image.location.path).catch(() => null);
+    if (!found?.stat) return undefined;
+    const header = found.sha256 ? storedHeader(found.header) : null;
+    if (!found.sha256 || !header) {
+      this.unhashed.set(image.index, found.stat);
+      return undefined;
+    }
+    try {
+      this.checkHeader(image, header);
+    } catch (error) {
+      this.fail(image, error);
+      return null;
+    }
+    this.knownStats.set(image.index, found.stat);
+    if (this.inputs) this.inputs[image.index] = { kind: 'file', path: image.location.path, size: found.stat.size, mtimeMs: found.stat.mtimeMs };
+    const size = keep ? this.proxySizeFor(image, header, proxyCell) : null;
+    return { header, file: '', sha256: found.sha256, ...(size && { proxySize: size }) };
+  }
+
+  /** The size `probe` decodes a proxy at for the expected cell `proxyCell`, or null when it makes none. */
+  private proxySizeFor(image: ImageSpec, header: ImageHeader, proxyCell: { width: number; height: number } | undefined): { width: number; height: number } | null {
+    return proxyCell === undefined || image.autoFocus || this.extend ? null : proxySize(header, proxyCell);
   }
 
   /**
@@ -277,10 +322,15 @@ export class ImageSession {
   /** The header, after the pixel limit and the memory budget: refused before any pixel is decoded. */
   private async header(image: ImageSpec, bytes: Buffer): Promise<ImageHeader> {
     const header = await readImageHeader(bytes, image.src);
+    this.checkHeader(image, header);
+    return header;
+  }
+
+  /** The pixel limit and the memory budget for a header read (or known: `knownProbe`); its upright size goes to `sizes`. */
+  private checkHeader(image: ImageSpec, header: ImageHeader): void {
     checkPixelLimit(header, image.src, { maxPixels: this.maxPixels });
     this.checkDecodeMemory(image, header, estimateDecodeBytes(header));
     this.sizes.set(image.index, uprightSize(header));
-    return header;
   }
 
   /** A decode needing more than all the job has for decoding fails with a reason, not an out-of-memory kill. */
@@ -393,16 +443,16 @@ export class ImageSession {
   /**
    * Decodes the photo at its cell's size and puts it into `box`, above a caption strip `strip` px
    * tall (render/strips.ts); false when it failed (recorded). With `proxy`, its pixels come from
-   * that (decode/proxy.ts), not from `bytes`.
+   * that (decode/proxy.ts), not from `bytes`; with a `ProxyAt`, from a proxy of that size decoded now.
    */
-  draw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, known?: ImageHeader, sha256?: string, strip = 0, proxy?: Bitmap): Promise<boolean> {
+  draw(poster: Poster, image: ImageSpec, bytes: Buffer, box: Box, known?: ImageHeader, sha256?: string, strip = 0, proxy?: Bitmap | ProxyAt): Promise<boolean> {
     return this.decoding(async () => {
       if (this.pastDeadline(image)) return false;
       try {
         const started = performance.now();
         const header = known ?? (await this.header(image, bytes));
         const look = image.look ? planLook(box, image.look, strip) : null;
-        const key = this.cells ? cellKey(this.cellParameters(image, box, look, sha256 ?? this.hashOf(image, bytes), strip)) : null;
+        const key = this.cells ? cellKey(this.cellParameters(image, box, look, sha256 ?? this.hashOf(image, bytes, header), strip)) : null;
         const stored = key ? await this.cells!.cells.get(key) : null;
         if (stored) {
           this.placeCell(poster, image, box, look, stored);
@@ -460,7 +510,7 @@ export class ImageSession {
     started: number,
     key: string | null,
     strip: number,
-    proxy?: Bitmap,
+    proxy?: Bitmap | ProxyAt,
   ): Promise<void> {
     const focus = image.autoFocus && image.fit === 'cover' ? await salientFocus(bytes, header) : image.focus;
     const upright = uprightSize(header);
@@ -468,8 +518,9 @@ export class ImageSession {
     const { crop } = placed;
     this.crops.set(image.index, crop);
     // A proxy was counted as decoded when it was made.
-    const bitmap = proxy ? await cellFromProxy(proxy, placed.sampling) : await decodeForCell(bytes, header, placed.sampling, poster.background, image.src, placed.pad);
-    if (!proxy) this.counts.decoded++;
+    const made = proxy && 'at' in proxy ? await decodeProxy(bytes, header, proxy.at, poster.background, image.src) : proxy;
+    const bitmap = made ? await cellFromProxy(made, placed.sampling) : await decodeForCell(bytes, header, placed.sampling, poster.background, image.src, placed.pad);
+    if (!proxy || 'at' in proxy) this.counts.decoded++;
     this.timings.decode += performance.now() - started;
     const drawing = performance.now();
     if (key) this.cells!.cells.put(key, { ...bitmap, dx: placed.x - box.x, dy: placed.y - box.y, crop, source: upright });
@@ -527,13 +578,13 @@ export class ImageSession {
     this.timings.draw += performance.now() - started;
   }
 
-  /** The bytes' SHA-256; for a local photo read whole, recorded so the next run knows it without reading. */
-  private hashOf(image: ImageSpec, bytes: Buffer): string {
+  /** The bytes' SHA-256; for a local photo read whole, recorded with its header so the next run knows both without reading. */
+  private hashOf(image: ImageSpec, bytes: Buffer, header: ImageHeader): string {
     const sha256 = sourceHash(bytes);
     const stat = this.unhashed.get(image.index);
     if (stat && this.cells && image.location.kind === 'file') {
       this.unhashed.delete(image.index);
-      this.cells.sources.record(image.location.path, stat, sha256, Date.now());
+      this.cells.sources.record(image.location.path, stat, sha256, Date.now(), header);
     }
     return sha256;
   }
@@ -552,7 +603,20 @@ export class ImageSession {
         return true;
       }
     }
-    const proxy = probed.proxy && !this.extend && proxyCovers(probed.proxy, coverSize(uprightSize(probed.header), photoTarget(box, null, strip))) ? probed.proxy : undefined;
+    const scaled = coverSize(uprightSize(probed.header), photoTarget(box, null, strip));
+    // No proxy was made, but a build without the cell cache would draw this cell from one: so does this.
+    const proxyAt = !probed.proxy && probed.proxySize && !this.extend && proxyCovers(probed.proxySize, scaled) ? { at: probed.proxySize } : undefined;
+    if (probed.file === '') {
+      // Known without reading (`knownProbe`) and not cached after all: read, and hashed again.
+      const bytes = await this.load(image);
+      if (bytes === null) return false;
+      try {
+        return await this.draw(poster, image, bytes, box, undefined, undefined, strip, proxyAt);
+      } finally {
+        this.release(bytes);
+      }
+    }
+    const proxy = probed.proxy && !this.extend && proxyCovers(probed.proxy, scaled) ? probed.proxy : undefined;
     let bytes: Buffer;
     try {
       await this.held.room();
@@ -563,7 +627,7 @@ export class ImageSession {
       return false;
     }
     try {
-      return await this.draw(poster, image, bytes, box, probed.header, probed.sha256, strip, proxy && { data: bytes, width: proxy.width, height: proxy.height });
+      return await this.draw(poster, image, bytes, box, probed.header, probed.sha256, strip, proxy ? { data: bytes, width: proxy.width, height: proxy.height } : proxyAt);
     } finally {
       this.release(bytes);
     }
@@ -611,6 +675,11 @@ export class ImageSession {
       this.forgetSpool?.();
     }
   }
+}
+
+/** A proxy to decode when drawing, at this size (ProbedImage's `proxySize`). */
+interface ProxyAt {
+  at: { width: number; height: number };
 }
 
 /**

@@ -10,6 +10,8 @@ import { build, type BuildOptions } from '../src/index.js';
 import { CellStore, setCellTime } from '../src/cells/store.js';
 import { SourceHashes } from '../src/cells/sources.js';
 import { sourceHash } from '../src/cells/key.js';
+import { readImageHeader } from '../src/decode/index.js';
+import { storedHeader } from '../src/decode/stored-header.js';
 import { jpegBandRows } from '../src/output/jpeg.js';
 import { runCli } from './support/cli.js';
 import { useTempDirs } from './support/files.js';
@@ -136,6 +138,57 @@ describe('cell cache', () => {
     expect((await readFile(path.join(dir, 'warm.jpg'))).equals(await readFile(path.join(dir, 'cold.jpg')))).toBe(true);
   });
 
+  it('a photo-a-day calendar: the nightly rebuild reads no old photo, decodes the new one, and is byte-identical to a cold build', async () => {
+    const dir = await tempDir();
+    const count = 40;
+    await photos(dir, count);
+    // Dated in the manifest from 2024-03-01, a day apart; p9 shares p8's day (a duplicate, left
+    // out, and a missed day). dateFrom stays "exif": every header is needed before the layout.
+    const day = (i: number) => new Date(Date.UTC(2024, 2, 1 + i - (i === 9 ? 1 : 0))).toISOString().slice(0, 10);
+    const calendar = (n: number, layout: Record<string, unknown> = {}) =>
+      manifest(n, {
+        size: { width: '8in', height: '6in', dpi: 100 },
+        layout: { type: 'calendar', cellAspect: '4:3', missing: 'placeholder', ...layout },
+        images: Array.from({ length: n }, (_, i) => ({ src: `p${i}.jpg`, date: day(i) })),
+      });
+    const cellCache = { dir: path.join(dir, 'cells'), racyMs: 0 };
+    const bands = (report: { output: { width: number; height: number } }) => Math.ceil(report.output.height / jpegBandRows(report.output.width));
+    const same = async (a: string, b: string) => (await readFile(path.join(dir, a))).equals(await readFile(path.join(dir, b)));
+    const first = await build(calendar(count - 1), { cwd: dir, output: path.join(dir, 'first.jpg'), cellCache });
+    expect(first.images).toMatchObject({ decoded: count - 1, cellCached: 0 });
+    // The next night: one more photo, on the day after (same month, same cells for every other day).
+    const warm = await build(calendar(count), { cwd: dir, output: path.join(dir, 'warm.jpg'), cellCache });
+    const cold = await build(calendar(count), { cwd: dir, output: path.join(dir, 'cold.jpg') });
+    expect(cold.images).toMatchObject({ decoded: count, cellCached: 0 });
+    expect(cold.calendar?.duplicates).toHaveLength(1);
+    expect(warm.images).toMatchObject({ decoded: 1, failed: [] });
+    expect(warm.output.bandsReused).toBeGreaterThan(0);
+    expect(await same('warm.jpg', 'cold.jpg')).toBe(true);
+    expect(warm.calendar).toEqual(cold.calendar);
+    expect(warm.layout).toEqual(cold.layout);
+    expect(warm.images.resolution).toEqual(cold.images.resolution);
+    // Nothing changed: no photo read or decoded (the duplicate's day and size come from the
+    // source index too), every band reused.
+    const again = await build(calendar(count), { cwd: dir, output: path.join(dir, 'again.jpg'), cellCache });
+    expect(again.images).toMatchObject({ decoded: 0, cellCached: count - 1 });
+    expect(again.output.bandsReused).toBe(bands(again));
+    expect(await same('again.jpg', 'cold.jpg')).toBe(true);
+    // Whatever changes the words, numbers or missed days draws those bands again.
+    const looks: Record<string, unknown>[] = [
+      { locale: 'de' },
+      { missing: 'number' },
+      { labels: { color: '#c00000', dayNumbers: { position: 'bottom-right' } } },
+      { weekStart: 'sunday' },
+    ];
+    for (const look of looks) {
+      const changed = await build(calendar(count, look), { cwd: dir, output: path.join(dir, 'changed.jpg'), cellCache });
+      await build(calendar(count, look), { cwd: dir, output: path.join(dir, 'changed-cold.jpg') });
+      expect(await same('changed.jpg', 'changed-cold.jpg'), JSON.stringify(look)).toBe(true);
+      expect(await same('changed.jpg', 'cold.jpg'), JSON.stringify(look)).toBe(false);
+      expect(changed.output.bandsReused ?? 0, JSON.stringify(look)).toBeLessThan(bands(changed));
+    }
+  });
+
   it('remote photos: a rebuild from the download cache finds every band under its recipe once drawn, byte-identical', async () => {
     const dir = await tempDir();
     const files = new Map<string, Buffer>();
@@ -217,6 +270,10 @@ describe('cell cache', () => {
     await hashes.flush();
     const fresh = new SourceHashes(path.join(dir, 'index'), 0);
     expect((await fresh.lookup(file)).sha256).toBe(sourceHash(bytes));
+    // A header is kept with the hash when given.
+    hashes.record(file, first.stat!, sourceHash(bytes), Date.now() + 1, { format: 'jpeg', width: 240, height: 180 });
+    await hashes.flush();
+    expect((await new SourceHashes(path.join(dir, 'index'), 0).lookup(file)).header).toEqual({ format: 'jpeg', width: 240, height: 180 });
     // Rewritten with other bytes of the same length: the stat differs (ctime at least), so the hash is unknown.
     const other = Buffer.from(bytes);
     other[other.length - 3]! ^= 1;
@@ -229,6 +286,22 @@ describe('cell cache', () => {
     soon.record(file, now.stat!, sourceHash(other), Date.now());
     await soon.flush();
     expect((await new SourceHashes(path.join(dir, 'index2')).lookup(file)).sha256).toBeNull();
+  });
+
+  it('a header read back from the source index is trusted only in the shape the decoder writes', async () => {
+    const header = await readImageHeader(await photo(3), 'p.jpg');
+    expect(storedHeader(JSON.parse(JSON.stringify(header)))).toEqual(header);
+    for (const junk of [
+      undefined,
+      null,
+      'jpeg',
+      { ...header, width: 0 },
+      { ...header, orientation: 9 },
+      { ...header, format: 'svg' },
+      { ...header, frame: undefined },
+      { ...header, taken: 'today' },
+    ])
+      expect(storedHeader(junk), JSON.stringify(junk)).toBeNull();
   });
 
   it('the command: on by default beside the download cache, --no-cell-cache, --cell-cache DIR; listed in --help', async () => {

@@ -5,6 +5,9 @@
  * within 2 s of the file's last change is not trusted (a filesystem with coarse times could hide
  * a same-size rewrite in that second): such a file is read and hashed again, and recorded anew.
  *
+ * The photo's header is kept with its hash: a calendar, which needs every photo's date and size
+ * before its layout, knows them for such a file without opening it.
+ *
  * One index file per folder of photos (a photo-a-day folder is one read per build, not one per
  * photo), rewritten whole and renamed into place when a build learned something new. Two
  * processes writing one folder's index at once may lose each other's new records; a lost record
@@ -28,6 +31,8 @@ interface SourceRecord {
   /** When the bytes were read (ms since the epoch). */
   read: number;
   sha256: string;
+  /** The image header read from those bytes (decode/), so a calendar knows a photo's day and size without reading it. */
+  header?: unknown;
 }
 
 interface FolderIndex {
@@ -39,6 +44,8 @@ interface FolderIndex {
 export interface FileLookup {
   /** The bytes' SHA-256 when the record is trusted, else null. */
   sha256: string | null;
+  /** The header recorded with the hash (unchecked: the caller validates its shape), when the record is trusted and has one. */
+  header: unknown;
   /** The file's stat now (to record with the hash once its bytes are read); null when it is not a file. */
   stat: Stats | null;
 }
@@ -74,7 +81,7 @@ export class SourceHashes {
 
   async lookup(file: string): Promise<FileLookup> {
     const [now, index] = await Promise.all([stat(file).catch(() => null), this.index(path.dirname(file))]);
-    if (!now?.isFile()) return { sha256: null, stat: null };
+    if (!now?.isFile()) return { sha256: null, stat: null, header: undefined };
     const record = index.files[path.basename(file)];
     const trusted =
       record !== undefined &&
@@ -85,15 +92,24 @@ export class SourceHashes {
       record.ctimeMs === now.ctimeMs &&
       record.read - Math.max(now.mtimeMs, now.ctimeMs) > this.racyMs &&
       /^[0-9a-f]{64}$/.test(record.sha256);
-    return { sha256: trusted ? record.sha256 : null, stat: now };
+    return { sha256: trusted ? record.sha256 : null, stat: now, header: trusted ? record.header : undefined };
   }
 
-  /** Notes `sha256` for `file` as `stat` (taken before its bytes were read) saw it; written by `flush()`. */
-  record(file: string, stat: Stats, sha256: string, read: number): void {
+  /** Notes `sha256` (and the image `header`) for `file` as `stat` (taken before its bytes were read) saw it; written by `flush()`. */
+  record(file: string, stat: Stats, sha256: string, read: number, header?: unknown): void {
     const folder = path.dirname(file);
     let records = this.learned.get(folder);
     if (!records) this.learned.set(folder, (records = new Map()));
-    records.set(path.basename(file), { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, read, sha256 });
+    records.set(path.basename(file), {
+      dev: stat.dev,
+      ino: stat.ino,
+      size: stat.size,
+      mtimeMs: stat.mtimeMs,
+      ctimeMs: stat.ctimeMs,
+      read,
+      sha256,
+      ...(header !== undefined && { header }),
+    });
   }
 
   /** Writes every folder index that learned something (merged with what is on disk now). */

@@ -91,7 +91,7 @@ export class BleedBands {
   }
 
   /** Whether the band's pixels are read: it is encoded now, or a band encoded now copies from it. */
-  private needed(band: number): boolean {
+  needed(band: number): boolean {
     return !this.reused(band) || this.readers[band]!.some((reader) => !this.reused(reader));
   }
 

@@ -18,7 +18,7 @@ import type { Box, CalendarLabel, CalendarPage } from '../layout/index.js';
 import { dayParts, type Day } from '../layout/days.js';
 import type { CalendarLayoutSpec } from '../manifest/calendar.js';
 import { cssColor } from '../manifest/units.js';
-import { FontSet } from './fonts/index.js';
+import { bundledFontVersions, FontSet } from './fonts/index.js';
 import { fillBox, type Poster } from './index.js';
 import type { Rgba } from '../manifest/units.js';
 
@@ -27,27 +27,29 @@ const CAP_HEIGHT = 0.727;
 
 interface Decoration {
   box: Box;
-  draw(): void;
+  /** What it draws, for the recipe of a band it is in (band-reuse.ts). */
+  what: unknown;
+  /** Draws the part of it within `clip` (its box, or the part of it in one band). */
+  draw(clip: Box): void;
 }
 
 export class CalendarPainter {
   private readonly decorations: Decoration[] = [];
   /** Per band: decorations that touch it. */
   private readonly byBand = new Map<number, number[]>();
-  private readonly drawn: Uint8Array;
   private readonly cellOf = new Map<Day, Box>();
   private readonly names: Names;
   private readonly stamps: TextStamps;
 
   /**
-   * `page` is in trim-box pixels, `shift` the bleed (px per side); `photoDays` the days that
-   * have a photo (the rest are missed days).
+   * `page` is in trim-box pixels, `shift` the bleed (px per side); `days` the day of each photo
+   * (by cell: the rest are missed days).
    */
   constructor(
     private readonly poster: Poster,
     private readonly page: CalendarPage,
     private readonly look: CalendarLayoutSpec,
-    photoDays: Iterable<Day>,
+    readonly days: readonly Day[],
     shift: number,
   ) {
     this.stamps = new TextStamps(look.labels.font);
@@ -56,14 +58,15 @@ export class CalendarPainter {
     for (const cell of page.cells) this.cellOf.set(cell.day, move(cell.box));
     for (const label of page.labels) {
       const box = move(label.box);
-      this.decorations.push({ box, draw: () => this.label({ ...label, box } as CalendarLabel) });
+      const moved = { ...label, box } as CalendarLabel;
+      this.decorations.push({ box, what: moved, draw: (clip) => this.label(moved, clip) });
     }
-    const withPhoto = new Set(photoDays);
+    const withPhoto = new Set(days);
     if (look.missing !== 'background') {
       for (const cell of page.cells) {
         if (withPhoto.has(cell.day)) continue;
         const box = move(cell.box);
-        this.decorations.push({ box, draw: () => this.missedDay(cell.day, box) });
+        this.decorations.push({ box, what: { missed: cell.day, box }, draw: (clip) => this.missedDay(cell.day, box, clip) });
       }
     }
     this.decorations.forEach((decoration, i) => {
@@ -76,17 +79,29 @@ export class CalendarPainter {
         else this.byBand.set(band, [i]);
       }
     });
-    this.drawn = new Uint8Array(this.decorations.length);
   }
 
-  /** Band `index` is about to be encoded: everything not drawn yet that reaches into it, now. */
+  /**
+   * Band `index` is about to be encoded: the part of every label and missed day in its rows, now.
+   * (Drawn band by band, so a band whose encoded bytes are reused is never painted: build.ts.)
+   */
   band(index: number): void {
-    for (const i of this.byBand.get(index) ?? []) this.decorate(i);
+    const y = index * this.poster.bandRows;
+    const rows = { x: 0, y, width: this.poster.width, height: this.poster.rowsIn(index) };
+    for (const i of this.byBand.get(index) ?? []) {
+      const decoration = this.decorations[i]!;
+      decoration.draw(intersect(decoration.box, rows));
+    }
   }
 
-  /** Every label and missed day (for posters finished as a whole: bleed). */
-  all(): void {
-    for (let i = 0; i < this.decorations.length; i++) this.decorate(i);
+  /** What is drawn into band `index` besides photos and their day numbers: each label and missed day reaching into its rows. */
+  recipe(index: number): unknown {
+    return (this.byBand.get(index) ?? []).map((i) => this.decorations[i]!.what);
+  }
+
+  /** What every band's drawing depends on besides its decorations: the look, font sizes, arrangement, and the engines behind names and glyphs. */
+  recipePage(): unknown {
+    return [this.look, this.page.fonts, this.page.arrange, this.page.orientation ?? null, process.versions.icu ?? null, bundledFontVersions()];
   }
 
   /** The photo for `day` is in its cell (or its placeholder is): its day number goes over it. */
@@ -97,18 +112,12 @@ export class CalendarPainter {
     this.dayNumber(day, box, numbers.color, true);
   }
 
-  private decorate(i: number): void {
-    if (this.drawn[i]) return;
-    this.drawn[i] = 1;
-    this.decorations[i]!.draw();
+  private missedDay(day: Day, box: Box, clip: Box): void {
+    if (this.look.missing === 'placeholder') fillBox(this.poster, clip, over(this.look.missingColor, this.poster.background));
+    if (this.look.labels.dayNumbers) this.dayNumber(day, box, this.look.labels.labelColor, false, clip);
   }
 
-  private missedDay(day: Day, box: Box): void {
-    if (this.look.missing === 'placeholder') fillBox(this.poster, box, over(this.look.missingColor, this.poster.background));
-    if (this.look.labels.dayNumbers) this.dayNumber(day, box, this.look.labels.labelColor, false);
-  }
-
-  private dayNumber(day: Day, cell: Box, color: Rgba, overPhoto: boolean): void {
+  private dayNumber(day: Day, cell: Box, color: Rgba, overPhoto: boolean, clip: Box = cell): void {
     const numbers = this.look.labels.dayNumbers;
     if (!numbers) return;
     const size = this.page.fonts.day;
@@ -119,17 +128,17 @@ export class CalendarPainter {
     const y = bottom ? cell.y + cell.height - pad : cell.y + pad + Math.round(CAP_HEIGHT * size);
     // A soft shadow keeps light numbers readable on light photos without a box around them.
     const shadow = overPhoto ? Math.max(1, Math.round(0.3 * size)) : 0;
-    this.stamps.draw(this.poster, String(dayParts(day).day), { size, color, align: right ? 'right' : 'left', shadow }, x, y, cell);
+    this.stamps.draw(this.poster, String(dayParts(day).day), { size, color, align: right ? 'right' : 'left', shadow }, x, y, clip);
   }
 
-  private label(label: CalendarLabel): void {
+  private label(label: CalendarLabel, clip: Box): void {
     const { labels } = this.look;
     const { box } = label;
     if (label.kind === 'heading') {
       const size = this.page.fonts.heading;
       const baseline = box.y + Math.round(0.35 * size + CAP_HEIGHT * size);
       if (label.month === undefined) {
-        this.text(box, this.names.year(label.year), size, labels.color, 'left', baseline);
+        this.text(box, this.names.year(label.year), size, labels.color, 'left', baseline, clip);
         return;
       }
       // Month name on the left, the year smaller and lighter on the right: both shrink to fit.
@@ -138,14 +147,14 @@ export class CalendarPainter {
       const yearSize = Math.round(0.72 * size);
       const room = this.stamps.measure(month, size) + this.stamps.measure(year, yearSize) + 0.6 * size;
       const scale = Math.min(1, box.width / room);
-      this.stamps.draw(this.poster, month, { size: Math.floor(size * scale), color: labels.color, align: 'left', shadow: 0 }, box.x, baseline, box);
-      this.stamps.draw(this.poster, year, { size: Math.floor(yearSize * scale), color: labels.labelColor, align: 'right', shadow: 0 }, box.x + box.width, baseline, box);
+      this.stamps.draw(this.poster, month, { size: Math.floor(size * scale), color: labels.color, align: 'left', shadow: 0 }, box.x, baseline, clip);
+      this.stamps.draw(this.poster, year, { size: Math.floor(yearSize * scale), color: labels.labelColor, align: 'right', shadow: 0 }, box.x + box.width, baseline, clip);
       return;
     }
     const size = this.page.fonts.label;
     if (label.kind === 'weekday') {
       const baseline = box.y + Math.round(box.height / 2 + (CAP_HEIGHT * size) / 2);
-      this.text(box, this.names.weekday(label.weekday), size, labels.labelColor, 'center', baseline);
+      this.text(box, this.names.weekday(label.weekday), size, labels.labelColor, 'center', baseline, clip);
       return;
     }
     // Month names: beside a row (centred on it), over a run of weeks (on the band's foot), or
@@ -159,14 +168,14 @@ export class CalendarPainter {
         : horizontalWeeks
           ? Math.round(box.height - 0.45 * size)
           : Math.round(CAP_HEIGHT * size));
-    this.text(box, name, size, labels.labelColor, 'left', baseline);
+    this.text(box, name, size, labels.labelColor, 'left', baseline, clip);
   }
 
-  /** One line of text in `box` at `baseline` (poster row), shrunk to the box's width when too wide. */
-  private text(box: Box, text: string, size: number, color: Rgba, align: 'left' | 'center' | 'right', baseline: number): void {
+  /** One line of text in `box` at `baseline` (poster row), shrunk to the box's width when too wide; only its part within `clip`. */
+  private text(box: Box, text: string, size: number, color: Rgba, align: 'left' | 'center' | 'right', baseline: number, clip: Box): void {
     const fitted = Math.min(size, Math.floor((size * box.width) / Math.max(1, this.stamps.measure(text, size))));
     const x = align === 'left' ? box.x : align === 'right' ? box.x + box.width : box.x + Math.round(box.width / 2);
-    this.stamps.draw(this.poster, text, { size: fitted, color, align, shadow: 0 }, x, baseline, box);
+    this.stamps.draw(this.poster, text, { size: fitted, color, align, shadow: 0 }, x, baseline, clip);
   }
 }
 
@@ -192,16 +201,16 @@ interface Stamp {
 export class TextStamps {
   private readonly cache = new Map<string, Stamp | null>();
   private readonly widths = new Map<string, number>();
-  private readonly measurer: SKRSContext2D;
+  /** Made on first use: a rebuild whose bands are all reused draws no text and never loads the canvas engine. */
+  private measurer: SKRSContext2D | null = null;
 
-  constructor(private readonly family: string) {
-    this.measurer = loadSkia().createCanvas(1, 1).getContext('2d');
-  }
+  constructor(private readonly family: string) {}
 
   measure(text: string, size: number): number {
     const key = `${size}|${text}`;
     let width = this.widths.get(key);
     if (width === undefined) {
+      this.measurer ??= loadSkia().createCanvas(1, 1).getContext('2d');
       this.measurer.font = fontSpec(this.family, size, text);
       width = this.measurer.measureText(text).width;
       this.widths.set(key, width);
@@ -276,6 +285,12 @@ function blend(poster: Poster, stamp: Stamp, x: number, y: number, clip: Box): v
       row[to + 2] = (rgba[from + 2]! * a + row[to + 2]! * keep + 127) / 255;
     }
   }
+}
+
+function intersect(a: Box, b: Box): Box {
+  const x = Math.max(a.x, b.x);
+  const y = Math.max(a.y, b.y);
+  return { x, y, width: Math.max(0, Math.min(a.x + a.width, b.x + b.width) - x), height: Math.max(0, Math.min(a.y + a.height, b.y + b.height) - y) };
 }
 
 /** `color` (maybe translucent) laid over the opaque `background`. */

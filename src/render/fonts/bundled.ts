@@ -8,6 +8,8 @@
  * file of a family, and does no fallback of its own, so the chain names every file.
  */
 
+import { createRequire } from 'node:module';
+
 export interface BundledFamily {
   /** What a caption's "font" calls it. */
   family: string;
@@ -41,4 +43,26 @@ export const DEFAULT_FAMILY = 'Inter';
  */
 export function bundledAlias(family: string, index: number): string {
   return `${family} #${index + 1}`;
+}
+
+/** Whether `family` is one of the bundled families (case as a caption's "font" may write it). */
+export function isBundledFamily(family: string): boolean {
+  return BUNDLED_FAMILIES.some((bundled) => bundled.family.toLowerCase() === family.toLowerCase());
+}
+
+let versions: string[] | undefined;
+
+/** Each font package's version: what text drawn with the bundled fonts depends on besides collage's own code. */
+export function bundledFontVersions(): readonly string[] {
+  if (versions === undefined) {
+    const require = createRequire(import.meta.url);
+    versions = BUNDLED_FAMILIES.map(({ pkg }) => {
+      try {
+        return `${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}`;
+      } catch {
+        return `${pkg}@none`;
+      }
+    });
+  }
+  return versions;
 }

@@ -8,7 +8,7 @@
 import { loadSkia } from '../../skia.js';
 import { BUNDLED_FAMILIES } from './bundled.js';
 
-export { BUNDLED_FAMILIES } from './bundled.js';
+export { BUNDLED_FAMILIES, bundledFontVersions, isBundledFamily } from './bundled.js';
 export { codePointLabel } from './chain.js';
 export { FontSet, type LoadedFontFile } from './set.js';
 export { scriptsCovered, type ScriptCoverage } from './scripts.js';
