@@ -187,6 +187,13 @@ describe('cell cache', () => {
       expect(await same('changed.jpg', 'cold.jpg'), JSON.stringify(look)).toBe(false);
       expect(changed.output.bandsReused ?? 0, JSON.stringify(look)).toBeLessThan(bands(changed));
     }
+    // Days and cell shape from the manifest: photos drawn as they arrive, and the same reuse.
+    const upFront = calendar(count, { dateFrom: 'manifest' });
+    await build(upFront, { cwd: dir, output: path.join(dir, 'up.jpg'), cellCache });
+    const upAgain = await build(upFront, { cwd: dir, output: path.join(dir, 'up.jpg'), cellCache });
+    expect(upAgain.images).toMatchObject({ decoded: 0, cellCached: count - 1 });
+    expect(upAgain.output.bandsReused).toBe(bands(upAgain));
+    expect(await same('up.jpg', 'cold.jpg')).toBe(true);
   });
 
   it('remote photos: a rebuild from the download cache finds every band under its recipe once drawn, byte-identical', async () => {
