@@ -41,9 +41,9 @@ each from 2022-01-01, dates in the manifest, headers read first as for EXIF date
 against the grid build of the same round (calendar/grid).
 
   --pipeline          instead: collage against itself (bench/pipeline.ts): rebuild after appending a
-                      photo with a warm cell cache vs cold; local files vs HTTP at 40 ms; HTTP/2 vs
+                      photo with a warm cell cache vs cold (grid and calendar); local files vs HTTP at 40 ms; HTTP/2 vs
                       HTTP/1.1 over TLS at 40 and 100 ms; no bleed vs mirror, extend, colour bleed.
-                      Filters pick groups: rebuild, network, tls-40, tls-100, bleed
+                      Filters pick groups: rebuild, rebuild-calendar, network, tls-40, tls-100, bleed
   --full              scaling table 100/300/1095/3000, JPEG and PNG, plus the originals in both formats
   --photos N          only grid scenarios with N photos (JPEG and PNG); add --originals to keep those
   --originals         with --photos: also run the 120 12-Mpx originals
