@@ -1,5 +1,5 @@
 /**
- * HTTP(S) downloads through undici `request()`: keep-alive pool per origin, connect/headers/
+ * HTTP(S) downloads through undici's dispatcher (exchange.ts): keep-alive pool per origin, connect/headers/
  * body-idle timeouts plus a deadline for the whole photo (every attempt and backoff), a size cap
  * enforced while streaming, redirects followed here (bounded, loop-detected, per-hop address
  * check, per-origin headers never sent to another origin or after a downgrade to http), retries
@@ -9,10 +9,11 @@
  * report how many attempts an image took, does not share a per-job budget, and does not
  * retry a body that fails mid-stream, all of which the report and the issue need.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { BufferPool } from '../buffers.js';
 import { ImageError, JobDeadlineError, type ImageErrorCode } from '../errors.js';
 import { createAgent } from './agent.js';
+import { exchange, type ResponseBody } from './exchange.js';
 import { ACCEPT, USER_AGENT, cacheRequest, makePolicy, type CacheRequest, type CachedEntry, type DownloadCache } from './cache.js';
 import { BlockedAddressError, checkLiteralHost } from './guard.js';
 import { headersFor } from './headers.js';
@@ -209,14 +210,9 @@ async function attempt(start: URL, conditional: Record<string, string>, ctx: Htt
       if (options.blockPrivateAddresses) checkLiteralHost(url.hostname, Number(url.port) || (url.protocol === 'https:' ? 443 : 80), options.allowAddress);
       const hopHeaders = headersFor(options.headers, url, from);
       if (Object.keys(hopHeaders).length > 0 && !sameHeaders(hopHeaders, firstHeaders)) mixedCredentials = true;
-      const { statusCode, headers, body } = await request(url, {
-        dispatcher,
-        method: 'GET',
-        headers: { 'user-agent': USER_AGENT, accept: ACCEPT, ...conditional, ...hopHeaders },
-        signal: combined,
-      });
+      const { statusCode, headers, body } = await exchange(dispatcher, url, { 'user-agent': USER_AGENT, accept: ACCEPT, ...conditional, ...hopHeaders }, combined);
       if (REDIRECTS.has(statusCode)) {
-        body.dump().catch(() => {});
+        body.drain();
         const location = headers.location;
         const target = typeof location === 'string' ? safeUrl(location, url) : null;
         if (!target) throw new FinalError(`HTTP ${statusCode} without a usable Location`, 'E_REDIRECT');
@@ -230,11 +226,11 @@ async function attempt(start: URL, conditional: Record<string, string>, ctx: Htt
         continue;
       }
       if (statusCode === 304) {
-        body.dump().catch(() => {});
+        body.drain();
         return { status: 304, headers, bytes: null, url, mixedCredentials };
       }
       if (statusCode !== 200) {
-        body.dump().catch(() => {});
+        body.drain();
         throw new StatusError(statusCode, parseRetryAfter(headers['retry-after']));
       }
       const declared = Number(headers['content-length']);
@@ -259,42 +255,21 @@ async function attempt(start: URL, conditional: Record<string, string>, ctx: Htt
 }
 
 /** Reads the body, aborting as soon as it passes `maxBytes`: memory stays at most the cap. */
-async function readCapped(body: Dispatcher.ResponseData['body'], declared: number, maxBytes: number, pool: BufferPool | null): Promise<Buffer> {
+async function readCapped(body: ResponseBody, declared: number, maxBytes: number, pool: BufferPool | null): Promise<Buffer> {
   if (Number.isFinite(declared) && declared > maxBytes) {
-    discard(body);
+    body.discard();
     throw new FinalError(`too large: ${formatBytes(declared)} exceeds the ${formatBytes(maxBytes)} limit`, 'E_TOO_LARGE');
   }
   // A body of known length goes straight into a reused buffer: no fresh pages, no concat.
   if (pool && Number.isInteger(declared) && declared > 0) return readInto(body, pool.take(declared), pool);
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of body) {
-    received += (chunk as Buffer).length;
-    if (received > maxBytes) {
-      discard(body);
-      throw new FinalError(`too large: more than the ${formatBytes(maxBytes)} limit`, 'E_TOO_LARGE');
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, received);
+  return body.readAll(maxBytes, () => new FinalError(`too large: more than the ${formatBytes(maxBytes)} limit`, 'E_TOO_LARGE'));
 }
 
 /** Reads a body of declared length into `target` (from `pool`, given back if the body is not exactly that long). */
-async function readInto(body: Dispatcher.ResponseData['body'], target: Buffer, pool: BufferPool): Promise<Buffer> {
-  let received = 0;
+async function readInto(body: ResponseBody, target: Buffer, pool: BufferPool): Promise<Buffer> {
   try {
-    for await (const chunk of body) {
-      const bytes = chunk as Buffer;
-      if (received + bytes.length > target.length) {
-        discard(body);
-        throw new FinalError(`the server sent more than its Content-Length of ${target.length} bytes`, 'E_NETWORK');
-      }
-      bytes.copy(target, received);
-      received += bytes.length;
-    }
-    // undici rejects a body that ends short of its Content-Length; this guards our own count.
-    if (received !== target.length) throw new FinalError(`body ended after ${received} of ${target.length} bytes`, 'E_NETWORK');
-    return target;
+    // undici rejects a body that ends short of its Content-Length; readInto checks our own count too.
+    return await body.readInto(target, () => new FinalError(`the server sent more than its Content-Length of ${target.length} bytes`, 'E_NETWORK'));
   } catch (error) {
     pool.give(target);
     throw error;
