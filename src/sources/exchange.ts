@@ -4,10 +4,10 @@
  *
  * undici's `request()` wraps the body in a Readable stream that the caller drains with an async
  * iterator: every socket chunk is queued, emitted and awaited (a promise and a few objects a
- * chunk) before its bytes are copied, and the chunks live on across event-loop turns. For the
- * ~250 MB of a 1,095-photo poster that machinery cost more main-thread CPU than the copy itself
- * (bench/pipeline.ts `network`). Here the copy happens in undici's own data callback, so a chunk
- * is garbage as soon as it is read.
+ * chunk) before its bytes are copied, and the chunks live on across event-loop turns. Here the
+ * copy happens in undici's own data callback, so a chunk is garbage as soon as it is read.
+ * (Downloading the bench's 1,095 photos, ~250 MB, at 40 ms a response without decoding them:
+ * 1.52 → 1.30 s of CPU, medians of 4 interleaved runs.)
  *
  * The body waits (the connection paused) until the caller picks what to do with it: read it into
  * a buffer, read it whole under a cap, drain it, or drop it. The caller's signal aborts the
