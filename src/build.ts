@@ -223,7 +223,9 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
   progress({ type: 'encode', format: spec.format });
   const { encoder, tracker } = target;
   tracker.finishAll();
-  const encoded = await encoder.finish();
+  // The file as its pieces: a JPEG's bands are written as they are, not copied into one buffer.
+  const encoded = await encoder.finishParts();
+  const bytes = encoded.reduce((sum, part) => sum + part.length, 0);
   timings.encode = performance.now() - t;
   options.signal?.throwIfAborted();
   if (deadline?.aborted) throw pastDeadline(options);
@@ -233,7 +235,7 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
   // Bands encoded after the photos were drawn go into the cache too (cells/store.ts).
   await cells?.cells.flush().catch(() => {});
   timings.total = performance.now() - started;
-  progress({ type: 'written', path: spec.output, bytes: encoded.length });
+  progress({ type: 'written', path: spec.output, bytes });
 
   return {
     output: {
@@ -242,7 +244,7 @@ async function buildWithin(spec: CollageSpec, options: BuildOptions, started: nu
       width: size.width,
       height: size.height,
       dpi: spec.dpi,
-      bytes: encoded.length,
+      bytes,
       ...(target.reuse && target.reuse.reused > 0 && { bandsReused: target.reuse.reused }),
     },
     images: {

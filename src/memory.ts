@@ -7,6 +7,7 @@
  */
 import { CollageError, ExitCode } from './errors.js';
 import { availableMemory } from './machine.js';
+import { withCommas } from './manifest/limits.js';
 
 export const MiB = 1024 * 1024;
 
@@ -66,7 +67,7 @@ export function decodeBudgetBytes(maxMemory: number, fixed: number): number {
 
 /** "1,234 MB" */
 export function formatMegabytes(bytes: number): string {
-  return `${Math.round(bytes / MiB).toLocaleString('en-US')} MB`;
+  return `${withCommas(Math.round(bytes / MiB))} MB`;
 }
 
 /**

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeAtomic } from '../src/output/write.js';
 import { runCli } from './support/cli.js';
 import { useTempDirs } from './support/files.js';
 import { readPixels, solidImage } from './support/images.js';
@@ -16,6 +17,19 @@ function expectSrgbProfile(icc: Buffer): void {
   expect(icc.toString('latin1', 16, 20)).toBe('RGB ');
   expect(icc.includes(SRGB_NAME_UTF16) || icc.includes(Buffer.from('sRGB'))).toBe(true);
 }
+
+describe('writeAtomic', () => {
+  const tempDir = useTempDirs();
+
+  it('writes a file given as pieces byte for byte, empty pieces and more pieces than one writev takes included', async () => {
+    const dir = await tempDir();
+    const parts = Array.from({ length: 2500 }, (_, i) => Buffer.alloc(i % 7 === 0 ? 0 : (i % 13) + 1, i & 255));
+    parts.push(Buffer.alloc(3 * 1024 * 1024, 7));
+    await writeAtomic(path.join(dir, 'out.bin'), parts);
+    expect((await readFile(path.join(dir, 'out.bin'))).equals(Buffer.concat(parts))).toBe(true);
+    expect(await readdir(dir)).toEqual(['out.bin']);
+  });
+});
 
 describe('output files', () => {
   const tempDir = useTempDirs();

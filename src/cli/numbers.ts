@@ -3,8 +3,9 @@
  * with one line naming the option (commander prints it; exit 2), before anything runs.
  */
 import { InvalidArgumentError } from 'commander';
+import { withCommas } from '../manifest/limits.js';
 
-const format = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 6 });
+const format = (n: number) => withCommas(n);
 
 /** A whole number from `min` to `max`. */
 export const integer = (name: string, min: number, max: number) => (value: string) => {

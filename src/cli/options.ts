@@ -12,6 +12,7 @@ import { ARRANGES } from '../layout/calendar.js';
 import { WEEKDAYS } from '../layout/days.js';
 import { DATE_SOURCES } from '../manifest/calendar.js';
 import { MANIFEST_DEFAULTS } from '../manifest/defaults.js';
+import { withCommas } from '../manifest/limits.js';
 import { MAX_POSTER_PIXELS } from '../manifest/normalize.js';
 import { BLEED_MODES, FITS, FORMATS, LAYOUT_TYPES, ON_ERROR, ON_LOW_RES, ORDERS } from '../manifest/schema.js';
 import { PROOF_LONG_EDGE } from '../proof/index.js';
@@ -609,7 +610,7 @@ export function longFlag(option: Pick<OptionSpec, 'flags'>): string {
 
 export const resolve = <T>(value: PerCommand<T>, command: CommandName): T => (typeof value === 'function' ? (value as (c: CommandName) => T)(command) : value);
 
-const number = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 6 });
+const number = (n: number) => withCommas(n);
 
 /** The value's range in words, for help: "1–100", "over 0, up to 60", … */
 export function rangeText(value: OptionValue): string | undefined {

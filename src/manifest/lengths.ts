@@ -4,12 +4,12 @@
  * never turned into an infinite page.
  */
 import * as v from 'valibot';
-import { MAX_LENGTH_INCHES, MAX_LENGTH_PX } from './limits.js';
+import { MAX_LENGTH_INCHES, MAX_LENGTH_PX, withCommas } from './limits.js';
 import { LENGTH_PATTERN, lengthToInches, parseLength } from './units.js';
 
 const LENGTH_MESSAGE = 'Invalid length: expected a number of pixels or a string like "0.25in", "3mm", "12pt", "40px"';
 const SIGNED_LENGTH = /^\s*-?(\d+(?:\.\d+)?|\.\d+)\s*(px|in|mm|cm|pt)?\s*$/;
-const BOUNDS = `at most ${MAX_LENGTH_PX.toLocaleString('en-US')} px or ${MAX_LENGTH_INCHES.toLocaleString('en-US')} in (254 m)`;
+const BOUNDS = `at most ${withCommas(MAX_LENGTH_PX)} px or ${withCommas(MAX_LENGTH_INCHES)} in (254 m)`;
 /** No length needs more characters; a longer string is a number too large to be one. */
 const MAX_LENGTH_CHARS = 32;
 

@@ -28,3 +28,13 @@ export const MAX_QUALITY = 100;
 export const MAX_CAPTION_LINES = 20;
 export const MIN_WEIGHT = 0.01;
 export const MAX_WEIGHT = 100;
+
+/**
+ * A number with thousands commas ("1,000,000", "0.25"; at most `fractionDigits` decimals), for
+ * messages, help and the schema's descriptions: what `toLocaleString('en-US')` gives, without
+ * loading ICU's number formatting at start-up (~20 ms on every command).
+ */
+export function withCommas(n: number, fractionDigits = 6): string {
+  const [whole = '', fraction] = String(Number(n.toFixed(fractionDigits))).split('.');
+  return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (fraction ? `.${fraction}` : '');
+}

@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import { parseColor } from './units.js';
 import { Length } from './lengths.js';
-import { MAX_COLUMNS, MAX_DPI, MAX_IMAGES, MAX_QUALITY, MAX_SEED, MAX_WEIGHT, MIN_WEIGHT } from './limits.js';
+import { MAX_COLUMNS, MAX_DPI, MAX_IMAGES, MAX_QUALITY, MAX_SEED, MAX_WEIGHT, MIN_WEIGHT, withCommas } from './limits.js';
 import { CaptionTextSchema, STYLE_KEYS, StyleSchema } from './style.js';
 import { HEADER_NAME, originsOfKey, refusedHeaderName, refusedHeaderValue } from '../sources/headers.js';
 import { CALENDAR_KEYS, CalendarLayoutSchema, DateSchema } from './calendar.js';
@@ -110,7 +110,7 @@ const Count = (what: string) =>
     v.number(),
     v.integer(`${what} must be a whole number`),
     v.minValue(1, `${what} must be at least 1`),
-    v.maxValue(MAX_COLUMNS, `${what} must be at most ${MAX_COLUMNS.toLocaleString('en-US')}`),
+    v.maxValue(MAX_COLUMNS, `${what} must be at most ${withCommas(MAX_COLUMNS)}`),
   );
 
 export const PERCENT_PATTERN = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/;

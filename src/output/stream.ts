@@ -10,7 +10,7 @@ import type { Tinypool } from 'tinypool';
 import { availableCores } from '../machine.js';
 import type { OutputFormat } from '../manifest/index.js';
 import { encodeWhole, srgbProfile, type EncodeOptions } from './encode.js';
-import { encodeJpegBand, joinJpegBands, jpegBandRows } from './jpeg.js';
+import { encodeJpegBand, jpegBandRows, jpegFileParts } from './jpeg.js';
 import { encodePngBand, joinPngBands, pngBandRows, type PngBand } from './png.js';
 
 /** The compiled PNG band worker; absent when running from TypeScript sources (tests), which encode inline. */
@@ -38,6 +38,8 @@ export interface PosterEncoder {
   band(index: number): void;
   /** The encoded file; every band must have been passed to `band` first. */
   finish(): Promise<Buffer>;
+  /** The same file as pieces to write in order (a JPEG's bands are not copied into one buffer). */
+  finishParts(): Promise<Buffer[]>;
   /** The poster will not be written: ignore bands from now on (work already started is dropped). */
   abort(): void;
   /**
@@ -107,7 +109,8 @@ export async function encodeImage(pixels: Buffer, width: number, height: number,
 interface BandCodec<Part> {
   /** Encodes band `index` (`last`: the bottom one) and releases it. */
   encode(index: number, last: boolean): Promise<Part>;
-  join(parts: Part[]): Promise<Buffer>;
+  /** The file, as pieces in order. */
+  join(parts: Part[]): Promise<Buffer[]>;
   /** Frees what the codec holds (workers); called once, when the encoder is done or aborted. */
   close?(): Promise<void>;
 }
@@ -140,7 +143,7 @@ function jpegBands(poster: PosterBands, options: EncodeOptions, cache: BandCache
         poster.release(index);
       }
     },
-    join: async (parts) => joinJpegBands(parts, width, height, bandRows, options.dpi, await srgbProfile()),
+    join: async (parts) => jpegFileParts(parts, width, height, bandRows, options.dpi, await srgbProfile()),
   };
 }
 
@@ -172,10 +175,10 @@ function pngBands(poster: PosterBands, options: EncodeOptions): BandCodec<PngBan
     },
     join: async (parts) => {
       const png = joinPngBands(parts, width, height, options.dpi, await srgbProfile());
-      if (options.format === 'png') return png;
+      if (options.format === 'png') return [png];
       // pdf-lib is loaded only for PDF output (~150 ms of start-up otherwise).
       const { encodePdf } = await import('./pdf.js');
-      return encodePdf(png, { width, height, dpi: options.dpi, bleed: options.bleed ?? 0, icc: await srgbProfile() });
+      return [await encodePdf(png, { width, height, dpi: options.dpi, bleed: options.bleed ?? 0, icc: await srgbProfile() })];
     },
     close: async () => {
       await (await pool)?.destroy();
@@ -207,7 +210,7 @@ function bandedEncoder<Part>(poster: PosterBands, codec: BandCodec<Part>): Poste
     ready() {
       return waiting < BANDS_WAITING || aborted ? Promise.resolve() : new Promise((resolve) => ready.push(resolve));
     },
-    async finish() {
+    async finishParts() {
       try {
         if (aborted) throw new Error('the encoder was aborted');
         const missing = parts.findIndex((part) => part === undefined);
@@ -216,6 +219,9 @@ function bandedEncoder<Part>(poster: PosterBands, codec: BandCodec<Part>): Poste
       } finally {
         await close();
       }
+    },
+    async finish() {
+      return oneBuffer(await this.finishParts());
     },
     abort() {
       aborted = true;
@@ -234,9 +240,16 @@ function wholeEncoder(poster: PosterBands, options: EncodeOptions & { format: 't
       if (aborted) throw new Error('the encoder was aborted');
       return encodeWhole(poster.pixels(), poster.width, poster.height, options);
     },
+    async finishParts() {
+      return [await this.finish()];
+    },
     abort() {
       aborted = true;
     },
     ready: () => Promise.resolve(),
   };
+}
+
+function oneBuffer(parts: readonly Buffer[]): Buffer {
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }

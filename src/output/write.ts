@@ -7,7 +7,7 @@
  * symbolic links (it resolves the real path first).
  */
 import { randomBytes } from 'node:crypto';
-import { access, constants, lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { access, constants, lstat, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { removeOnExit } from '../cleanup.js';
 import { CollageError, ExitCode, ManifestError } from '../errors.js';
@@ -60,8 +60,9 @@ export async function checkOutput(file: string, policy: OutputPolicy = {}, manif
 }
 
 /** Writes `data` to `file` atomically (see above). `file` is replaced, never written through if it is a link. */
-export async function writeAtomic(file: string, data: Buffer | string): Promise<void> {
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+export async function writeAtomic(file: string, data: Buffer | string | readonly Buffer[]): Promise<void> {
+  const parts = typeof data === 'string' ? [Buffer.from(data)] : Buffer.isBuffer(data) ? [data] : data;
+  const length = parts.reduce((sum, part) => sum + part.length, 0);
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.collage-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const forget = removeOnExit(temp);
@@ -69,11 +70,10 @@ export async function writeAtomic(file: string, data: Buffer | string): Promise<
   try {
     const old = await stat(file).catch(() => null);
     handle = await open(temp, 'wx', old?.isFile() ? old.mode & 0o7777 : 0o666);
-    // FileHandle.writeFile loops until every byte is written or throws (ENOSPC, EFBIG, EIO).
-    await handle.writeFile(bytes);
+    await writeAll(handle, parts);
     await handle.sync();
     const written = (await handle.stat()).size;
-    if (written !== bytes.length) throw new Error(`wrote ${written} of ${bytes.length} bytes`);
+    if (written !== length) throw new Error(`wrote ${written} of ${length} bytes`);
     await handle.close();
     handle = undefined;
     await rename(temp, file);
@@ -88,7 +88,21 @@ export async function writeAtomic(file: string, data: Buffer | string): Promise<
 }
 
 /** The output, written atomically; any failure is one line naming the file (exit 1). */
-export async function writeOutput(file: string, bytes: Buffer): Promise<void> {
+/** Every byte of `parts`, in order, with as few writes as the system allows (writev may write part of them: the rest follows; ENOSPC, EFBIG, EIO throw). */
+async function writeAll(handle: FileHandle, parts: readonly Buffer[]): Promise<void> {
+  let rest = parts.filter((part) => part.length > 0);
+  while (rest.length > 0) {
+    // IOV_MAX is 1,024 on Linux: a JPEG of 64 bands is ~140 parts.
+    const batch = rest.slice(0, 1024);
+    let { bytesWritten } = await handle.writev(batch);
+    if (bytesWritten === 0) throw new Error('the file system accepted no bytes');
+    let done = 0;
+    while (done < batch.length && bytesWritten >= batch[done]!.length) bytesWritten -= batch[done++]!.length;
+    rest = [...(done < batch.length ? [batch[done]!.subarray(bytesWritten)] : []), ...batch.slice(done + 1), ...rest.slice(batch.length)];
+  }
+}
+
+export async function writeOutput(file: string, bytes: Buffer | readonly Buffer[]): Promise<void> {
   try {
     await writeAtomic(file, bytes);
   } catch (error) {
