@@ -228,13 +228,11 @@ export class ImageSession {
       const header = await this.header(image, bytes);
       let file = '';
       let proxy: ProbedImage['proxy'];
-      let size: ProbedImage['proxySize'] | null = null;
+      const at = keep ? this.proxySizeFor(image, header, proxyCell) : null;
       const sha256 = this.cells ? this.hashOf(image, bytes, header) : undefined;
       if (keep) {
         file = path.join(await this.spoolFolder(), String(image.index));
         await writeFile(file, bytes);
-        const at = this.proxySizeFor(image, header, proxyCell);
-        size = at;
         // A cell already in the cell cache for the expected cell needs no proxy.
         if (at !== null && !(sha256 && (await this.cellCached(image, proxyCell!, sha256)))) {
           const bitmap = await this.decoding(async () => {
@@ -251,7 +249,7 @@ export class ImageSession {
           await writeFile(proxy.file, bitmap.data);
         }
       }
-      return { header, file, ...(sha256 && { sha256 }), ...(proxy && { proxy }), ...(size && { proxySize: size }) };
+      return { header, file, ...(sha256 && { sha256 }), ...(proxy && { proxy }), ...(at && { proxySize: at }) };
     } catch (error) {
       this.fail(image, error);
       return null;
